@@ -1,0 +1,388 @@
+/**
+ * The aks-guard simulator: Azure Resource Manager (AKS), Microsoft Entra ID, GitHub Actions OIDC
+ * and the GitHub REST API on loopback over HTTPS, reachable directly (https://127.0.0.1:PORT) or
+ * through a CONNECT proxy that answers for the real host names with certificates from its own CA.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Clock } from './clock.ts';
+import { createCertificateAuthority } from './tls/ca.ts';
+import { startSimServer, type SimServer } from './net/server.ts';
+import { startProxy, type ProxyServer } from './net/proxy.ts';
+import { json, type RequestContext, type SimRequest, type SimResponse } from './net/http-kit.ts';
+import { FaultInjector } from './faults.ts';
+import { RequestLog } from './request-log.ts';
+import { SigningKey } from './identity/keys.ts';
+import { EntraService, type FederationIssuer } from './identity/entra.ts';
+import { ArmService } from './arm/service.ts';
+import {
+  GitHubOidcService,
+  GITHUB_OIDC_ISSUER,
+  ID_TOKEN_PATH,
+  githubSubject,
+  type GitHubRun,
+} from './github/oidc.ts';
+import { GitHubRestService, type GitHubToken } from './github/rest.ts';
+import { AdminService } from './admin.ts';
+import { loadScenario } from './scenario/load.ts';
+import { buildState } from './scenario/build.ts';
+import type { Scenario } from './scenario/schema.ts';
+import type { SimState } from './state.ts';
+
+export const ARM_HOSTS = [
+  'management.azure.com',
+  'management.usgovcloudapi.net',
+  'management.chinacloudapi.cn',
+];
+export const LOGIN_HOSTS = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+];
+export const GITHUB_API_HOST = 'api.github.com';
+export const GITHUB_OIDC_HOSTS = [
+  'token.actions.githubusercontent.com',
+  'pipelines.actions.githubusercontent.com',
+];
+const DIRECT_HOSTS = ['127.0.0.1', 'localhost'];
+const GITHUB_API_PREFIX = '/api/v3';
+
+/** Resources ARM accepts tokens for: every public and sovereign ARM audience, plus the direct endpoint. */
+function armAudiences(directOrigin: string): string[] {
+  const bases = [
+    'https://management.azure.com',
+    'https://management.core.windows.net',
+    'https://management.usgovcloudapi.net',
+    'https://management.core.usgovcloudapi.net',
+    'https://management.chinacloudapi.cn',
+    'https://management.core.chinacloudapi.cn',
+    directOrigin,
+  ];
+  return bases.flatMap((b) => [b, `${b}/`]);
+}
+
+export interface SimulatorOptions {
+  /** Scenario name (scenarios/NAME.json) or path; default "idle". */
+  scenario?: string;
+  /** Deep-merged over the scenario (arrays element by element), e.g. to shorten durations in a test. */
+  overrides?: unknown;
+  /** Fixed loopback ports; 0 or absent picks free ones. */
+  port?: number;
+  proxyPort?: number;
+}
+
+export interface Simulator {
+  readonly scenarioName: string;
+  readonly scenario: Scenario;
+  readonly state: SimState;
+  readonly log: RequestLog;
+  readonly faults: FaultInjector;
+  readonly caCertPem: string;
+  /** Path of a file holding the CA certificate (for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE). */
+  readonly caFile: string;
+  readonly port: number;
+  readonly proxyPort: number;
+  /** https://127.0.0.1:PORT: ARM endpoint and Entra authority host in direct mode. */
+  readonly origin: string;
+  readonly proxyUrl: string;
+  /** The first principal with a secret, and its secret for this run. */
+  readonly servicePrincipal: { appId: string; objectId: string; secret: string; tenantId: string };
+  readonly github: {
+    run: GitHubRun;
+    writeToken: string;
+    readToken: string;
+    rest: GitHubRestService;
+  };
+  /** Environment to export: default endpoints through the proxy, plus the direct endpoints. */
+  env(): Record<string, string>;
+  /** Moves simulated time forward. */
+  advance(seconds: number): void;
+  /** Rebuilds state from a scenario, keeping ports, CA and keys. */
+  reset(scenario?: string, overrides?: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  let scenarioName = options.scenario ?? 'idle';
+  let scenario = loadScenario(scenarioName, options.overrides);
+  const clock = new Clock();
+  const log = new RequestLog();
+  const faults = new FaultInjector(scenario.seed);
+  const [entraKey, githubKey] = await Promise.all([SigningKey.create(), SigningKey.create()]);
+  const ca = await createCertificateAuthority();
+  const leaf = await ca.issueServerCertificate([
+    ...ARM_HOSTS,
+    ...LOGIN_HOSTS,
+    GITHUB_API_HOST,
+    ...GITHUB_OIDC_HOSTS,
+    'localhost',
+    '127.0.0.1',
+  ]);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-sim-'));
+  const caFile = path.join(tmp, 'ca.pem');
+  writeFileSync(caFile, ca.certPem);
+
+  let built = buildState(scenario, clock);
+  const requestToken = randomBytes(24).toString('base64url');
+  const writeToken = `ghs_${randomBytes(18).toString('base64url')}`;
+  const readToken = `ghs_${randomBytes(18).toString('base64url')}`;
+  const runOf = (s: Scenario): GitHubRun => {
+    const g = s.github ?? {
+      repository: 'contoso/platform',
+      ref: 'refs/heads/main',
+      eventName: 'push',
+      actor: 'octocat',
+      oidcTokenLifetimeSeconds: 300,
+      tokens: [],
+    };
+    return {
+      repository: g.repository,
+      repositoryId: 700000001,
+      ownerId: 90000001,
+      ref: g.ref,
+      sha: 'a'.repeat(40),
+      eventName: g.eventName,
+      ...(g.environment ? { environment: g.environment } : {}),
+      ...(g.pullRequest ? { pullRequest: g.pullRequest } : {}),
+      actor: g.actor,
+      workflow: 'deploy',
+      runId: 9000000001,
+      requestToken,
+      tokenLifetimeSeconds: g.oidcTokenLifetimeSeconds,
+    };
+  };
+  let run = runOf(scenario);
+  const tokens = (): GitHubToken[] => [
+    { token: writeToken, permission: 'write', login: 'github-actions[bot]' },
+    { token: readToken, permission: 'read', login: 'github-actions[bot]' },
+    ...(scenario.github?.tokens ?? []),
+  ];
+
+  let directOrigin = '';
+  const federation: FederationIssuer[] = [{ issuer: GITHUB_OIDC_ISSUER, key: githubKey }];
+  const entra = new EntraService({
+    clock,
+    get directory() {
+      return built.state.directory;
+    },
+    key: entraKey,
+    resources: () => armAudiences(directOrigin),
+    federation,
+    tokenLifetimeSeconds: () => built.state.settings.tokenLifetimeSeconds,
+  });
+  const arm = new ArmService({
+    get state() {
+      return built.state;
+    },
+    key: entraKey,
+    audiences: () => armAudiences(directOrigin),
+    authority: (req) =>
+      DIRECT_HOSTS.includes(req.host) ? req.origin : `https://${loginHostFor(req.host)}`,
+  });
+  const githubOidc = new GitHubOidcService(clock, githubKey, () => run);
+  const githubRest = new GitHubRestService(
+    clock,
+    tokens,
+    () => [run.repository],
+    GITHUB_API_PREFIX,
+  );
+
+  // Assigned once listening; the getters below only run after that.
+  const net: { server?: SimServer; proxy?: ProxyServer } = {};
+
+  const sim: Simulator = {
+    get scenarioName() {
+      return scenarioName;
+    },
+    get scenario() {
+      return scenario;
+    },
+    get state() {
+      return built.state;
+    },
+    log,
+    faults,
+    caCertPem: ca.certPem,
+    caFile,
+    get port() {
+      return net.server!.port;
+    },
+    get proxyPort() {
+      return net.proxy!.port;
+    },
+    get origin() {
+      return directOrigin;
+    },
+    get proxyUrl() {
+      return `http://127.0.0.1:${net.proxy!.port}`;
+    },
+    get servicePrincipal() {
+      const p = built.state.directory.principals.find((x) => built.secrets.has(x.appId));
+      if (!p)
+        throw new Error(`Scenario ${scenarioName} defines no service principal with a secret.`);
+      return {
+        appId: p.appId,
+        objectId: p.objectId,
+        secret: built.secrets.get(p.appId)!,
+        tenantId: built.state.directory.tenantId,
+      };
+    },
+    get github() {
+      return { run, writeToken, readToken, rest: githubRest };
+    },
+    env() {
+      const first = [...built.state.clusters.values()][0];
+      const sp = built.state.directory.principals.find((x) => built.secrets.has(x.appId));
+      const env: Record<string, string> = {
+        HTTPS_PROXY: sim.proxyUrl,
+        NODE_EXTRA_CA_CERTS: caFile,
+        REQUESTS_CA_BUNDLE: caFile,
+        AZURE_TENANT_ID: built.state.directory.tenantId,
+        AZURE_SUBSCRIPTION_ID: built.state.subscriptions[0]!.id,
+      };
+      if (sp) {
+        env.AZURE_CLIENT_ID = sp.appId;
+        env.AZURE_CLIENT_SECRET = built.secrets.get(sp.appId)!;
+      }
+      if (first) {
+        env.AZURE_SUBSCRIPTION_ID = first.subscriptionId;
+        env.AKS_RESOURCE_GROUP = first.resourceGroup;
+        env.AKS_CLUSTER_NAME = first.name;
+      }
+      Object.assign(env, {
+        ACTIONS_ID_TOKEN_REQUEST_URL: `https://${GITHUB_OIDC_HOSTS[1]}${ID_TOKEN_PATH}?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+        GITHUB_REPOSITORY: run.repository,
+        GITHUB_TOKEN: writeToken,
+        AKS_SIM_OIDC_SUBJECT: githubSubject(run),
+        AKS_SIM_ARM_ENDPOINT: directOrigin,
+        AKS_SIM_AUTHORITY_HOST: directOrigin,
+        AKS_SIM_GITHUB_API_URL: `${directOrigin}${GITHUB_API_PREFIX}`,
+        AKS_SIM_ID_TOKEN_REQUEST_URL: `${directOrigin}${ID_TOKEN_PATH}?api-version=2.0`,
+        AKS_SIM_ADMIN_URL: `${directOrigin}/_sim`,
+      });
+      return env;
+    },
+    advance(seconds) {
+      clock.advance(seconds * 1000);
+    },
+    async reset(name, overrides) {
+      const next = name ?? scenarioName;
+      const loaded = loadScenario(next, overrides);
+      built = buildState(loaded, clock);
+      scenario = loaded;
+      scenarioName = next;
+      run = runOf(loaded);
+      faults.clear();
+      for (const f of loaded.faults) faults.add(f);
+      githubRest.comments.length = 0;
+    },
+    async stop() {
+      await Promise.all([net.proxy?.close(), net.server?.close()]);
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+
+  const admin = new AdminService({
+    state: () => built.state,
+    log,
+    faults,
+    reset: (name) => sim.reset(name),
+    info: () => ({
+      scenario: scenarioName,
+      description: scenario.description,
+      time: clock.iso(),
+      endpoints: {
+        direct: directOrigin,
+        proxy: sim.proxyUrl,
+        githubApi: `${directOrigin}${GITHUB_API_PREFIX}`,
+        admin: `${directOrigin}/_sim`,
+      },
+    }),
+  });
+
+  const dispatch = (req: SimRequest, ctx: RequestContext): Promise<SimResponse> | SimResponse => {
+    const h = req.host;
+    if (ARM_HOSTS.includes(h)) return arm.handle(req, ctx);
+    if (LOGIN_HOSTS.includes(h)) return entra.handle(req, ctx);
+    if (h === GITHUB_API_HOST) return githubRest.handle(req, ctx);
+    if (GITHUB_OIDC_HOSTS.includes(h)) return githubOidc.handle(req, ctx);
+    if (!DIRECT_HOSTS.includes(h)) {
+      ctx.service = 'unknown-host';
+      return json(421, {
+        error: { code: 'MisdirectedRequest', message: `The simulator does not serve host ${h}.` },
+      });
+    }
+    const p = req.url.pathname;
+    const first = p.split('/')[1]?.toLowerCase() ?? '';
+    if (first === '_sim') return admin.handle(req, ctx);
+    if (first === '_apis') return githubOidc.handle(req, ctx);
+    if (p.startsWith(`${GITHUB_API_PREFIX}/`)) return githubRest.handle(req, ctx);
+    if (['subscriptions', 'providers', 'tenants'].includes(first)) return arm.handle(req, ctx);
+    if (first === '') {
+      ctx.service = 'index';
+      return json(200, indexDocument());
+    }
+    return entra.handle(req, ctx);
+  };
+  const indexDocument = (): Record<string, unknown> => ({
+    service: 'aks-guard simulator',
+    scenario: scenarioName,
+    arm: directOrigin,
+    authorityHost: directOrigin,
+    githubApi: `${directOrigin}${GITHUB_API_PREFIX}`,
+    admin: `${directOrigin}/_sim`,
+  });
+
+  for (const f of scenario.faults) faults.add(f);
+  const server = await startSimServer(
+    {
+      certPem: leaf.certPem,
+      keyPem: leaf.keyPem,
+      dispatch: (req, ctx) => dispatch(req, ctx),
+      faults,
+      log,
+      clock,
+      internalError: (_req, message) => ({
+        status: 500,
+        body: {
+          error: {
+            code: 'InternalServerError',
+            message: `The simulator failed to process the request: ${message}`,
+          },
+        },
+      }),
+    },
+    options.port ?? 0,
+  );
+  net.server = server;
+  directOrigin = `https://127.0.0.1:${server.port}`;
+  net.proxy = await startProxy({
+    target: server.server,
+    // The real host names on 443, and the simulator's own direct address (so a client with
+    // HTTPS_PROXY set can still reach the direct endpoints and the admin API).
+    isSimulated: (host, port) =>
+      (port === 443 &&
+        (ARM_HOSTS.includes(host) ||
+          LOGIN_HOSTS.includes(host) ||
+          host === GITHUB_API_HOST ||
+          GITHUB_OIDC_HOSTS.includes(host))) ||
+      (DIRECT_HOSTS.includes(host) && port === server.port),
+    log,
+    clock,
+    port: options.proxyPort ?? 0,
+  });
+  return sim;
+}
+
+function loginHostFor(armHost: string): string {
+  if (armHost.endsWith('usgovcloudapi.net')) return 'login.microsoftonline.us';
+  if (armHost.endsWith('chinacloudapi.cn')) return 'login.chinacloudapi.cn';
+  return 'login.microsoftonline.com';
+}
+
+export { loadScenario, listScenarios, ScenarioError } from './scenario/load.ts';
+export type { Scenario } from './scenario/schema.ts';

@@ -1,0 +1,281 @@
+/** The scenario file format: a simulated tenant, its clusters, and how they behave. */
+import { z } from 'zod';
+import type { ArmErrorBody } from '../aks/model.ts';
+
+const armError: z.ZodType<ArmErrorBody> = z.lazy(() =>
+  z
+    .object({
+      code: z.string().min(1),
+      message: z.string(),
+      target: z.string().optional(),
+      details: z.array(armError).optional(),
+      additionalInfo: z.array(z.object({ type: z.string(), info: z.unknown() })).optional(),
+    })
+    .strict(),
+);
+
+const kind = z.enum([
+  'create',
+  'upgrade',
+  'scale',
+  'upgrade-node-image',
+  'start',
+  'stop',
+  'reconcile',
+]);
+const percent = z.number().min(0).max(99);
+
+const pool = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{0,11}$/, 'pool names are 1-12 lowercase letters and digits'),
+    mode: z.enum(['System', 'User']).optional(),
+    count: z.number().int().min(0).max(1000).optional(),
+    vmSize: z.string().optional(),
+    osType: z.enum(['Linux', 'Windows']).optional(),
+    osSKU: z.string().optional(),
+    orchestratorVersion: z.string().optional(),
+    currentOrchestratorVersion: z.string().optional(),
+    nodeImageVersion: z.string().optional(),
+    enableAutoScaling: z.boolean().optional(),
+    minCount: z.number().int().min(0).optional(),
+    maxCount: z.number().int().min(0).optional(),
+    maxPods: z.number().int().optional(),
+    provisioningState: z.string().optional(),
+    powerState: z.enum(['Running', 'Stopped']).optional(),
+    properties: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** An operation already running when the simulator starts (started by "someone else"). */
+const runningOperation = z
+  .object({
+    type: kind,
+    /** Run it through the agent pools API on this pool (otherwise through the managed cluster API). */
+    pool: z.string().optional(),
+    kubernetesVersion: z.string().optional(),
+    count: z.number().int().min(0).optional(),
+    startedSecondsAgo: z.number().min(0).default(0),
+    durationSeconds: z.number().positive(),
+    stuckAtPercent: percent.optional(),
+    failAtPercent: percent.optional(),
+    error: armError.optional(),
+    startedBy: z.string().default('another pipeline (az aks upgrade)'),
+  })
+  .strict();
+
+/** A finished operation in the cluster's history (e.g. the upgrade that left it Failed). */
+const pastOperation = z
+  .object({
+    type: kind,
+    pool: z.string().optional(),
+    kubernetesVersion: z.string().optional(),
+    count: z.number().int().min(0).optional(),
+    status: z.enum(['Succeeded', 'Failed', 'Canceled']),
+    error: armError.optional(),
+    startedSecondsAgo: z.number().min(0).default(3600),
+    durationSeconds: z.number().positive().default(600),
+    percentComplete: z.number().min(0).max(100).optional(),
+  })
+  .strict();
+
+const cluster = z
+  .object({
+    subscription: z.string().optional(),
+    resourceGroup: z.string(),
+    name: z.string(),
+    location: z.string().default('eastus'),
+    kubernetesVersion: z.string(),
+    currentKubernetesVersion: z.string().optional(),
+    provisioningState: z.string().optional(),
+    powerState: z.enum(['Running', 'Stopped']).default('Running'),
+    sku: z.record(z.string(), z.unknown()).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    identity: z.record(z.string(), z.unknown()).optional(),
+    dnsPrefix: z.string().optional(),
+    properties: z.record(z.string(), z.unknown()).optional(),
+    pools: z.array(pool).min(1),
+    history: z.array(pastOperation).optional(),
+    operation: runningOperation.optional(),
+  })
+  .strict();
+
+const roleAssignment = z
+  .object({
+    role: z.union([
+      z.string(),
+      z
+        .object({ actions: z.array(z.string()), notActions: z.array(z.string()).optional() })
+        .strict(),
+    ]),
+    scope: z.string(),
+  })
+  .strict();
+
+const principal = z
+  .object({
+    displayName: z.string(),
+    appId: z.string(),
+    objectId: z.string(),
+    /** A client secret; "generate" makes a fresh random one at every start. */
+    secret: z.string().optional(),
+    federatedCredentials: z
+      .array(
+        z
+          .object({
+            name: z.string().optional(),
+            issuer: z.string(),
+            subject: z.string(),
+            audiences: z.array(z.string()).default(['api://AzureADTokenExchange']),
+          })
+          .strict(),
+      )
+      .default([]),
+    roleAssignments: z.array(roleAssignment).default([]),
+    managedIdentity: z.boolean().optional(),
+  })
+  .strict();
+
+const rule = z.object({
+  operation: z.union([kind, z.literal('any')]),
+  cluster: z.string().optional(),
+  pool: z.string().optional(),
+});
+
+const bucket = z
+  .object({ capacity: z.number().positive(), refillPerSecond: z.number().min(0) })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    description: z.string(),
+    extends: z.string().optional(),
+    seed: z.number().int().default(1),
+    tenant: z.object({ id: z.string(), domain: z.string() }).strict(),
+    subscriptions: z
+      .array(
+        z
+          .object({ id: z.string(), displayName: z.string(), state: z.string().default('Enabled') })
+          .strict(),
+      )
+      .min(1),
+    resourceGroups: z
+      .array(
+        z
+          .object({ subscription: z.string().optional(), name: z.string(), location: z.string() })
+          .strict(),
+      )
+      .default([]),
+    principals: z.array(principal).min(1),
+    clusters: z.array(cluster).default([]),
+    versions: z
+      .array(
+        z
+          .object({
+            version: z.string(),
+            patches: z.array(z.string()).min(1),
+            isDefault: z.boolean().optional(),
+            isPreview: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    nodeImageRelease: z.string().default('202611.02.0'),
+    durations: z.partialRecord(kind, z.number().positive()).default({}),
+    cancelSeconds: z.number().positive().default(2),
+    failures: z
+      .array(
+        rule
+          .extend({
+            atPercent: percent,
+            error: armError,
+            times: z.number().int().positive().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    stuck: z.array(rule.extend({ atPercent: percent }).strict()).default([]),
+    throttling: z
+      .object({
+        reads: bucket.optional(),
+        writes: bucket.optional(),
+        clusterWrites: bucket.optional(),
+      })
+      .strict()
+      .default({}),
+    faults: z
+      .array(
+        z
+          .object({
+            match: z
+              .object({
+                host: z.string().optional(),
+                method: z.string().optional(),
+                path: z.string().optional(),
+              })
+              .strict()
+              .optional(),
+            action: z.enum(['error', 'drop', 'latency']),
+            status: z.number().int().min(400).max(599).optional(),
+            code: z.string().optional(),
+            message: z.string().optional(),
+            retryAfterSeconds: z.number().int().min(0).optional(),
+            latencyMs: z.number().int().min(0).optional(),
+            skip: z.number().int().min(0).optional(),
+            times: z.number().int().positive().optional(),
+            probability: z.number().min(0).max(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    conflictWording: z.enum(['classic', 'operation-id']).default('classic'),
+    abortResponse: z.union([z.literal(202), z.literal(204)]).default(202),
+    retryAfterSeconds: z.number().int().min(0).default(1),
+    tokenLifetimeSeconds: z.number().int().positive().default(3599),
+    runCommandSeconds: z.number().min(0).default(2),
+    runCommands: z
+      .array(
+        z
+          .object({
+            match: z.string(),
+            exitCode: z.number().int().optional(),
+            logs: z.string().optional(),
+            durationSeconds: z.number().min(0).optional(),
+            failure: z
+              .enum(['pod-not-started', 'performance', 'policy-denied', 'not-found'])
+              .optional(),
+            failedReason: z.string().optional(),
+            error: armError.optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    github: z
+      .object({
+        repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+        ref: z.string().default('refs/heads/main'),
+        eventName: z.string().default('push'),
+        environment: z.string().optional(),
+        pullRequest: z.number().int().positive().optional(),
+        actor: z.string().default('octocat'),
+        oidcTokenLifetimeSeconds: z.number().int().positive().default(300),
+        tokens: z
+          .array(
+            z
+              .object({
+                token: z.string(),
+                permission: z.enum(['read', 'write']),
+                login: z.string(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,70 @@
+/** Everything the simulated services share: the tenant, subscriptions, clusters and settings. */
+import type { Clock } from './clock.ts';
+import type { AksEngine } from './aks/engine.ts';
+import type { ArmErrorBody, ClusterState } from './aks/model.ts';
+import type { VersionCatalog } from './aks/versions.ts';
+import type { ConflictWording } from './arm/errors.ts';
+import type { Throttler } from './arm/throttle.ts';
+import type { Directory } from './identity/directory.ts';
+
+export interface Subscription {
+  id: string;
+  displayName: string;
+  state: string;
+}
+
+export interface ResourceGroup {
+  subscriptionId: string;
+  name: string;
+  location: string;
+}
+
+/** A scripted answer for run-command, chosen by the first rule whose pattern matches the command. */
+export interface RunCommandRule {
+  match: string;
+  exitCode?: number;
+  logs?: string;
+  durationSeconds?: number;
+  /** Failures from "Resolve az aks command invoke failures". */
+  failure?: 'pod-not-started' | 'performance' | 'policy-denied' | 'not-found';
+  /** A command that AKS reports as failed (provisioningState "failed") with this reason. */
+  failedReason?: string;
+  error?: ArmErrorBody;
+}
+
+/** An async operation URL handed out in Azure-AsyncOperation / location headers. */
+export interface AsyncOperationRef {
+  id: string;
+  subscriptionId: string;
+  location: string;
+  clusterKey: string;
+  /** The cluster operation it reports on. */
+  operationId: string;
+  /** An abort's own status: done once the aborted operation is Canceled. */
+  isAbort: boolean;
+  startMs: number;
+}
+
+export interface SimSettings {
+  conflictWording: ConflictWording;
+  abortResponse: 202 | 204;
+  retryAfterSeconds: number;
+  tokenLifetimeSeconds: number;
+  /** The release part of the newest node image, e.g. "202611.02.0". */
+  nodeImageRelease: string;
+  runCommandSeconds: number;
+}
+
+export interface SimState {
+  clock: Clock;
+  directory: Directory;
+  subscriptions: Subscription[];
+  resourceGroups: ResourceGroup[];
+  clusters: Map<string, ClusterState>;
+  catalog: VersionCatalog;
+  engine: AksEngine;
+  throttler: Throttler;
+  runCommands: RunCommandRule[];
+  asyncOperations: Map<string, AsyncOperationRef>;
+  settings: SimSettings;
+}
