@@ -81,9 +81,11 @@ export class FaultInjector {
 
   /** Returns the fault's answer, 'drop' to hang up, or undefined to serve the request normally. */
   async before(req: SimRequest): Promise<SimResponse | 'drop' | undefined> {
-    for (const rule of this.rules) {
-      if (!this.matches(rule, req)) continue;
-      rule.seen++;
+    // Every matching rule counts the request, whichever rule ends up answering it, so `skip`
+    // means "the first N matching requests" for each rule on its own.
+    const matching = this.rules.filter((rule) => this.matches(rule, req));
+    for (const rule of matching) rule.seen++;
+    for (const rule of matching) {
       if (rule.seen <= (rule.skip ?? 0)) continue;
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;

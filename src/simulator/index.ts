@@ -169,7 +169,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return built.state.directory;
     },
     key: entraKey,
-    resources: () => armAudiences(directOrigin),
+    // Microsoft Graph too, so a token for the wrong audience can be obtained and refused by ARM.
+    resources: () => [
+      ...armAudiences(directOrigin),
+      'https://graph.microsoft.com/',
+      '00000003-0000-0000-c000-000000000000',
+    ],
     federation,
     tokenLifetimeSeconds: () => built.state.settings.tokenLifetimeSeconds,
   });

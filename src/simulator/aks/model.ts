@@ -142,11 +142,20 @@ export function findPool(c: ClusterState, name: string): PoolState | undefined {
   return c.pools.find((p) => p.name.toLowerCase() === n);
 }
 
+/**
+ * The latest operation of the cluster itself (started through the managed cluster API) or, with
+ * `pool`, the latest operation that touched that pool.
+ */
 export function latestOperation(c: ClusterState, pool?: string): Operation | undefined {
   for (let i = c.operations.length - 1; i >= 0; i--) {
     const op = c.operations[i]!;
-    if (pool === undefined || op.pools.some((p) => p.toLowerCase() === pool.toLowerCase()))
+    if (
+      pool === undefined
+        ? op.pool === undefined
+        : op.pools.some((p) => p.toLowerCase() === pool.toLowerCase())
+    ) {
       return op;
+    }
   }
   return undefined;
 }

@@ -16,6 +16,18 @@ export function armError(
 
 export const PENDING_OPERATION_LINK = 'https://aka.ms/aks-pending-operation';
 
+/** The newer 409 wording names the operation with a noun ("update"), not the state ("Updating"). */
+const NOUN: Record<string, string> = {
+  Updating: 'update',
+  Upgrading: 'upgrade',
+  Scaling: 'scale',
+  Creating: 'create',
+  Starting: 'start',
+  Stopping: 'stop',
+  UpgradingNodeImageVersion: 'node image upgrade',
+  Canceling: 'cancel',
+};
+
 /** How the 409 for a write that collides with a running operation is worded. */
 export type ConflictWording = 'classic' | 'operation-id';
 
@@ -30,12 +42,11 @@ export function operationInProgress(
   const blockingPool = blocking.pool;
   let message: string;
   if (wording === 'operation-id') {
-    const started = nowIso(blocking.startMs)
-      .replace('T', ' ')
-      .replace(/\.\d+Z$/, ' +0000 UTC');
+    // Go's time.Time formatting, as AKS prints it: 2026-11-24 03:04:05.123 +0000 UTC
+    const started = nowIso(blocking.startMs).replace('T', ' ').replace('Z', ' +0000 UTC');
     const on = blockingPool ? `agent pool ${blockingPool}` : 'the managed cluster';
     const kind = blockingPool ? 'agent pool' : 'managed cluster';
-    message = `Operation is not allowed because there's an in progress ${verb.toLowerCase()} ${kind} operation (operation ID: ${blocking.id}) on ${on} started on UTC ${started}. Please wait for it to finish before starting a new operation. See ${PENDING_OPERATION_LINK} for more details.`;
+    message = `Operation is not allowed because there's an in progress ${NOUN[verb] ?? verb.toLowerCase()} ${kind} operation (operation ID: ${blocking.id}) on ${on} started on UTC ${started}. Please wait for it to finish before starting a new operation. See ${PENDING_OPERATION_LINK} for more details.`;
   } else if (blockingPool && writeTarget.pool === undefined) {
     message = `Managed Cluster operation is not allowed: Another operation (${verb}) is in progress on agent pool (${blockingPool}), please wait for it to finish before starting a new operation. See ${PENDING_OPERATION_LINK} for more details`;
   } else if (blockingPool) {

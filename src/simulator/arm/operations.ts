@@ -75,11 +75,6 @@ export function getAsyncOperation(call: ArmCall): SimResponse {
   return json(200, body, s.status === 'InProgress' ? retryAfter(call) : {});
 }
 
-/** HTTP status a failed operation's location URL answers with. */
-function failureStatus(error: ArmErrorBody | undefined): number {
-  return error && /internal|unavailable|timeout/i.test(error.code) ? 500 : 400;
-}
-
 /** GET .../locations/{loc}/operationresults/{id}: the location URL of start/stop. */
 export function getOperationResult(call: ArmCall): SimResponse {
   const { ref, op } = findAsync(call);
@@ -92,7 +87,8 @@ export function getOperationResult(call: ArmCall): SimResponse {
   }
   if (s.status === 'Succeeded') return { status: 204, headers: {} };
   const error = s.error ?? CANCELED_ERROR;
-  return json(s.status === 'Canceled' ? 409 : failureStatus(error), { error });
+  // A terminal failure, not a transient server error: 4xx so clients report it instead of retrying.
+  return json(s.status === 'Canceled' ? 409 : 400, { error });
 }
 
 /** The preview OperationStatusResult shape. */
