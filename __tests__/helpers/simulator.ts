@@ -69,7 +69,7 @@ export function credential(
 
 export function aksClient(
   sim: Simulator,
-  cred = credential(sim),
+  cred: TokenCredential = credential(sim),
   apiVersion?: string,
 ): ContainerServiceClient {
   return new ContainerServiceClient(cred, firstCluster(sim).subscriptionId, {
