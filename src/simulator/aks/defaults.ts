@@ -14,8 +14,18 @@ export function withClusterDefaults(
 ): Record<string, unknown> {
   const net = isObject(props.networkProfile) ? props.networkProfile : {};
   const lb = isObject(net.loadBalancerProfile) ? net.loadBalancerProfile : {};
-  const managedIps = isObject(lb.managedOutboundIPs) ? lb.managedOutboundIPs : { count: 1 };
-  const ipCount = typeof managedIps.count === 'number' ? managedIps.count : 1;
+  // Outbound IPs are either managed by AKS (a count) or the customer's own; never both.
+  const customIps =
+    isObject(lb.outboundIPs) && Array.isArray(lb.outboundIPs.publicIPs)
+      ? (lb.outboundIPs.publicIPs as unknown[])
+      : undefined;
+  const managedIps = isObject(lb.managedOutboundIPs)
+    ? lb.managedOutboundIPs
+    : customIps
+      ? undefined
+      : { count: 1 };
+  const ipCount =
+    customIps?.length ?? (typeof managedIps?.count === 'number' ? managedIps.count : 1);
   const nodeRg = `/subscriptions/${ids.subscriptionId}/resourceGroups/${ids.nodeResourceGroup}`;
   const networkPlugin = typeof net.networkPlugin === 'string' ? net.networkPlugin : 'azure';
   return {
@@ -48,7 +58,7 @@ export function withClusterDefaults(
       ipFamilies: ['IPv4'],
       ...net,
       loadBalancerProfile: {
-        managedOutboundIPs: managedIps,
+        ...(managedIps ? { managedOutboundIPs: managedIps } : {}),
         effectiveOutboundIPs: Array.from({ length: ipCount }, () => ({
           id: `${nodeRg}/providers/Microsoft.Network/publicIPAddresses/${randomUUID()}`,
         })),
@@ -80,4 +90,20 @@ export function withIdentityDefaults(
   }
   if (type === 'SystemAssigned') return { principalId: randomUUID(), tenantId, ...identity };
   return identity;
+}
+
+/**
+ * What a PUT of an existing cluster leaves in place: AKS keeps the values it defaulted when the
+ * request omits them, so objects merge key by key; arrays and scalars are replaced.
+ */
+export function mergeProperties(
+  current: Record<string, unknown>,
+  requested: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(requested)) {
+    const before = out[k];
+    out[k] = isObject(before) && isObject(v) ? mergeProperties(before, v) : v;
+  }
+  return out;
 }

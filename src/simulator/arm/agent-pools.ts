@@ -26,6 +26,7 @@ import {
 import { armError, invalidParameter } from './errors.ts';
 import { assertNotBusy, assertRunning } from './managed-clusters.ts';
 import { versionChecks } from './version-rules.ts';
+import { mergeProperties } from '../aks/defaults.ts';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -137,7 +138,7 @@ export function putAgentPool(call: ArmCall): SimResponse {
       vmSize: str(props.vmSize, 'properties.vmSize') ?? 'Standard_D4ds_v5',
       osType,
       osSKU,
-      orchestratorVersion: v ?? cluster.kubernetesVersion,
+      orchestratorVersion: v || cluster.kubernetesVersion,
       currentOrchestratorVersion: version,
       nodeImageVersion: `${defaultNodeImageFamily(osType, osSKU)}-${release}`,
       enableAutoScaling,
@@ -193,7 +194,7 @@ export function putAgentPool(call: ArmCall): SimResponse {
   call.state.throttler.chargeClusterWrite(
     clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
   );
-  pool.extra = { ...pool.extra, ...extra };
+  pool.extra = mergeProperties(pool.extra, extra);
   pool.mode = mode;
   if (v) pool.orchestratorVersion = v;
   pool.enableAutoScaling = enable;

@@ -19,7 +19,7 @@ import {
 } from '../aks/plans.ts';
 import { compareVersions } from '../aks/versions.ts';
 import { defaultNodeImageFamily } from '../aks/node-images.ts';
-import { withClusterDefaults, withIdentityDefaults } from '../aks/defaults.ts';
+import { mergeProperties, withClusterDefaults, withIdentityDefaults } from '../aks/defaults.ts';
 import {
   actor,
   asyncUrl,
@@ -313,11 +313,11 @@ function updateCluster(
 
   // Accepted: record the desired state (what the client PUT), then start the operation.
   if (requested) cluster.kubernetesVersion = requested;
-  cluster.extra = { ...cluster.extra, ...withoutSecrets(props) };
+  cluster.extra = mergeProperties(cluster.extra, withoutSecrets(props));
   if (isObject(body.tags)) cluster.tags = body.tags as Record<string, string>;
   if (isObject(body.sku)) cluster.sku = body.sku;
   for (const e of extras) {
-    e.pool.extra = { ...e.pool.extra, ...e.extra };
+    e.pool.extra = mergeProperties(e.pool.extra, e.extra);
     if (e.desiredVersion) e.pool.orchestratorVersion = e.desiredVersion;
   }
   for (const a of autoscale) {
@@ -401,7 +401,7 @@ function createCluster(
       vmSize: stringField(raw.vmSize, `agentPoolProfiles[${i}].vmSize`) ?? 'Standard_D4ds_v5',
       osType,
       osSKU,
-      orchestratorVersion: pv ?? version,
+      orchestratorVersion: pv || version,
       currentOrchestratorVersion: poolVersion,
       nodeImageVersion: `${defaultNodeImageFamily(osType, osSKU)}-${release}`,
       enableAutoScaling,
