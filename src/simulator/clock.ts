@@ -4,9 +4,19 @@
  */
 export class Clock {
   private offsetMs = 0;
+  private readonly source: () => number;
+
+  /** `source` is the underlying time; a fixed function makes a clock that only moves on advance(). */
+  constructor(source: () => number = Date.now) {
+    this.source = source;
+  }
+
+  static frozen(atMs = Date.UTC(2026, 10, 24, 12, 0, 0)): Clock {
+    return new Clock(() => atMs);
+  }
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.source() + this.offsetMs;
   }
 
   advance(ms: number): void {

@@ -248,9 +248,17 @@ function match(
     pathMatched = true;
     if (r.method !== req.method) continue;
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => {
-      params[n] = decodeURIComponent(m[i + 1]!);
-    });
+    for (const [i, n] of r.names.entries()) {
+      try {
+        params[n] = decodeURIComponent(m[i + 1]!);
+      } catch {
+        throw armError(
+          400,
+          'InvalidRequestUri',
+          `The request URI '${req.url.pathname}' is not valid: segment '${m[i + 1]}' is not correctly percent-encoded.`,
+        );
+      }
+    }
     return { route: r, params };
   }
   return pathMatched ? 'method' : undefined;
