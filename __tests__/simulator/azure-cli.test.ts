@@ -24,6 +24,11 @@ function azInstalled(): boolean {
 }
 
 const available = azInstalled();
+if (!available && process.env.AKS_GUARD_REQUIRE_AZ === '1') {
+  throw new Error(
+    'AKS_GUARD_REQUIRE_AZ=1 but `az` is not installed: CI must run the Azure CLI test (apt-get install azure-cli).',
+  );
+}
 const suite = available ? describe : describe.skip;
 const title = available
   ? 'Azure CLI against the simulator'

@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   }
   if (args.list) {
     for (const s of listScenarios())
-      process.stdout.write(`${s.name.padEnd(28)} ${s.description}\n`);
+      process.stdout.write(`${s.name.padEnd(30)} ${s.description}\n`);
     return 0;
   }
   const sim = await startSimulator({

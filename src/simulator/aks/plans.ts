@@ -108,7 +108,8 @@ export function poolPlan(
     stage.orchestratorVersion = change.version;
     stage.nodeImageVersion = latestNodeImage(pool.nodeImageVersion, nodeImageRelease);
   }
-  if (change.kind === 'scale' && change.count !== undefined) stage.count = change.count;
+  // A PUT that changes the version and the count does both (the upgrade also scales).
+  if (change.count !== undefined) stage.count = change.count;
   return {
     kind: change.kind,
     operationType: 'PutAgentPool',
