@@ -22,7 +22,7 @@ function table(mc: ManagedCluster): void {
   );
   for (const p of mc.agentPoolProfiles ?? []) {
     say(
-      `   pool    ${p.name!.padEnd(10)} ${p.provisioningState!.padEnd(12)} ${String(p.count).padStart(2)} nodes  ${p.currentOrchestratorVersion}  ${p.nodeImageVersion}`,
+      `   pool    ${p.name.padEnd(10)} ${p.provisioningState!.padEnd(12)} ${String(p.count).padStart(2)} nodes  ${p.currentOrchestratorVersion}  ${p.nodeImageVersion}`,
     );
   }
 }
