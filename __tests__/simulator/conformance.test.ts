@@ -12,7 +12,7 @@ import type { Simulator } from '../../src/simulator/index.ts';
 import { admin, aksClient, simulator } from '../helpers/simulator.ts';
 import { shapeProblems, urlTemplate } from '../helpers/shapes.ts';
 
-const EXAMPLES = path.resolve(import.meta.dirname, '../../../shared/aks-rest-examples');
+const EXAMPLES = path.resolve(import.meta.dirname, '../fixtures/aks-rest-examples');
 
 interface Example {
   parameters: Record<string, unknown>;
