@@ -162,4 +162,52 @@ suite(title, () => {
       '(OperationNotAllowed) Operation is not allowed: Another operation (Scaling) is in progress, please wait for it to finish before starting a new operation.',
     );
   }, 120000);
+
+  test('az login --identity through MSI_ENDPOINT (Cloud Shell style) signs in as the managed identity', async () => {
+    const msi = {
+      ...env,
+      MSI_ENDPOINT: env.AKS_SIM_MSI_ENDPOINT,
+      AZURE_CONFIG_DIR: mkdtempSync(path.join(os.tmpdir(), 'aks-guard-az-msi-')),
+    };
+    const saved = env;
+    env = msi;
+    try {
+      const r = await az('login', '--identity', '-o', 'json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([
+        expect.objectContaining({
+          id: saved.AZURE_SUBSCRIPTION_ID,
+          user: expect.objectContaining({ type: 'servicePrincipal' }),
+        }),
+      ]);
+      expect(sim.log.counts()['MsiEndpoint_Token']).toBeGreaterThan(0);
+    } finally {
+      rmSync(msi.AZURE_CONFIG_DIR, { recursive: true, force: true });
+      env = saved;
+    }
+  }, 120000);
+
+  test('a broken MSI endpoint reproduces "Failed to connect to MSI" (cause 4 of the command invoke article)', async () => {
+    sim.faults.add({ match: { path: '^/msi/token' }, action: 'error', status: 400 });
+    const msi = {
+      ...env,
+      MSI_ENDPOINT: env.AKS_SIM_MSI_ENDPOINT,
+      AZURE_CONFIG_DIR: mkdtempSync(path.join(os.tmpdir(), 'aks-guard-az-msi-')),
+    };
+    const saved = env;
+    env = msi;
+    try {
+      const r = await az('login', '--identity');
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(
+        'Failed to connect to MSI. Please make sure MSI is configured correctly.',
+      );
+      expect(r.stderr).toContain('Get Token request returned');
+      expect(r.stderr).toContain('400');
+    } finally {
+      sim.faults.clear();
+      rmSync(msi.AZURE_CONFIG_DIR, { recursive: true, force: true });
+      env = saved;
+    }
+  }, 120000);
 });

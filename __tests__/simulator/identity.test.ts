@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ClientAssertionCredential } from '@azure/identity';
+import http from 'node:http';
+import { ClientAssertionCredential, ManagedIdentityCredential } from '@azure/identity';
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import type { Simulator } from '../../src/simulator/index.ts';
 import {
@@ -298,5 +299,92 @@ describe('ARM checks the bearer token', () => {
       ['Entra_Token', 200],
       ['ManagedClusters_Get', 200],
     ]);
+  });
+});
+
+describe('managed identity endpoints (self-hosted runners, Cloud Shell, App Service)', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await simulator('idle', FAST);
+  });
+  afterAll(() => sim.stop());
+
+  const runner = () => sim.state.directory.principals.find((p) => p.managedIdentity)!;
+
+  test("@azure/identity's ManagedIdentityCredential gets an ARM token from the simulated IMDS", async () => {
+    const previous = process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+    process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = sim.env().AKS_SIM_IMDS_ENDPOINT!;
+    try {
+      const cred = new ManagedIdentityCredential();
+      const c = firstCluster(sim);
+      const mc = await aksClient(sim, cred).managedClusters.get(c.resourceGroup, c.name);
+      expect(mc.name).toBe(c.name);
+      expect(
+        decodeJwt((await cred.getToken('https://management.azure.com/.default')).token),
+      ).toMatchObject({ appid: runner().appId, oid: runner().objectId });
+      expect(sim.log.counts()['IMDS_Token']).toBeGreaterThan(0);
+    } finally {
+      if (previous === undefined) delete process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+      else process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = previous;
+    }
+  });
+
+  test('IMDS answers like IMDS: the Metadata header is required and unknown identities are refused', async () => {
+    const base = `${sim.env().AKS_SIM_IMDS_ENDPOINT!}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent('https://management.azure.com/')}`;
+    const noHeader = await fetch(base);
+    expect([
+      noHeader.status,
+      ((await noHeader.json()) as { error_description: string }).error_description,
+    ]).toEqual([400, 'Required metadata header not specified']);
+    const unknown = await fetch(`${base}&client_id=00000000-1111-2222-3333-444444444444`, {
+      headers: { Metadata: 'true' },
+    });
+    expect([
+      unknown.status,
+      ((await unknown.json()) as { error_description: string }).error_description,
+    ]).toEqual([400, 'Identity not found']);
+    const ok = await fetch(`${base}&client_id=${runner().appId}`, {
+      headers: { Metadata: 'true' },
+    });
+    expect(await ok.json()).toMatchObject({
+      token_type: 'Bearer',
+      client_id: runner().appId,
+      resource: 'https://management.azure.com/',
+      expires_in: '3599',
+    });
+  });
+
+  test('the instance metadata address 169.254.169.254 is served through the proxy used as an HTTP proxy', async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: sim.proxyPort,
+          method: 'GET',
+          path: `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent('https://management.azure.com/')}`,
+          headers: { Host: '169.254.169.254', Metadata: 'true' },
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (d: Buffer) => (data += d.toString()));
+          res.on('end', () => resolve(data));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(JSON.parse(body)).toMatchObject({ token_type: 'Bearer', client_id: runner().appId });
+  });
+
+  test('the App Service endpoint checks X-IDENTITY-HEADER', async () => {
+    const env = sim.env();
+    const url = `${env.AKS_SIM_MSI_ENDPOINT!}?api-version=2019-08-01&resource=${encodeURIComponent('https://management.azure.com/')}`;
+    expect((await fetch(url, { headers: { 'X-IDENTITY-HEADER': 'wrong' } })).status).toBe(401);
+    const ok = await fetch(url, { headers: { 'X-IDENTITY-HEADER': env.AKS_SIM_IDENTITY_HEADER! } });
+    expect(await ok.json()).toMatchObject({
+      token_type: 'Bearer',
+      client_id: runner().appId,
+      expires_on: expect.stringMatching(/^\d+$/),
+    });
   });
 });

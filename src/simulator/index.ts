@@ -26,6 +26,7 @@ import {
 } from './github/oidc.ts';
 import { GitHubRestService, type GitHubToken } from './github/rest.ts';
 import { AdminService } from './admin.ts';
+import { IMDS_PATH, MSI_PATH, ManagedIdentityService } from './identity/managed-identity.ts';
 import { loadScenario } from './scenario/load.ts';
 import { buildState } from './scenario/build.ts';
 import type { Scenario } from './scenario/schema.ts';
@@ -47,6 +48,8 @@ export const GITHUB_OIDC_HOSTS = [
   'token.actions.githubusercontent.com',
   'pipelines.actions.githubusercontent.com',
 ];
+/** The Azure Instance Metadata Service: plain HTTP, reachable through the proxy as an HTTP proxy. */
+export const IMDS_HOST = '169.254.169.254';
 const DIRECT_HOSTS = ['127.0.0.1', 'localhost'];
 const GITHUB_API_PREFIX = '/api/v3';
 
@@ -85,6 +88,8 @@ export interface Simulator {
   readonly caFile: string;
   readonly port: number;
   readonly proxyPort: number;
+  /** Plain-HTTP port of the managed identity endpoints (IMDS, App Service, MSI_ENDPOINT). */
+  readonly identityPort: number;
   /** https://127.0.0.1:PORT: ARM endpoint and Entra authority host in direct mode. */
   readonly origin: string;
   readonly proxyUrl: string;
@@ -188,6 +193,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       DIRECT_HOSTS.includes(req.host) ? req.origin : `https://${loginHostFor(req.host)}`,
   });
   const githubOidc = new GitHubOidcService(clock, githubKey, () => run);
+  const managedIdentity = new ManagedIdentityService(
+    () => built.state.directory,
+    entra,
+    randomBytes(16).toString('hex'),
+  );
   const githubRest = new GitHubRestService(
     clock,
     tokens,
@@ -196,7 +206,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
 
   // Assigned once listening; the getters below only run after that.
-  const net: { server?: SimServer; proxy?: ProxyServer } = {};
+  const net: { server?: SimServer; identity?: SimServer; proxy?: ProxyServer } = {};
 
   const sim: Simulator = {
     get scenarioName() {
@@ -217,6 +227,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     get proxyPort() {
       return net.proxy!.port;
+    },
+    get identityPort() {
+      return net.identity!.port;
     },
     get origin() {
       return directOrigin;
@@ -268,6 +281,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         AKS_SIM_GITHUB_API_URL: `${directOrigin}${GITHUB_API_PREFIX}`,
         AKS_SIM_ID_TOKEN_REQUEST_URL: `${directOrigin}${ID_TOKEN_PATH}?api-version=2.0`,
         AKS_SIM_ADMIN_URL: `${directOrigin}/_sim`,
+        // Managed identity: AZURE_POD_IDENTITY_AUTHORITY_HOST for @azure/identity's IMDS source,
+        // MSI_ENDPOINT for the az CLI, IDENTITY_ENDPOINT + IDENTITY_HEADER (App Service style).
+        AKS_SIM_IMDS_ENDPOINT: `http://127.0.0.1:${net.identity!.port}`,
+        AKS_SIM_MSI_ENDPOINT: `http://127.0.0.1:${net.identity!.port}${MSI_PATH}`,
+        AKS_SIM_IDENTITY_HEADER: managedIdentity.identityHeader,
       });
       return env;
     },
@@ -286,7 +304,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       githubRest.comments.length = 0;
     },
     async stop() {
-      await Promise.all([net.proxy?.close(), net.server?.close()]);
+      await Promise.all([net.proxy?.close(), net.server?.close(), net.identity?.close()]);
       rmSync(tmp, { recursive: true, force: true });
     },
   };
@@ -315,6 +333,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (LOGIN_HOSTS.includes(h)) return entra.handle(req, ctx);
     if (h === GITHUB_API_HOST) return githubRest.handle(req, ctx);
     if (GITHUB_OIDC_HOSTS.includes(h)) return githubOidc.handle(req, ctx);
+    if (h === IMDS_HOST) return managedIdentity.handle(req, ctx);
     if (!DIRECT_HOSTS.includes(h)) {
       ctx.service = 'unknown-host';
       return json(421, {
@@ -325,6 +344,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const first = p.split('/')[1]?.toLowerCase() ?? '';
     if (first === '_sim') return admin.handle(req, ctx);
     if (first === '_apis') return githubOidc.handle(req, ctx);
+    if (p.startsWith(IMDS_PATH) || p.startsWith(MSI_PATH)) return managedIdentity.handle(req, ctx);
     if (p.startsWith(`${GITHUB_API_PREFIX}/`)) return githubRest.handle(req, ctx);
     if (['subscriptions', 'providers', 'tenants'].includes(first)) return arm.handle(req, ctx);
     if (first === '') {
@@ -343,30 +363,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
 
   for (const f of scenario.faults) faults.add(f);
-  const server = await startSimServer(
-    {
-      certPem: leaf.certPem,
-      keyPem: leaf.keyPem,
-      dispatch: (req, ctx) => dispatch(req, ctx),
-      faults,
-      log,
-      clock,
-      internalError: (_req, message) => ({
-        status: 500,
-        body: {
-          error: {
-            code: 'InternalServerError',
-            message: `The simulator failed to process the request: ${message}`,
-          },
+  const common = {
+    dispatch: (req: SimRequest, ctx: RequestContext) => dispatch(req, ctx),
+    faults,
+    log,
+    clock,
+    internalError: (_req: SimRequest | undefined, message: string): SimResponse => ({
+      status: 500,
+      body: {
+        error: {
+          code: 'InternalServerError',
+          message: `The simulator failed to process the request: ${message}`,
         },
-      }),
-    },
+      },
+    }),
+  };
+  const server = await startSimServer(
+    { ...common, tls: { certPem: leaf.certPem, keyPem: leaf.keyPem } },
     options.port ?? 0,
   );
   net.server = server;
   directOrigin = `https://127.0.0.1:${server.port}`;
+  net.identity = await startSimServer(common, 0);
   net.proxy = await startProxy({
     target: server.server,
+    plainTarget: net.identity.server,
     // The real host names on 443, and the simulator's own direct address (so a client with
     // HTTPS_PROXY set can still reach the direct endpoints and the admin API).
     isSimulated: (host, port) =>
@@ -376,6 +397,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           host === GITHUB_API_HOST ||
           GITHUB_OIDC_HOSTS.includes(host))) ||
       (DIRECT_HOSTS.includes(host) && port === server.port),
+    isSimulatedPlain: (host) => host === IMDS_HOST,
     log,
     clock,
     port: options.proxyPort ?? 0,

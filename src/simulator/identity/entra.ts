@@ -277,6 +277,14 @@ export class EntraService {
     });
   }
 
+  /** The resource's identifier as Entra knows it, or undefined when the tenant has no such resource. */
+  knownResource(req: SimRequest, resource: string): string | undefined {
+    const normal = (r: string): string => r.replace(/\/+$/, '').toLowerCase();
+    return this.o.resources(req).some((k) => normal(k) === normal(resource))
+      ? resource.replace(/\/+$/, '/')
+      : undefined;
+  }
+
   private resourceFor(req: SimRequest, form: URLSearchParams, v1: boolean): string {
     const known = this.o.resources(req);
     const normal = (r: string): string => r.replace(/\/+$/, '').toLowerCase();

@@ -5,7 +5,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type https from 'node:https';
 import type { RequestLog } from '../request-log.ts';
 import type { Clock } from '../clock.ts';
 
@@ -15,7 +14,10 @@ export interface ProxyServer {
 }
 
 export async function startProxy(opts: {
-  target: https.Server;
+  target: http.Server;
+  /** Serves plain-HTTP proxy requests (absolute-form) for the hosts isSimulatedPlain accepts. */
+  plainTarget: http.Server;
+  isSimulatedPlain: (host: string) => boolean;
   /** Whether the proxy may tunnel to host:port (only the simulator's own hosts). */
   isSimulated: (host: string, port: number) => boolean;
   log: RequestLog;
@@ -24,8 +26,19 @@ export async function startProxy(opts: {
 }): Promise<ProxyServer> {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
-    // Plain-HTTP proxying ("GET http://host/..."): nothing simulated is served over plain HTTP.
+    // Plain-HTTP proxying ("GET http://host/..."): only the instance metadata service is simulated
+    // over plain HTTP, as on a real VM.
     const target = req.url ?? '';
+    let host = '';
+    try {
+      host = new URL(target).hostname;
+    } catch {
+      /* not absolute-form: refused below */
+    }
+    if (host && opts.isSimulatedPlain(host)) {
+      opts.plainTarget.emit('request', req, res);
+      return;
+    }
     refuse(`plain HTTP request for ${target}`, req.method ?? 'GET', target);
     res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(

@@ -1,10 +1,11 @@
 /**
- * The HTTPS front of the simulator: one server answers for every simulated host, reached either
- * directly on 127.0.0.1 or through the CONNECT proxy. It reads the request, applies injected
+ * The front of the simulator: one HTTPS server answers for every simulated host, reached either
+ * directly on 127.0.0.1 or through the CONNECT proxy (a plain-HTTP twin serves the managed
+ * identity endpoints, which are plain HTTP on real machines too). It reads the request, applies injected
  * faults, dispatches by host, logs, and never lets a handler's exception take the process down.
  */
 import https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
   HttpError,
@@ -20,8 +21,8 @@ import type { Clock } from '../clock.ts';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface SimServerOptions {
-  certPem: string;
-  keyPem: string;
+  /** Certificate and key for HTTPS; absent for the plain-HTTP identity endpoint. */
+  tls?: { certPem: string; keyPem: string };
   dispatch: Handler;
   faults: FaultInjector;
   log: RequestLog;
@@ -31,7 +32,7 @@ export interface SimServerOptions {
 }
 
 export interface SimServer {
-  server: https.Server;
+  server: http.Server;
   port: number;
   close(): Promise<void>;
 }
@@ -69,9 +70,11 @@ function send(res: ServerResponse, r: SimResponse): void {
 
 export async function startSimServer(opts: SimServerOptions, port = 0): Promise<SimServer> {
   const sockets = new Set<Socket>();
-  const server = https.createServer({ cert: opts.certPem, key: opts.keyPem }, (req, res) => {
-    void handle(req, res);
-  });
+  const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+  const server: http.Server = opts.tls
+    ? https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, listener)
+    : http.createServer(listener);
+  const scheme = opts.tls ? 'https' : 'http';
   // Sockets handed over by the proxy bypass 'connection' bookkeeping of listen(); track both.
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -94,7 +97,7 @@ export async function startSimServer(opts: SimServerOptions, port = 0): Promise<
     let dropped = false;
     try {
       const body = await readBody(req);
-      const url = new URL(req.url ?? '/', `https://${hostHeader}`);
+      const url = new URL(req.url ?? '/', `${scheme}://${hostHeader}`);
       simReq = {
         method: (req.method ?? 'GET').toUpperCase(),
         url,
