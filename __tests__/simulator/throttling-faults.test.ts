@@ -22,13 +22,19 @@ describe('ARM throttling (throttling-storm: 10 reads, refilled at 1/s)', () => {
     const c = firstCluster(sim);
     const token = await armToken(sim);
     const remaining: (string | null)[] = [];
+    const global: (string | null)[] = [];
     let throttled;
     for (let i = 0; i < 12 && !throttled; i++) {
       const r = await raw(sim, 'GET', clusterPath(c), { token });
       if (r.status === 429) throttled = r;
-      else remaining.push(r.headers.get('x-ms-ratelimit-remaining-subscription-reads'));
+      else {
+        remaining.push(r.headers.get('x-ms-ratelimit-remaining-subscription-reads'));
+        global.push(r.headers.get('x-ms-ratelimit-remaining-subscription-global-reads'));
+      }
     }
     expect(remaining.slice(0, 3)).toEqual(['9', '8', '7']);
+    // The subscription's global bucket, shared by all principals, is 15 times one principal's.
+    expect(global.slice(0, 3)).toEqual(['149', '148', '147']);
     expect(throttled?.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(throttled?.headers.get('x-ms-ratelimit-remaining-subscription-reads')).toBe('0');
     expect((throttled?.body as { error: { code: string; message: string } }).error).toMatchObject({

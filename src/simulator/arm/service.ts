@@ -390,7 +390,9 @@ export class ArmService {
     } else if (r.operation === 'AsyncOperation_Get') {
       // The subscription-less async URL (upgradeNodeImageVersion) is charged to the operation's subscription.
       const ref = state.asyncOperations.get(params.opId!);
-      if (ref) addHeaders(state.throttler.charge('read', principal.objectId, ref.subscriptionId));
+      addHeaders(state.throttler.charge('read', principal.objectId, ref?.subscriptionId));
+    } else {
+      addHeaders(state.throttler.charge(r.write ? 'write' : 'read', principal.objectId, undefined));
     }
     return r.handler(call);
   }

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { armError } from './errors.ts';
+import type { HttpError } from '../net/http-kit.ts';
 
 export interface BucketConfig {
   capacity: number;
@@ -42,22 +43,26 @@ class Bucket {
     this.last = now;
   }
 
-  /** Takes a token; returns the remaining count, or the seconds until one is available. */
-  take(now: number): { ok: true; remaining: number } | { ok: false; retryAfter: number } {
+  /** Seconds until a token is available; 0 when one is there now. */
+  wait(now: number): number {
     this.refill(now);
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return { ok: true, remaining: Math.floor(this.tokens) };
-    }
-    const retryAfter =
+    if (this.tokens >= 1) return 0;
+    const seconds =
       this.cfg.refillPerSecond > 0 ? Math.ceil((1 - this.tokens) / this.cfg.refillPerSecond) : 3600;
-    return { ok: false, retryAfter: Math.max(1, retryAfter) };
+    return Math.max(1, seconds);
+  }
+
+  take(): number {
+    this.tokens -= 1;
+    return Math.floor(this.tokens);
   }
 }
 
+/** ARM's global bucket per subscription is 15 times one principal's (all principals share it). */
+const GLOBAL_FACTOR = 15;
+
 export class Throttler {
   private buckets = new Map<string, Bucket>();
-
   private readonly clock: Clock;
   readonly config: ThrottleConfig;
 
@@ -76,50 +81,73 @@ export class Throttler {
   }
 
   /**
-   * Charges one ARM request. Returns the headers to send; throws the 429 when the bucket is empty.
+   * Charges one ARM request against the principal's bucket and the subscription's global one
+   * (or, without a subscription, the tenant's). Returns the remaining-request headers to send;
+   * throws the 429 when a bucket is empty.
    */
   charge(
     kind: 'read' | 'write',
     principalId: string,
-    subscriptionId: string,
+    subscriptionId: string | undefined,
   ): Record<string, string> {
     const cfg = kind === 'read' ? this.config.reads : this.config.writes;
-    const result = this.bucket(`${kind}/${principalId}/${subscriptionId}`.toLowerCase(), cfg).take(
-      this.clock.now(),
-    );
     const name = kind === 'read' ? 'reads' : 'writes';
-    if (!result.ok) {
-      throw armError(
-        429,
-        'SubscriptionRequestsThrottled',
-        `Number of '${kind}' requests for subscription '${subscriptionId}' actor '${principalId}' exceeded. Please try again after '${result.retryAfter}' seconds after the last request. Please see https://aka.ms/ARMThrottling for more details.`,
-        {
-          headers: {
-            'Retry-After': String(result.retryAfter),
-            [`x-ms-ratelimit-remaining-subscription-${name}`]: '0',
-            [`x-ms-ratelimit-remaining-subscription-global-${name}`]: '0',
-          },
-        },
-      );
+    const now = this.clock.now();
+    if (subscriptionId === undefined) {
+      const tenant = this.bucket(`${kind}/tenant/${principalId}`.toLowerCase(), cfg);
+      const wait = tenant.wait(now);
+      if (wait > 0)
+        throw this.throttled(kind, 'tenant', principalId, wait, {
+          [`x-ms-ratelimit-remaining-tenant-${name}`]: '0',
+        });
+      return { [`x-ms-ratelimit-remaining-tenant-${name}`]: String(tenant.take()) };
+    }
+    const own = this.bucket(`${kind}/${principalId}/${subscriptionId}`.toLowerCase(), cfg);
+    const global = this.bucket(`${kind}/global/${subscriptionId}`.toLowerCase(), {
+      capacity: cfg.capacity * GLOBAL_FACTOR,
+      refillPerSecond: cfg.refillPerSecond * GLOBAL_FACTOR,
+    });
+    const wait = Math.max(own.wait(now), global.wait(now));
+    if (wait > 0) {
+      throw this.throttled(kind, `subscription '${subscriptionId}'`, principalId, wait, {
+        [`x-ms-ratelimit-remaining-subscription-${name}`]: '0',
+      });
     }
     return {
-      [`x-ms-ratelimit-remaining-subscription-${name}`]: String(result.remaining),
-      [`x-ms-ratelimit-remaining-subscription-global-${name}`]: String(result.remaining),
+      [`x-ms-ratelimit-remaining-subscription-${name}`]: String(own.take()),
+      [`x-ms-ratelimit-remaining-subscription-global-${name}`]: String(global.take()),
     };
+  }
+
+  private throttled(
+    kind: string,
+    scope: string,
+    principalId: string,
+    retryAfter: number,
+    headers: Record<string, string>,
+  ): HttpError {
+    return armError(
+      429,
+      'SubscriptionRequestsThrottled',
+      `Number of '${kind}' requests for ${scope} actor '${principalId}' exceeded. Please try again after '${retryAfter}' seconds after the last request. Please see https://aka.ms/ARMThrottling for more details.`,
+      { headers: { 'Retry-After': String(retryAfter), ...headers } },
+    );
   }
 
   /** AKS's per-cluster write limit, checked after ARM let the request through. */
   chargeClusterWrite(clusterKey: string): void {
-    const result = this.bucket(`cluster/${clusterKey}`, this.config.clusterWrites).take(
-      this.clock.now(),
-    );
-    if (!result.ok) {
+    const bucket = this.bucket(`cluster/${clusterKey}`, this.config.clusterWrites);
+    const wait = bucket.wait(this.clock.now());
+    if (wait > 0) {
       throw armError(
         429,
         'Throttled',
-        `Too many requests on managed cluster. Please retry after ${result.retryAfter} seconds.`,
-        { headers: { 'Retry-After': String(result.retryAfter) } },
+        `Too many requests on managed cluster. Please retry after ${wait} seconds.`,
+        {
+          headers: { 'Retry-After': String(wait) },
+        },
       );
     }
+    bucket.take();
   }
 }
