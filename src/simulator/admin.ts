@@ -9,6 +9,7 @@ import type { ClusterState } from './aks/model.ts';
 import { findPool } from './aks/model.ts';
 import { operationInProgress } from './arm/errors.ts';
 import { startOperationAs } from './scenario/build.ts';
+import { armErrorSchema, operationKindSchema } from './scenario/schema.ts';
 import type { SimState } from './state.ts';
 import type { FaultInjector, FaultRule } from './faults.ts';
 import type { RequestLog } from './request-log.ts';
@@ -20,17 +21,6 @@ export interface AdminDeps {
   reset: (scenario?: string) => Promise<void>;
   info: () => Record<string, unknown>;
 }
-
-const kind = z.enum([
-  'create',
-  'upgrade',
-  'scale',
-  'upgrade-node-image',
-  'start',
-  'stop',
-  'reconcile',
-]);
-const errorBody = z.object({ code: z.string(), message: z.string() }).passthrough();
 
 function bad(message: string): SimResponse {
   return json(400, { error: { code: 'BadAdminRequest', message } });
@@ -152,11 +142,11 @@ export class AdminService {
     if (req.method === 'POST' && path === '/_sim/failures') {
       const p = z
         .object({
-          operation: z.union([kind, z.literal('any')]),
+          operation: z.union([operationKindSchema, z.literal('any')]),
           cluster: z.string().optional(),
           pool: z.string().optional(),
           atPercent: z.number().min(0).max(99),
-          error: errorBody,
+          error: armErrorSchema,
           times: z.number().int().positive().optional(),
         })
         .safeParse(payload);
@@ -214,7 +204,7 @@ export class AdminService {
           error: { code: 'NoRunningOperation', message: 'No operation is in progress there.' },
         });
       if (m[3] === 'fail') {
-        const e = errorBody.safeParse(
+        const e = armErrorSchema.safeParse(
           (payload as { error?: unknown } | null)?.error ?? {
             code: 'InternalOperationError',
             message: 'The operation failed (failed by the simulator admin API).',
@@ -233,7 +223,7 @@ export class AdminService {
   private startOperation(state: SimState, cluster: ClusterState, payload: unknown): SimResponse {
     const p = z
       .object({
-        type: kind,
+        type: operationKindSchema,
         pool: z.string().optional(),
         kubernetesVersion: z.string().optional(),
         count: z.number().int().min(0).optional(),

@@ -3,10 +3,7 @@
  * like real ones to every client (the az CLI, for one, expects servicePrincipalProfile to exist).
  */
 import { randomUUID } from 'node:crypto';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+import { isObject } from '../arm/fields.ts';
 
 export function withClusterDefaults(
   props: Record<string, unknown>,

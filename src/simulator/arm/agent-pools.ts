@@ -26,11 +26,8 @@ import {
 import { armError, invalidParameter } from './errors.ts';
 import { assertNotBusy, assertRunning } from './managed-clusters.ts';
 import { versionChecks } from './version-rules.ts';
+import { intField, isObject, stringField } from './fields.ts';
 import { mergeProperties } from '../aks/defaults.ts';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const MODELLED = new Set([
   'count',
@@ -49,24 +46,6 @@ const MODELLED = new Set([
   'powerState',
   'eTag',
 ]);
-
-function int(value: unknown, parameter: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidParameter(
-      parameter,
-      `${JSON.stringify(value)} must be an integer from ${min} to ${max}`,
-    );
-  }
-  return value;
-}
-
-function str(value: unknown, parameter: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw invalidParameter(parameter, `${JSON.stringify(value)} must be a string`);
-  return value;
-}
 
 export function listAgentPools(call: ArmCall): SimResponse {
   const cluster = getCluster(call);
@@ -121,36 +100,37 @@ export function putAgentPool(call: ArmCall): SimResponse {
         `'${name}' must be 1-12 lowercase letters and numbers, starting with a letter`,
       );
     }
-    const v = str(props.orchestratorVersion, 'properties.orchestratorVersion');
+    const v = stringField(props.orchestratorVersion, 'properties.orchestratorVersion');
     const version = v
       ? checks.supported(v, 'AgentPoolK8sVersionNotSupported')
       : cluster.currentKubernetesVersion;
     assertCompatibleWithControlPlane(cluster, name, version);
-    const mode = str(props.mode, 'properties.mode') ?? 'User';
-    const osType = str(props.osType, 'properties.osType') ?? 'Linux';
+    const mode = stringField(props.mode, 'properties.mode') ?? 'User';
+    const osType = stringField(props.osType, 'properties.osType') ?? 'Linux';
     const osSKU =
-      str(props.osSKU, 'properties.osSKU') ?? (osType === 'Windows' ? 'Windows2022' : 'Ubuntu');
+      stringField(props.osSKU, 'properties.osSKU') ??
+      (osType === 'Windows' ? 'Windows2022' : 'Ubuntu');
     const enableAutoScaling = props.enableAutoScaling === true;
     const pool: PoolState = {
       name,
       mode,
-      count: int(props.count, 'properties.count', mode === 'System' ? 1 : 0, 1000) ?? 3,
-      vmSize: str(props.vmSize, 'properties.vmSize') ?? 'Standard_D4ds_v5',
+      count: intField(props.count, 'properties.count', mode === 'System' ? 1 : 0, 1000) ?? 3,
+      vmSize: stringField(props.vmSize, 'properties.vmSize') ?? 'Standard_D4ds_v5',
       osType,
       osSKU,
       orchestratorVersion: v || cluster.kubernetesVersion,
       currentOrchestratorVersion: version,
       nodeImageVersion: `${defaultNodeImageFamily(osType, osSKU)}-${release}`,
       enableAutoScaling,
-      maxPods: int(props.maxPods, 'properties.maxPods', 10, 250) ?? 110,
+      maxPods: intField(props.maxPods, 'properties.maxPods', 10, 250) ?? 110,
       provisioningState: 'Creating',
       powerState: 'Running',
       eTag: newETag(),
       extra,
     };
     if (enableAutoScaling) {
-      pool.minCount = int(props.minCount, 'properties.minCount', 0, 1000) ?? 1;
-      pool.maxCount = int(props.maxCount, 'properties.maxCount', 1, 1000) ?? pool.count;
+      pool.minCount = intField(props.minCount, 'properties.minCount', 0, 1000) ?? 1;
+      pool.maxCount = intField(props.maxCount, 'properties.maxCount', 1, 1000) ?? pool.count;
     }
     call.state.throttler.chargeClusterWrite(
       clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
@@ -161,7 +141,7 @@ export function putAgentPool(call: ArmCall): SimResponse {
   }
 
   const pool = existing;
-  const v = str(props.orchestratorVersion, 'properties.orchestratorVersion');
+  const v = stringField(props.orchestratorVersion, 'properties.orchestratorVersion');
   let version: string | undefined;
   if (v) {
     const resolved = checks.supported(v, 'AgentPoolK8sVersionNotSupported');
@@ -171,12 +151,12 @@ export function putAgentPool(call: ArmCall): SimResponse {
       version = resolved;
     }
   }
-  const mode = str(props.mode, 'properties.mode') ?? pool.mode;
-  const count = int(props.count, 'properties.count', mode === 'System' ? 1 : 0, 1000);
+  const mode = stringField(props.mode, 'properties.mode') ?? pool.mode;
+  const count = intField(props.count, 'properties.count', mode === 'System' ? 1 : 0, 1000);
   const enable =
     typeof props.enableAutoScaling === 'boolean' ? props.enableAutoScaling : pool.enableAutoScaling;
-  const min = int(props.minCount, 'properties.minCount', 0, 1000) ?? pool.minCount;
-  const max = int(props.maxCount, 'properties.maxCount', 0, 1000) ?? pool.maxCount;
+  const min = intField(props.minCount, 'properties.minCount', 0, 1000) ?? pool.minCount;
+  const max = intField(props.maxCount, 'properties.maxCount', 0, 1000) ?? pool.maxCount;
   const scaling = count !== undefined && count !== pool.count;
   if (scaling && enable && !pool.enableAutoScaling) {
     throw armError(

@@ -33,6 +33,7 @@ import {
 } from './call.ts';
 import { armError, invalidParameter, operationInProgress } from './errors.ts';
 import { versionChecks } from './version-rules.ts';
+import { intField, isObject, stringField } from './fields.ts';
 
 const MODELLED_CLUSTER_PROPERTIES = new Set([
   'provisioningState',
@@ -65,10 +66,6 @@ const MODELLED_POOL_PROPERTIES = new Set([
   'eTag',
 ]);
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** ARM never echoes secrets back. */
 function withoutSecrets(props: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -89,24 +86,6 @@ function poolExtra(profile: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(profile).filter(([k]) => !MODELLED_POOL_PROPERTIES.has(k)),
   );
-}
-
-function intField(value: unknown, parameter: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidParameter(
-      parameter,
-      `${JSON.stringify(value)} must be an integer from ${min} to ${max}`,
-    );
-  }
-  return value;
-}
-
-function stringField(value: unknown, parameter: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw invalidParameter(parameter, `${JSON.stringify(value)} must be a string`);
-  return value;
 }
 
 function clusterResponse(

@@ -199,6 +199,14 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
   return { state, secrets };
 }
 
+/** What another actor asks for: the kind of operation and, as it needs, a pool, version or count. */
+export interface OperationSpec {
+  type: OperationKind;
+  pool?: string | undefined;
+  kubernetesVersion?: string | undefined;
+  count?: number | undefined;
+}
+
 type PastSpec = NonNullable<Scenario['clusters'][number]['history']>[number];
 type RunningSpec = NonNullable<Scenario['clusters'][number]['operation']>;
 
@@ -206,12 +214,7 @@ type RunningSpec = NonNullable<Scenario['clusters'][number]['operation']>;
 export function planOperation(
   state: SimState,
   cluster: ClusterState,
-  spec: {
-    type: OperationKind;
-    pool?: string | undefined;
-    kubernetesVersion?: string | undefined;
-    count?: number | undefined;
-  },
+  spec: OperationSpec,
   who: string,
 ) {
   const release = state.settings.nodeImageRelease;
@@ -297,12 +300,7 @@ function addPastOperation(state: SimState, cluster: ClusterState, past: PastSpec
 export function startOperationAs(
   state: SimState,
   cluster: ClusterState,
-  spec: {
-    type: OperationKind;
-    pool?: string | undefined;
-    kubernetesVersion?: string | undefined;
-    count?: number | undefined;
-  },
+  spec: OperationSpec,
   who: string,
   durationMs?: number,
 ): Operation {

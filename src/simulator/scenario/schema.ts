@@ -2,19 +2,19 @@
 import { z } from 'zod';
 import type { ArmErrorBody } from '../aks/model.ts';
 
-const armError: z.ZodType<ArmErrorBody> = z.lazy(() =>
+export const armErrorSchema: z.ZodType<ArmErrorBody> = z.lazy(() =>
   z
     .object({
       code: z.string().min(1),
       message: z.string(),
       target: z.string().optional(),
-      details: z.array(armError).optional(),
+      details: z.array(armErrorSchema).optional(),
       additionalInfo: z.array(z.object({ type: z.string(), info: z.unknown() })).optional(),
     })
     .strict(),
 );
 
-const kind = z.enum([
+export const operationKindSchema = z.enum([
   'create',
   'upgrade',
   'scale',
@@ -51,7 +51,7 @@ const pool = z
 /** An operation already running when the simulator starts (started by "someone else"). */
 const runningOperation = z
   .object({
-    type: kind,
+    type: operationKindSchema,
     /** Run it through the agent pools API on this pool (otherwise through the managed cluster API). */
     pool: z.string().optional(),
     kubernetesVersion: z.string().optional(),
@@ -60,7 +60,7 @@ const runningOperation = z
     durationSeconds: z.number().positive(),
     stuckAtPercent: percent.optional(),
     failAtPercent: percent.optional(),
-    error: armError.optional(),
+    error: armErrorSchema.optional(),
     startedBy: z.string().default('another pipeline (az aks upgrade)'),
   })
   .strict();
@@ -68,12 +68,12 @@ const runningOperation = z
 /** A finished operation in the cluster's history (e.g. the upgrade that left it Failed). */
 const pastOperation = z
   .object({
-    type: kind,
+    type: operationKindSchema,
     pool: z.string().optional(),
     kubernetesVersion: z.string().optional(),
     count: z.number().int().min(0).optional(),
     status: z.enum(['Succeeded', 'Failed', 'Canceled']),
-    error: armError.optional(),
+    error: armErrorSchema.optional(),
     startedSecondsAgo: z.number().min(0).default(3600),
     durationSeconds: z.number().positive().default(600),
     percentComplete: z.number().min(0).max(100).optional(),
@@ -138,7 +138,7 @@ const principal = z
   .strict();
 
 const rule = z.object({
-  operation: z.union([kind, z.literal('any')]),
+  operation: z.union([operationKindSchema, z.literal('any')]),
   cluster: z.string().optional(),
   pool: z.string().optional(),
 });
@@ -182,14 +182,14 @@ export const scenarioSchema = z
       )
       .optional(),
     nodeImageRelease: z.string().default('202611.02.0'),
-    durations: z.partialRecord(kind, z.number().positive()).default({}),
+    durations: z.partialRecord(operationKindSchema, z.number().positive()).default({}),
     cancelSeconds: z.number().positive().default(2),
     failures: z
       .array(
         rule
           .extend({
             atPercent: percent,
-            error: armError,
+            error: armErrorSchema,
             times: z.number().int().positive().optional(),
           })
           .strict(),
@@ -246,7 +246,7 @@ export const scenarioSchema = z
               .enum(['pod-not-started', 'performance', 'policy-denied', 'not-found'])
               .optional(),
             failedReason: z.string().optional(),
-            error: armError.optional(),
+            error: armErrorSchema.optional(),
           })
           .strict(),
       )
