@@ -4,14 +4,13 @@ import {
   clusterId,
   clusterKey,
   findPool,
-  newETag,
   type ClusterState,
   type PoolState,
 } from '../aks/model.ts';
 import { agentPoolResource } from '../aks/serialize.ts';
 import { nodeImagePlan, poolPlan } from '../aks/plans.ts';
 import { compareVersions, minorOf, parseVersion } from '../aks/versions.ts';
-import { defaultNodeImageFamily, latestNodeImage } from '../aks/node-images.ts';
+import { latestNodeImage } from '../aks/node-images.ts';
 import {
   actor,
   asyncUrl,
@@ -27,25 +26,8 @@ import { armError, invalidParameter } from './errors.ts';
 import { assertNotBusy, assertRunning } from './managed-clusters.ts';
 import { versionChecks } from './version-rules.ts';
 import { intField, isObject, stringField } from './fields.ts';
+import { assertPoolName, newPool, poolExtra } from './pool-spec.ts';
 import { mergeProperties } from '../aks/defaults.ts';
-
-const MODELLED = new Set([
-  'count',
-  'vmSize',
-  'osType',
-  'osSKU',
-  'mode',
-  'orchestratorVersion',
-  'currentOrchestratorVersion',
-  'nodeImageVersion',
-  'enableAutoScaling',
-  'minCount',
-  'maxCount',
-  'maxPods',
-  'provisioningState',
-  'powerState',
-  'eTag',
-]);
 
 export function listAgentPools(call: ArmCall): SimResponse {
   const cluster = getCluster(call);
@@ -88,50 +70,24 @@ export function putAgentPool(call: ArmCall): SimResponse {
   const props = isObject(body.properties) ? body.properties : {};
   assertNotBusy(call, cluster, { pool: name });
   assertRunning(cluster, 'Changing agent pools');
-  const extra = Object.fromEntries(Object.entries(props).filter(([k]) => !MODELLED.has(k)));
+  const extra = poolExtra(props);
   const release = call.state.settings.nodeImageRelease;
   const who = actor(call);
   const checks = versionChecks(call.state.catalog);
 
   if (!existing) {
-    if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) {
-      throw invalidParameter(
-        'agentPoolName',
-        `'${name}' must be 1-12 lowercase letters and numbers, starting with a letter`,
-      );
-    }
-    const v = stringField(props.orchestratorVersion, 'properties.orchestratorVersion');
-    const version = v
-      ? checks.supported(v, 'AgentPoolK8sVersionNotSupported')
-      : cluster.currentKubernetesVersion;
-    assertCompatibleWithControlPlane(cluster, name, version);
-    const mode = stringField(props.mode, 'properties.mode') ?? 'User';
-    const osType = stringField(props.osType, 'properties.osType') ?? 'Linux';
-    const osSKU =
-      stringField(props.osSKU, 'properties.osSKU') ??
-      (osType === 'Windows' ? 'Windows2022' : 'Ubuntu');
-    const enableAutoScaling = props.enableAutoScaling === true;
-    const pool: PoolState = {
-      name,
-      mode,
-      count: intField(props.count, 'properties.count', mode === 'System' ? 1 : 0, 1000) ?? 3,
-      vmSize: stringField(props.vmSize, 'properties.vmSize') ?? 'Standard_D4ds_v5',
-      osType,
-      osSKU,
-      orchestratorVersion: v || cluster.kubernetesVersion,
-      currentOrchestratorVersion: version,
-      nodeImageVersion: `${defaultNodeImageFamily(osType, osSKU)}-${release}`,
-      enableAutoScaling,
-      maxPods: intField(props.maxPods, 'properties.maxPods', 10, 250) ?? 110,
-      provisioningState: 'Creating',
-      powerState: 'Running',
-      eTag: newETag(),
-      extra,
-    };
-    if (enableAutoScaling) {
-      pool.minCount = intField(props.minCount, 'properties.minCount', 0, 1000) ?? 1;
-      pool.maxCount = intField(props.maxCount, 'properties.maxCount', 1, 1000) ?? pool.count;
-    }
+    assertPoolName(name, 'agentPoolName');
+    const pool = newPool(name, props, {
+      path: 'properties',
+      defaultMode: 'User',
+      clusterVersion: {
+        desired: cluster.kubernetesVersion,
+        current: cluster.currentKubernetesVersion,
+      },
+      catalog: call.state.catalog,
+      nodeImageRelease: release,
+    });
+    assertCompatibleWithControlPlane(cluster, name, pool.currentOrchestratorVersion);
     call.state.throttler.chargeClusterWrite(
       clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
     );

@@ -18,7 +18,6 @@ import {
   powerPlan,
 } from '../aks/plans.ts';
 import { compareVersions } from '../aks/versions.ts';
-import { defaultNodeImageFamily } from '../aks/node-images.ts';
 import { mergeProperties, withClusterDefaults, withIdentityDefaults } from '../aks/defaults.ts';
 import {
   actor,
@@ -34,6 +33,7 @@ import {
 import { armError, invalidParameter, operationInProgress } from './errors.ts';
 import { versionChecks } from './version-rules.ts';
 import { intField, isObject, stringField } from './fields.ts';
+import { assertPoolName, newPool, poolExtra } from './pool-spec.ts';
 
 const MODELLED_CLUSTER_PROPERTIES = new Set([
   'provisioningState',
@@ -45,25 +45,6 @@ const MODELLED_CLUSTER_PROPERTIES = new Set([
   'azurePortalFQDN',
   'nodeResourceGroup',
   'agentPoolProfiles',
-]);
-
-const MODELLED_POOL_PROPERTIES = new Set([
-  'name',
-  'count',
-  'vmSize',
-  'osType',
-  'osSKU',
-  'mode',
-  'orchestratorVersion',
-  'currentOrchestratorVersion',
-  'nodeImageVersion',
-  'enableAutoScaling',
-  'minCount',
-  'maxCount',
-  'maxPods',
-  'provisioningState',
-  'powerState',
-  'eTag',
 ]);
 
 /** ARM never echoes secrets back. */
@@ -80,12 +61,6 @@ function withoutSecrets(props: Record<string, unknown>): Record<string, unknown>
     } else out[k] = v;
   }
   return out;
-}
-
-function poolExtra(profile: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(profile).filter(([k]) => !MODELLED_POOL_PROPERTIES.has(k)),
-  );
 }
 
 function clusterResponse(
@@ -355,47 +330,14 @@ function createCluster(
     if (!isObject(raw))
       throw invalidParameter(`properties.agentPoolProfiles[${i}]`, 'must be an object');
     const pname = stringField(raw.name, `agentPoolProfiles[${i}].name`) ?? '';
-    if (!/^[a-z][a-z0-9]{0,11}$/.test(pname)) {
-      throw invalidParameter(
-        `agentPoolProfiles[${i}].name`,
-        `'${pname}' must be 1-12 lowercase letters and numbers, starting with a letter`,
-      );
-    }
-    const mode =
-      stringField(raw.mode, `agentPoolProfiles[${i}].mode`) ?? (i === 0 ? 'System' : 'User');
-    const osType = stringField(raw.osType, `agentPoolProfiles[${i}].osType`) ?? 'Linux';
-    const osSKU =
-      stringField(raw.osSKU, `agentPoolProfiles[${i}].osSKU`) ??
-      (osType === 'Windows' ? 'Windows2022' : 'Ubuntu');
-    const pv = stringField(raw.orchestratorVersion, `agentPoolProfiles[${i}].orchestratorVersion`);
-    const poolVersion = pv
-      ? versionChecks(catalog).supported(pv, 'AgentPoolK8sVersionNotSupported')
-      : version;
-    const enableAutoScaling = raw.enableAutoScaling === true;
-    const pool: PoolState = {
-      name: pname,
-      mode,
-      count:
-        intField(raw.count, `agentPoolProfiles[${i}].count`, mode === 'System' ? 1 : 0, 1000) ?? 3,
-      vmSize: stringField(raw.vmSize, `agentPoolProfiles[${i}].vmSize`) ?? 'Standard_D4ds_v5',
-      osType,
-      osSKU,
-      orchestratorVersion: pv || version,
-      currentOrchestratorVersion: poolVersion,
-      nodeImageVersion: `${defaultNodeImageFamily(osType, osSKU)}-${release}`,
-      enableAutoScaling,
-      maxPods: intField(raw.maxPods, `agentPoolProfiles[${i}].maxPods`, 10, 250) ?? 110,
-      provisioningState: 'Creating',
-      powerState: 'Running',
-      eTag: newETag(),
-      extra: poolExtra(raw),
-    };
-    if (enableAutoScaling) {
-      pool.minCount = intField(raw.minCount, `agentPoolProfiles[${i}].minCount`, 0, 1000) ?? 1;
-      pool.maxCount =
-        intField(raw.maxCount, `agentPoolProfiles[${i}].maxCount`, 1, 1000) ?? pool.count;
-    }
-    return pool;
+    assertPoolName(pname, `agentPoolProfiles[${i}].name`);
+    return newPool(pname, raw, {
+      path: `agentPoolProfiles[${i}]`,
+      defaultMode: i === 0 ? 'System' : 'User',
+      clusterVersion: { desired: requested || version, current: version },
+      catalog,
+      nodeImageRelease: release,
+    });
   });
   if (!pools.some((p) => p.mode === 'System')) {
     throw invalidParameter(
