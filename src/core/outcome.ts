@@ -1,0 +1,32 @@
+/** What a run did and how it ended: the contract between the core and every front door. */
+import type { ArmError } from './arm-error.ts';
+import type { ClusterView } from './aks-client.ts';
+
+export type Result = 'succeeded' | 'failed' | 'aborted' | 'timed-out' | 'skipped' | 'dry-run';
+
+export interface TimelineEntry {
+  at: Date;
+  /** A phase for grouping (pre-flight, pending, write, wait, abort, after). */
+  phase: string;
+  event: string;
+}
+
+export interface Outcome {
+  result: Result;
+  /** One sentence for people: what happened. */
+  message: string;
+  /** Whether the step should fail (result failed / timed-out / aborted on timeout or cancel). */
+  failed: boolean;
+  error?: ArmError;
+  before?: ClusterView;
+  after?: ClusterView;
+  /** What was in progress at pre-flight, e.g. "Upgrading on the managed cluster (40%, 4m)". */
+  pendingOperation?: string;
+  waitedSeconds: number;
+  abortedOperationId?: string;
+  operationId?: string;
+  command?: { exitCode?: number; logs?: string; reason?: string };
+  /** With dry-run: the steps that would have run. */
+  plan: string[];
+  timeline: TimelineEntry[];
+}

@@ -1,0 +1,62 @@
+/**
+ * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
+ * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
+ */
+import { formatDuration } from './duration.ts';
+import type { ClusterView, OperationStatus } from './aks-client.ts';
+
+/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
+export function isBusyState(state: string): boolean {
+  return !['succeeded', 'failed', 'canceled'].includes(state.toLowerCase());
+}
+
+export interface Busy {
+  /** Undefined for the managed cluster itself. */
+  pool?: string;
+  state: string;
+  operation?: OperationStatus;
+}
+
+/** Where a write lands: the managed cluster (blocked by anything), one pool, or nowhere. */
+export type Target = { pool?: string } | 'none';
+
+export function blockers(cluster: ClusterView, target: Target): Busy[] {
+  if (target === 'none') return [];
+  if (isBusyState(cluster.provisioningState)) return [{ state: cluster.provisioningState }];
+  return cluster.pools
+    .filter((p) => isBusyState(p.provisioningState))
+    .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+    .map((p) => ({ pool: p.name, state: p.provisioningState }));
+}
+
+/** Resources in the Failed state that a write to `target` would act on. */
+export function failedFor(cluster: ClusterView, target: Target): Busy[] {
+  if (target === 'none') return [];
+  const out: Busy[] = [];
+  if (cluster.provisioningState.toLowerCase() === 'failed')
+    out.push({ state: cluster.provisioningState });
+  for (const p of cluster.pools) {
+    if (p.provisioningState.toLowerCase() !== 'failed') continue;
+    if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+      out.push({ pool: p.name, state: p.provisioningState });
+  }
+  return out;
+}
+
+export function where(b: { pool?: string | undefined }): string {
+  return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
+}
+
+/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
+export function describeBusy(b: Busy, nowMs: number): string {
+  const op = b.operation;
+  const parts: string[] = [];
+  if (op) {
+    parts.push(`operation ${op.id}`);
+    if (op.percentComplete !== undefined) parts.push(`${op.percentComplete}%`);
+    if (op.startTime)
+      parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
+  }
+  const what = op?.subOperationType ?? b.state;
+  return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}

@@ -1,0 +1,126 @@
+/**
+ * Waiting for an AKS operation to end: poll rarely while it is far from done, often when it is
+ * about to finish, so completion is noticed within seconds while reads stay far below AKS's
+ * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
+ */
+import { formatDuration } from './duration.ts';
+
+export interface Observation {
+  /** InProgress, Canceling, Succeeded, Failed, Canceled, or a provisioning state. */
+  status: string;
+  percentComplete?: number;
+  startTime?: Date;
+  /** Seconds the service asked to wait before the next poll. */
+  retryAfterSeconds?: number;
+}
+
+export type WaitEnd<T extends Observation> =
+  | { kind: 'finished'; last: T }
+  | { kind: 'timed-out'; last: T }
+  | { kind: 'cancelled'; last: T | undefined }
+  | { kind: 'stopped'; last: T };
+
+export interface Clockwork {
+  now(): number;
+  /** Resolves after `ms`, or early (without throwing) when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClockwork: Clockwork = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+const TERMINAL = ['succeeded', 'failed', 'canceled', 'cancelled'];
+
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL.includes(status.toLowerCase());
+}
+
+/** Polling intervals, in ms. */
+export const POLL = {
+  /** Near the estimated finish. */
+  near: 2000,
+  /** With no estimate (no percentComplete), or once the estimate has proved wrong. */
+  steady: 6000,
+  /** The longest gap between two polls. */
+  max: 60000,
+};
+
+/**
+ * The delay before the next poll. With an estimate of the finish time, poll at a third of the time
+ * left (at most POLL.max), then every POLL.near from 10 s before it; if the operation outlives the
+ * estimate by 30 s, the estimate is wrong and polling settles at POLL.steady (10 reads a minute).
+ */
+export function nextPollDelay(o: Observation, nowMs: number): number {
+  let delay = POLL.steady;
+  const p = o.percentComplete;
+  if (p !== undefined && p > 0 && p < 100 && o.startTime) {
+    const elapsed = nowMs - o.startTime.getTime();
+    const finish = o.startTime.getTime() + (elapsed * 100) / p;
+    const left = finish - nowMs;
+    if (left > 10_000) delay = Math.min(POLL.max, Math.max(POLL.near, left / 3));
+    else if (left > -30_000) delay = POLL.near;
+  }
+  if (o.retryAfterSeconds !== undefined) delay = Math.max(delay, o.retryAfterSeconds * 1000);
+  return delay;
+}
+
+export interface WaitOptions<T extends Observation> {
+  observe: () => Promise<T>;
+  timeoutSeconds: number;
+  signal?: AbortSignal;
+  /** Ends the wait early (e.g. the abort-after age is reached). */
+  stopWhen?: (o: T) => boolean;
+  /** Called with a log line when progress changes, at most every few seconds. */
+  log?: (line: string) => void;
+  describe: string;
+  clock?: Clockwork;
+  /** A first observation already made (the pre-flight's), to save a read. */
+  initial?: T;
+}
+
+export async function waitForOperation<T extends Observation>(
+  o: WaitOptions<T>,
+): Promise<WaitEnd<T>> {
+  const clock = o.clock ?? realClockwork;
+  const deadline = clock.now() + o.timeoutSeconds * 1000;
+  let last: T | undefined = o.initial;
+  let lastLogged = '';
+  for (;;) {
+    if (o.signal?.aborted) return { kind: 'cancelled', last };
+    if (!last) last = await o.observe();
+    const now = clock.now();
+    const line = progressLine(o.describe, last, now);
+    if (line !== lastLogged) {
+      o.log?.(line);
+      lastLogged = line;
+    }
+    if (isTerminalStatus(last.status)) return { kind: 'finished', last };
+    if (o.stopWhen?.(last)) return { kind: 'stopped', last };
+    if (now >= deadline) return { kind: 'timed-out', last };
+    const delay = Math.min(nextPollDelay(last, now), Math.max(0, deadline - now));
+    await clock.sleep(delay, o.signal);
+    if (o.signal?.aborted) return { kind: 'cancelled', last };
+    last = await o.observe();
+  }
+}
+
+export function progressLine(describe: string, o: Observation, nowMs: number): string {
+  const parts = [`${describe}: ${o.status}`];
+  if (o.percentComplete !== undefined && !isTerminalStatus(o.status))
+    parts.push(`${o.percentComplete}%`);
+  if (o.startTime)
+    parts.push(`running for ${formatDuration((nowMs - o.startTime.getTime()) / 1000)}`);
+  return parts.join(', ');
+}
