@@ -55800,7 +55800,9 @@ function asArmError(v) {
     const o = v;
     if (typeof o.code !== 'string')
         return undefined;
-    const details = Array.isArray(o.details) ? o.details.map(asArmError).filter((d) => d !== undefined) : undefined;
+    const details = Array.isArray(o.details)
+        ? o.details.map(asArmError).filter((d) => d !== undefined)
+        : undefined;
     return {
         code: o.code,
         message: typeof o.message === 'string' ? o.message : '',
@@ -55826,7 +55828,12 @@ function toAksError(err) {
     const fromBody = armErrorFromBody(e.details);
     const lro = /^The long-running operation has failed\. ([^.\s]+)\. (.*)$/s.exec(e.message ?? '');
     const armError = fromBody ??
-        (lro ? { code: lro[1], message: lro[2] } : { code: e.code ?? (e.statusCode ? `HTTP${e.statusCode}` : 'RequestFailed'), message: e.message ?? String(err) });
+        (lro
+            ? { code: lro[1], message: lro[2] }
+            : {
+                code: e.code ?? (e.statusCode ? `HTTP${e.statusCode}` : 'RequestFailed'),
+                message: e.message ?? String(err),
+            });
     const retry = Number(header(e.response, 'retry-after'));
     return new AksError(armError, e.statusCode, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
@@ -55870,7 +55877,7 @@ function poolView(p) {
 }
 function statusOf(body, fallbackId) {
     const b = (body ?? {});
-    const date = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : undefined);
+    const date = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : undefined;
     const error = armErrorFromBody(b.error);
     const startTime = date(b.startTime);
     const endTime = date(b.endTime);
@@ -55932,10 +55939,20 @@ class AksClient {
     }
     async upgradeProfile() {
         const p = await this.call(() => this.sdk.managedClusters.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName));
-        const list = (u) => (u ?? []).map((x) => ({ version: x.kubernetesVersion ?? '', isPreview: x.isPreview === true }));
+        const list = (u) => (u ?? []).map((x) => ({
+            version: x.kubernetesVersion ?? '',
+            isPreview: x.isPreview === true,
+        }));
         return {
-            controlPlane: { version: p.controlPlaneProfile.kubernetesVersion, upgrades: list(p.controlPlaneProfile.upgrades) },
-            pools: (p.agentPoolProfiles ?? []).map((a) => ({ name: a.name ?? '', version: a.kubernetesVersion, upgrades: list(a.upgrades) })),
+            controlPlane: {
+                version: p.controlPlaneProfile.kubernetesVersion,
+                upgrades: list(p.controlPlaneProfile.upgrades),
+            },
+            pools: (p.agentPoolProfiles ?? []).map((a) => ({
+                name: a.name ?? '',
+                version: a.kubernetesVersion,
+                upgrades: list(a.upgrades),
+            })),
         };
     }
     async latestNodeImage(pool) {
@@ -55944,7 +55961,9 @@ class AksClient {
     }
     /** GETs a URL (an absolute status URL, or a path under the ARM endpoint) through the SDK pipeline. */
     async get(urlOrPath) {
-        const url = urlOrPath.startsWith('https://') ? urlOrPath : `${this.o.cloud.armEndpoint}${urlOrPath}`;
+        const url = urlOrPath.startsWith('https://')
+            ? urlOrPath
+            : `${this.o.cloud.armEndpoint}${urlOrPath}`;
         try {
             const res = await this.sdk.pipeline.sendRequest(this.http, esm_pipelineRequest_createPipelineRequest({ url, method: 'GET' }));
             let body;
@@ -55985,7 +56004,10 @@ class AksClient {
     async asyncStatus(url) {
         const r = await this.get(url);
         if (r.status >= 400)
-            throw new AksError(armErrorFromBody(r.body) ?? { code: `HTTP${r.status}`, message: `status URL answered ${r.status}` }, r.status);
+            throw new AksError(armErrorFromBody(r.body) ?? {
+                code: `HTTP${r.status}`,
+                message: `status URL answered ${r.status}`,
+            }, r.status);
         if (r.status === 202)
             return { id: operationIdOf(url) ?? '', status: 'InProgress' };
         if (r.status === 204 || r.body === undefined)
@@ -56026,13 +56048,19 @@ class AksClient {
         return this.submit((onResponse) => this.sdk.managedClusters.stop(this.o.resourceGroup, this.o.clusterName, { onResponse }));
     }
     upgradeNodeImage(pool) {
-        return this.submit((onResponse) => this.sdk.agentPools.upgradeNodeImageVersion(this.o.resourceGroup, this.o.clusterName, pool, { onResponse }));
+        return this.submit((onResponse) => this.sdk.agentPools.upgradeNodeImageVersion(this.o.resourceGroup, this.o.clusterName, pool, {
+            onResponse,
+        }));
     }
     /** POST .../abort on the cluster or a pool: 202 (poll until Canceled) or 204; throws on 409. */
     abort(pool) {
         return this.submit((onResponse) => pool
-            ? this.sdk.agentPools.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, pool, { onResponse })
-            : this.sdk.managedClusters.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, { onResponse }));
+            ? this.sdk.agentPools.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, pool, {
+                onResponse,
+            })
+            : this.sdk.managedClusters.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, {
+                onResponse,
+            }));
     }
     runCommand(command, context) {
         return this.submit((onResponse) => this.sdk.managedClusters.runCommand(this.o.resourceGroup, this.o.clusterName, { command, ...(context ? { context } : {}) }, { onResponse }));
@@ -78099,7 +78127,10 @@ function maskingCredential(inner, reporter) {
 function buildCredential(s, deps) {
     const custom = s.cloud.name === 'custom';
     // Outside the public clouds (Azure Stack Hub, a simulator) MSAL cannot do instance discovery.
-    const authority = { authorityHost: s.cloud.authorityHost, ...(custom ? { disableInstanceDiscovery: true } : {}) };
+    const authority = {
+        authorityHost: s.cloud.authorityHost,
+        ...(custom ? { disableInstanceDiscovery: true } : {}),
+    };
     const { clientId, tenantId, clientSecret } = s.auth;
     let inner;
     switch (s.auth.type) {
@@ -78119,13 +78150,19 @@ function buildCredential(s, deps) {
             inner = new ClientSecretCredential(tenantId, clientId, clientSecret, authority);
             break;
         case 'managed-identity':
-            inner = clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+            inner = clientId
+                ? new ManagedIdentityCredential({ clientId })
+                : new ManagedIdentityCredential();
             break;
         case 'azure-cli':
             inner = new AzureCliCredential(tenantId ? { tenantId } : {});
             break;
         default:
-            inner = new defaultAzureCredential_DefaultAzureCredential({ ...authority, ...(clientId ? { managedIdentityClientId: clientId } : {}), ...(tenantId ? { tenantId } : {}) });
+            inner = new defaultAzureCredential_DefaultAzureCredential({
+                ...authority,
+                ...(clientId ? { managedIdentityClientId: clientId } : {}),
+                ...(tenantId ? { tenantId } : {}),
+            });
     }
     return maskingCredential(inner, deps.reporter);
 }
@@ -78210,10 +78247,15 @@ function resolveUpgrade(from, requested, upgrades, what) {
     const candidates = [from, ...upgrades];
     const match = exact
         ? candidates.find((v) => v === requested)
-        : candidates.filter((v) => operations_parse(v).major === req.major && operations_parse(v).minor === req.minor).sort(cmp).at(-1);
+        : candidates
+            .filter((v) => operations_parse(v).major === req.major && operations_parse(v).minor === req.minor)
+            .sort(cmp)
+            .at(-1);
     if (match)
         return match;
-    const allowed = upgrades.length ? upgrades.join(', ') : 'none (it is on the newest version the region offers)';
+    const allowed = upgrades.length
+        ? upgrades.join(', ')
+        : 'none (it is on the newest version the region offers)';
     if (cmp(requested, from) < 0) {
         throw new ValidationError('DowngradeNotAllowed', `${what} runs ${from}; it cannot be downgraded to ${requested}. Upgrades available: ${allowed}.`);
     }
@@ -78240,12 +78282,21 @@ async function planOperation(s, cluster, client) {
         case 'stop': {
             const want = s.operation === 'start' ? 'Running' : 'Stopped';
             if (cluster.powerState.toLowerCase() === want.toLowerCase()) {
-                return { kind: 'skip', reason: `Cluster ${cluster.name} is already ${want}; nothing to ${s.operation}.` };
+                return {
+                    kind: 'skip',
+                    reason: `Cluster ${cluster.name} is already ${want}; nothing to ${s.operation}.`,
+                };
             }
             return {
                 kind: 'steps',
                 notes: [],
-                steps: [{ describe: `${s.operation} cluster ${cluster.name}`, target: {}, send: () => (s.operation === 'start' ? client.start() : client.stop()) }],
+                steps: [
+                    {
+                        describe: `${s.operation} cluster ${cluster.name}`,
+                        target: {},
+                        send: () => (s.operation === 'start' ? client.start() : client.stop()),
+                    },
+                ],
             };
         }
         case 'reconcile': {
@@ -78293,7 +78344,9 @@ async function planOperation(s, cluster, client) {
             if (pool.count === count)
                 return { kind: 'skip', reason: `Node pool "${pool.name}" already has ${count} nodes.` };
             const notes = pool.orchestratorVersion !== pool.currentOrchestratorVersion
-                ? [`Node pool "${pool.name}" wants Kubernetes ${pool.orchestratorVersion} but runs ${pool.currentOrchestratorVersion} (an unfinished upgrade); the scale keeps ${pool.currentOrchestratorVersion} so it does not resume the upgrade.`]
+                ? [
+                    `Node pool "${pool.name}" wants Kubernetes ${pool.orchestratorVersion} but runs ${pool.currentOrchestratorVersion} (an unfinished upgrade); the scale keeps ${pool.currentOrchestratorVersion} so it does not resume the upgrade.`,
+                ]
                 : [];
             return {
                 kind: 'steps',
@@ -78316,13 +78369,18 @@ async function planOperation(s, cluster, client) {
             if (s.nodePool) {
                 const pool = findPool(cluster, s.nodePool);
                 const profilePool = profile.pools.find((p) => p.name.toLowerCase() === pool.name.toLowerCase());
-                const upgrades = (profilePool?.upgrades ?? []).map((u) => u.version).filter((v) => cmp(v, cluster.currentKubernetesVersion) <= 0);
+                const upgrades = (profilePool?.upgrades ?? [])
+                    .map((u) => u.version)
+                    .filter((v) => cmp(v, cluster.currentKubernetesVersion) <= 0);
                 const target = resolveUpgrade(pool.currentOrchestratorVersion, requested, upgrades, `Node pool "${pool.name}"`);
                 if (cmp(target, cluster.currentKubernetesVersion) > 0) {
                     throw new ValidationError('NodePoolAheadOfControlPlane', `Node pool "${pool.name}" cannot run ${target}: the control plane runs ${cluster.currentKubernetesVersion}. Upgrade the control plane first.`);
                 }
                 if (target === pool.currentOrchestratorVersion && pool.orchestratorVersion === target) {
-                    return { kind: 'skip', reason: `Node pool "${pool.name}" already runs Kubernetes ${target}.` };
+                    return {
+                        kind: 'skip',
+                        reason: `Node pool "${pool.name}" already runs Kubernetes ${target}.`,
+                    };
                 }
                 return {
                     kind: 'steps',
@@ -78344,9 +78402,14 @@ async function planOperation(s, cluster, client) {
                 throw new ValidationError('PreviewVersion', `Kubernetes ${target} is a preview version in this region; aks-guard does not move production clusters to previews. Pick a generally available version.`);
             }
             const poolsBehind = cluster.pools.filter((p) => p.currentOrchestratorVersion !== target);
-            const upToDate = cluster.currentKubernetesVersion === target && cluster.kubernetesVersion === target && (s.controlPlaneOnly || poolsBehind.length === 0);
+            const upToDate = cluster.currentKubernetesVersion === target &&
+                cluster.kubernetesVersion === target &&
+                (s.controlPlaneOnly || poolsBehind.length === 0);
             if (upToDate) {
-                return { kind: 'skip', reason: `Cluster ${cluster.name} already runs Kubernetes ${target}${s.controlPlaneOnly ? '' : ' on the control plane and every pool'}.` };
+                return {
+                    kind: 'skip',
+                    reason: `Cluster ${cluster.name} already runs Kubernetes ${target}${s.controlPlaneOnly ? '' : ' on the control plane and every pool'}.`,
+                };
             }
             const describe = s.controlPlaneOnly
                 ? `upgrade the control plane of ${cluster.name} from ${cluster.currentKubernetesVersion} to ${target} (node pools stay)`
@@ -78388,8 +78451,15 @@ async function planOperation(s, cluster, client) {
                 });
             }
             if (steps.length === 0)
-                return { kind: 'skip', reason: `Every node pool already runs its newest node image: ${current.join(', ')}.` };
-            return { kind: 'steps', steps, notes: current.length ? [`Already on the newest node image: ${current.join(', ')}.`] : [] };
+                return {
+                    kind: 'skip',
+                    reason: `Every node pool already runs its newest node image: ${current.join(', ')}.`,
+                };
+            return {
+                kind: 'steps',
+                steps,
+                notes: current.length ? [`Already on the newest node image: ${current.join(', ')}.`] : [],
+            };
         }
     }
 }
@@ -78445,6 +78515,20 @@ function describeBusy(b, nowMs) {
     }
     const what = op?.subOperationType ?? b.state;
     return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
+function describeOperation(op, nowMs) {
+    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
+    if (op.percentComplete !== undefined)
+        parts.push(`${op.percentComplete}%`);
+    if (op.startTime) {
+        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
+        if (op.endTime)
+            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
+    }
+    if (op.error)
+        parts.push(`error ${op.error.code}`);
+    return `${parts.join(', ')} (operation ${op.id})`;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -81335,6 +81419,14 @@ class GuardRun {
     started;
     waitedMs = 0;
     before;
+    /** The latest view of the cluster this run read. */
+    current;
+    /** Whether this run wrote (or aborted) anything since it last read the cluster. */
+    dirty = false;
+    /** The cluster's latest operation, as the pre-flight found it. */
+    latest;
+    /** operations/latest answers of the current pass, so a busy resource is not asked twice. */
+    latestCache = new Map();
     pendingOperation;
     abortedOperationId;
     operationId;
@@ -81355,7 +81447,7 @@ class GuardRun {
     }
     async run() {
         let result = 'succeeded';
-        let message = '';
+        let message;
         let error;
         try {
             message = await this.main();
@@ -81386,8 +81478,8 @@ class GuardRun {
                 error = { code: 'UnexpectedError', message };
             }
         }
-        let after;
-        if (this.before && result !== 'dry-run') {
+        let after = this.current !== this.before ? this.current : undefined;
+        if (this.before && this.dirty) {
             try {
                 after = await this.client.getCluster();
             }
@@ -81405,6 +81497,7 @@ class GuardRun {
             failed: FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort'),
             ...(error ? { error } : {}),
             ...(this.before ? { before: this.before } : {}),
+            ...(this.latest ? { latestOperation: this.latest } : {}),
             ...(after ? { after } : {}),
             ...(this.pendingOperation ? { pendingOperation: this.pendingOperation } : {}),
             waitedSeconds: Math.round(this.waitedMs / 1000),
@@ -81421,9 +81514,17 @@ class GuardRun {
         this.r.startGroup('Pre-flight');
         let cluster;
         try {
-            cluster = await this.client.getCluster();
+            cluster = await this.read();
             this.before = cluster;
             this.note('pre-flight', this.describeCluster(cluster));
+            const latest = await this.latestOf(undefined);
+            if (latest && latest !== 'unavailable') {
+                this.latest = latest;
+                this.note('pre-flight', `Latest operation on the cluster: ${describeOperation(latest, this.clock.now())}.`);
+            }
+            else if (latest === 'unavailable') {
+                this.r.info('This ARM endpoint does not serve operations/latest (preview API); going on without it.');
+            }
         }
         finally {
             this.r.endGroup();
@@ -81466,25 +81567,44 @@ class GuardRun {
                     message: 'Another operation kept starting between the check and the write.',
                 });
             }
-            cluster = await this.client.getCluster();
+            cluster = await this.read();
         }
+    }
+    /** Reads the cluster; every later decision uses this fresh view. */
+    async read() {
+        const c = await this.client.getCluster();
+        this.current = c;
+        this.dirty = false;
+        this.latestCache.clear();
+        return c;
+    }
+    /** operations/latest of the cluster or a pool, once per read of the cluster; undefined when it failed. */
+    async latestOf(pool) {
+        const key = pool?.toLowerCase() ?? '';
+        if (this.latestCache.has(key))
+            return this.latestCache.get(key);
+        const op = await this.client.operation('latest', pool).catch((err) => {
+            this.r.debug(`operations/latest failed: ${String(err)}`);
+            return undefined;
+        });
+        this.latestCache.set(key, op);
+        return op;
     }
     planned(line) {
         this.plan.push(line);
         this.note('plan', `Would ${line}.`);
     }
     describeCluster(c) {
-        const pools = c.pools.map((p) => `${p.name} ${p.provisioningState}/${p.powerState} ${p.count} nodes ${p.currentOrchestratorVersion}`).join('; ');
+        const pools = c.pools
+            .map((p) => `${p.name} ${p.provisioningState}/${p.powerState} ${p.count} nodes ${p.currentOrchestratorVersion}`)
+            .join('; ');
         return `Cluster ${c.name}: ${c.provisioningState}, ${c.powerState}, Kubernetes ${c.currentKubernetesVersion}. Pools: ${pools}.`;
     }
     /** Fills in the operation behind each busy resource (operations/latest, when this ARM serves it). */
     async enrich(busy) {
         const out = [];
         for (const b of busy) {
-            const op = await this.client.operation('latest', b.pool).catch((err) => {
-                this.r.debug(`operations/latest failed: ${String(err)}`);
-                return undefined;
-            });
+            const op = await this.latestOf(b.pool);
             out.push(op && op !== 'unavailable' ? { ...b, operation: op } : b);
         }
         return out;
@@ -81535,7 +81655,7 @@ class GuardRun {
             finally {
                 this.r.endGroup();
             }
-            cluster = await this.client.getCluster();
+            cluster = await this.read();
             if (!isBusyState(cluster.provisioningState))
                 this.note('pending', `Cluster ${cluster.name} is now ${cluster.provisioningState}.`);
         }
@@ -81544,7 +81664,8 @@ class GuardRun {
         return op?.startTime ? this.clock.now() - op.startTime.getTime() : 0;
     }
     tooYoung(b) {
-        return this.s.abortAfterSeconds !== undefined && this.age(b.operation) < this.s.abortAfterSeconds * 1000;
+        return (this.s.abortAfterSeconds !== undefined &&
+            this.age(b.operation) < this.s.abortAfterSeconds * 1000);
     }
     /** Observes an operation: its status by ID (preview API), else its status URL, else the resource's state. */
     observer(w) {
@@ -81552,7 +81673,12 @@ class GuardRun {
             if (w.operationId) {
                 const op = await this.client.operation(w.operationId, w.pool);
                 if (op && op !== 'unavailable') {
-                    return { status: op.status, ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}), ...(op.startTime ? { startTime: op.startTime } : {}), op };
+                    return {
+                        status: op.status,
+                        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
+                        ...(op.startTime ? { startTime: op.startTime } : {}),
+                        op,
+                    };
                 }
             }
             if (w.statusUrl) {
@@ -81560,7 +81686,10 @@ class GuardRun {
                 return { status: op.status, op };
             }
             const c = await this.client.getCluster();
-            const state = w.pool ? (c.pools.find((p) => p.name.toLowerCase() === w.pool.toLowerCase())?.provisioningState ?? 'Unknown') : c.provisioningState;
+            const state = w.pool
+                ? (c.pools.find((p) => p.name.toLowerCase() === w.pool.toLowerCase())?.provisioningState ??
+                    'Unknown')
+                : c.provisioningState;
             return { status: isBusyState(state) ? 'InProgress' : state };
         };
     }
@@ -81568,14 +81697,26 @@ class GuardRun {
         const started = this.clock.now();
         const op = b.operation;
         const end = await waitForOperation({
-            observe: this.observer({ ...(b.pool ? { pool: b.pool } : {}), ...(op ? { operationId: op.id } : {}) }),
+            observe: this.observer({
+                ...(b.pool ? { pool: b.pool } : {}),
+                ...(op ? { operationId: op.id } : {}),
+            }),
             timeoutSeconds: Math.max(0, (deadline - started) / 1000),
             ...(this.signal ? { signal: this.signal } : {}),
             ...(stopWhen ? { stopWhen } : {}),
             log: (line) => this.r.info(line),
             describe: `${op?.subOperationType ?? b.state} on ${where(b)}`,
             clock: this.clock,
-            ...(op ? { initial: { status: op.status, ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}), ...(op.startTime ? { startTime: op.startTime } : {}), op } } : {}),
+            ...(op
+                ? {
+                    initial: {
+                        status: op.status,
+                        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
+                        ...(op.startTime ? { startTime: op.startTime } : {}),
+                        op,
+                    },
+                }
+                : {}),
         });
         this.waitedMs += this.clock.now() - started;
         if (end.kind === 'timed-out') {
@@ -81585,7 +81726,10 @@ class GuardRun {
             });
         }
         if (end.kind === 'cancelled')
-            throw new Stop('failed', 'The job was cancelled while waiting; nothing was written.', { code: 'Cancelled', message: 'The job was cancelled.' });
+            throw new Stop('failed', 'The job was cancelled while waiting; nothing was written.', {
+                code: 'Cancelled',
+                message: 'The job was cancelled.',
+            });
         if (end.kind === 'finished')
             this.note('pending', `It ended: ${end.last.status}${end.last.op?.error ? ` (${end.last.op.error.code})` : ''}.`);
         return end;
@@ -81596,6 +81740,7 @@ class GuardRun {
         let accepted;
         try {
             accepted = await this.client.abort(b.pool);
+            this.dirty = true;
         }
         catch (err) {
             const e = err instanceof AksError ? err : undefined;
@@ -81610,7 +81755,14 @@ class GuardRun {
         if (accepted.status === 204)
             return;
         const end = await waitForOperation({
-            observe: this.observer({ ...(b.pool ? { pool: b.pool } : {}), ...(op ? { operationId: op.id } : accepted.statusUrl ? { statusUrl: accepted.statusUrl } : {}) }),
+            observe: this.observer({
+                ...(b.pool ? { pool: b.pool } : {}),
+                ...(op
+                    ? { operationId: op.id }
+                    : accepted.statusUrl
+                        ? { statusUrl: accepted.statusUrl }
+                        : {}),
+            }),
             timeoutSeconds: Math.min(this.s.waitTimeoutSeconds, 600),
             ...(this.signal ? { signal: this.signal } : {}),
             log: (line) => this.r.info(line),
@@ -81628,7 +81780,9 @@ class GuardRun {
         const withCause = await this.enrich(failed);
         const f = withCause[0];
         const cause = f.operation?.error;
-        const why = f.operation ? `after ${f.operation.subOperationType ?? 'an operation'} (operation ${f.operation.id}) failed${cause ? `: ${cause.code}: ${cause.message}` : ''}` : '';
+        const why = f.operation
+            ? `after ${f.operation.subOperationType ?? 'an operation'} (operation ${f.operation.id}) failed${cause ? `: ${cause.code}: ${cause.message}` : ''}`
+            : '';
         this.note('failed', `${capitalise(where(f))} is in the Failed state${why ? ` ${why}` : ''}.`, 'warning');
         if (this.s.onFailed === 'fail') {
             throw new Stop('failed', `${capitalise(where(f))} is in the Failed state; on-failed is "fail", so nothing was written. Reconcile it (on-failed: reconcile) once the cause is fixed.`, cause ?? {
@@ -81663,10 +81817,10 @@ class GuardRun {
         for (const step of steps) {
             const accepted = await this.write(step);
             if (accepted === 'race')
-                return this.client.getCluster();
+                return this.read();
             await this.waitOwn(step, accepted);
         }
-        return this.client.getCluster();
+        return this.read();
     }
     /** Sends one write; 'race' when another operation got there first (409), after bounded retries of 412 and 429. */
     async write(step) {
@@ -81675,6 +81829,7 @@ class GuardRun {
             for (let attempt = 1;; attempt++) {
                 try {
                     const accepted = await step.send();
+                    this.dirty = true;
                     this.note('write', `Sent: ${step.describe} (HTTP ${accepted.status}${accepted.operationId ? `, operation ${accepted.operationId}` : ''}).`);
                     return accepted;
                 }
@@ -81724,8 +81879,14 @@ class GuardRun {
                     }
                     catch (err) {
                         // A failed operation's status URL answers with its error (start/stop): that is the end.
-                        if (err instanceof AksError && err.statusCode !== undefined && err.statusCode < 500 && err.statusCode !== 429) {
-                            return { status: 'Failed', op: { id: w.operationId ?? '', status: 'Failed', error: err.armError } };
+                        if (err instanceof AksError &&
+                            err.statusCode !== undefined &&
+                            err.statusCode < 500 &&
+                            err.statusCode !== 429) {
+                            return {
+                                status: 'Failed',
+                                op: { id: w.operationId ?? '', status: 'Failed', error: err.armError },
+                            };
                         }
                         throw err;
                     }
@@ -81776,7 +81937,9 @@ class GuardRun {
         });
     }
     async latestError(w) {
-        const op = await this.client.operation(w.operationId ?? 'latest', w.pool).catch(() => undefined);
+        const op = await this.client
+            .operation(w.operationId ?? 'latest', w.pool)
+            .catch(() => undefined);
         return op && op !== 'unavailable' ? op.error : undefined;
     }
     /** Aborts the operation this run started. */
@@ -81786,6 +81949,7 @@ class GuardRun {
             return;
         try {
             const accepted = await this.client.abort(w.pool);
+            this.dirty = true;
             this.abortedOperationId = w.operationId ?? accepted.operationId;
             this.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
             this.own = undefined;
@@ -81806,7 +81970,9 @@ class GuardRun {
     /** operation: abort — the latest operation on the cluster, or on node-pool. */
     async abortOperation(cluster) {
         const pool = this.s.nodePool;
-        const state = pool ? cluster.pools.find((p) => p.name.toLowerCase() === pool.toLowerCase())?.provisioningState : cluster.provisioningState;
+        const state = pool
+            ? cluster.pools.find((p) => p.name.toLowerCase() === pool.toLowerCase())?.provisioningState
+            : cluster.provisioningState;
         if (state === undefined)
             throw new ValidationError('NodePoolNotFound', `Node pool "${pool}" does not exist in cluster ${cluster.name}.`);
         const b = { ...(pool ? { pool } : {}), state };
@@ -81835,12 +82001,21 @@ class GuardRun {
         const id = accepted.operationId;
         this.note('write', `Started the command (command ${id ?? 'unknown'}).`);
         if (!id)
-            throw new Stop('failed', 'AKS did not say where to find the command result.', { code: 'NoCommandResult', message: 'No command result location.' });
+            throw new Stop('failed', 'AKS did not say where to find the command result.', {
+                code: 'NoCommandResult',
+                message: 'No command result location.',
+            });
         let result;
         const end = await waitForOperation({
             observe: async () => {
                 result = await this.client.commandResult(id);
-                return { status: result ? (result.provisioningState.toLowerCase() === 'succeeded' ? 'Succeeded' : 'Failed') : 'InProgress' };
+                return {
+                    status: result
+                        ? result.provisioningState.toLowerCase() === 'succeeded'
+                            ? 'Succeeded'
+                            : 'Failed'
+                        : 'InProgress',
+                };
             },
             timeoutSeconds: this.s.operationTimeoutSeconds,
             ...(this.signal ? { signal: this.signal } : {}),
@@ -81852,14 +82027,21 @@ class GuardRun {
             throw new Stop(end.kind === 'timed-out' ? 'timed-out' : 'failed', `The command did not finish (${end.kind}).`, { code: 'CommandTimeout', message: 'The command did not finish.' });
         }
         const r = result;
-        this.command = { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.logs !== undefined ? { logs: r.logs } : {}), ...(r.reason !== undefined ? { reason: r.reason } : {}) };
+        this.command = {
+            ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+            ...(r.logs !== undefined ? { logs: r.logs } : {}),
+            ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        };
         if (r.logs)
             this.r.info(r.logs.trimEnd());
         if (r.provisioningState.toLowerCase() !== 'succeeded') {
             throw new Stop('failed', `AKS could not run the command: ${r.reason ?? r.provisioningState}.`, { code: 'CommandFailed', message: r.reason ?? r.provisioningState });
         }
         if (r.exitCode !== 0) {
-            throw new Stop('failed', `The command exited with code ${r.exitCode ?? '?'}.`, { code: 'CommandExitCode', message: `exit code ${r.exitCode ?? '?'}` });
+            throw new Stop('failed', `The command exited with code ${r.exitCode ?? '?'}.`, {
+                code: 'CommandExitCode',
+                message: `exit code ${r.exitCode ?? '?'}`,
+            });
         }
         return 'The command succeeded (exit code 0).';
     }
@@ -81875,7 +82057,10 @@ function capitalise(s) {
  * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
  * formatting, links, HTML, table breaks or @mentions can come out of them.
  */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~>]/g;
+// Inline markup: emphasis, code, links and images, tables, strikethrough, footnotes.
+const INLINE_SPECIAL = /[\\`*_[\]|~]/g;
+// Block markup only counts at the start of a line: headings, lists, quotes, setext underlines.
+const BLOCK_START = /^(\s*)(?:(\d{1,9})([.)])(?=\s|$)|([#+\-=]))/;
 /** Escapes a string for Markdown text (and table cells): inert, single line, no mentions. */
 function md(text) {
     if (text === undefined || text === null)
@@ -81884,9 +82069,11 @@ function md(text) {
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
-        .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`)
         .replace(/@/g, '@\u200b')
-        .replace(/\r?\n/g, '<br>');
+        .split(/\r?\n/)
+        .map((line) => line.replace(BLOCK_START, (_, space, digits, close, marker) => digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`))
+        .join('<br>');
 }
 /** A fenced code block that its content cannot close, whatever backticks it holds. */
 function codeBlock(content, lang = '') {
@@ -81903,6 +82090,7 @@ function table(header, rows) {
 ;// CONCATENATED MODULE: ./src/core/report/summary.ts
 
 
+
 const ICON = {
     succeeded: '✅',
     skipped: '⏭️',
@@ -81917,7 +82105,9 @@ function stateTable(c) {
             `cluster ${md(c.name)}`,
             md(c.provisioningState),
             md(c.powerState),
-            md(c.currentKubernetesVersion === c.kubernetesVersion ? c.currentKubernetesVersion : `${c.currentKubernetesVersion} (wants ${c.kubernetesVersion})`),
+            md(c.currentKubernetesVersion === c.kubernetesVersion
+                ? c.currentKubernetesVersion
+                : `${c.currentKubernetesVersion} (wants ${c.kubernetesVersion})`),
             '',
             '',
         ],
@@ -81925,9 +82115,13 @@ function stateTable(c) {
             `pool ${md(p.name)} (${md(p.mode)})`,
             md(p.provisioningState),
             md(p.powerState),
-            md(p.currentOrchestratorVersion === p.orchestratorVersion ? p.currentOrchestratorVersion : `${p.currentOrchestratorVersion} (wants ${p.orchestratorVersion})`),
+            md(p.currentOrchestratorVersion === p.orchestratorVersion
+                ? p.currentOrchestratorVersion
+                : `${p.currentOrchestratorVersion} (wants ${p.orchestratorVersion})`),
             md(p.nodeImageVersion),
-            p.enableAutoScaling ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})` : String(p.count),
+            p.enableAutoScaling
+                ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})`
+                : String(p.count),
         ]),
     ];
     return table(['', 'state', 'power', 'Kubernetes', 'node image', 'nodes'], rows);
@@ -81951,9 +82145,20 @@ function renderSummary(s, o) {
     parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
     parts.push(md(o.message));
     const facts = [
-        ['cluster', `${md(s.resourceGroup)}/${md(s.clusterName)} (subscription ${md(s.subscriptionId)})`],
-        ['policy', `on-pending ${md(s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}, on-failed ${md(s.onFailed)}, on-timeout ${md(s.onTimeout)}${s.dryRun ? ', dry run' : ''}`],
+        [
+            'cluster',
+            `${md(s.resourceGroup)}/${md(s.clusterName)} (subscription ${md(s.subscriptionId)})`,
+        ],
+        [
+            'policy',
+            `on-pending ${md(s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}, on-failed ${md(s.onFailed)}, on-timeout ${md(s.onTimeout)}${s.dryRun ? ', dry run' : ''}`,
+        ],
     ];
+    if (o.latestOperation)
+        facts.push([
+            'latest operation',
+            md(describeOperation(o.latestOperation, o.timeline[0]?.at.getTime() ?? Date.now())),
+        ]);
     if (o.pendingOperation)
         facts.push(['found in progress', md(o.pendingOperation)]);
     if (o.waitedSeconds > 0)
@@ -81966,14 +82171,19 @@ function renderSummary(s, o) {
         facts.push(['command exit code', String(o.command.exitCode)]);
     parts.push(table(['', ''], facts));
     if (o.before)
-        parts.push(`### Before\n\n${stateTable(o.before)}`);
+        parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
     if (o.after)
         parts.push(`### After\n\n${stateTable(o.after)}`);
     if (o.plan.length)
         parts.push(`### Plan (dry run: nothing was written)\n\n${o.plan.map((p, i) => `${i + 1}. ${md(p)}`).join('\n')}`);
     if (o.timeline.length) {
         const t0 = o.timeline[0].at.getTime();
-        parts.push(`### Timeline\n\n${table(['time (UTC)', '+', 'phase', 'event'], o.timeline.map((e) => [e.at.toISOString().slice(11, 19), formatDuration((e.at.getTime() - t0) / 1000), md(e.phase), md(e.event)]))}`);
+        parts.push(`### Timeline\n\n${table(['time (UTC)', '+', 'phase', 'event'], o.timeline.map((e) => [
+            e.at.toISOString().slice(11, 19),
+            formatDuration((e.at.getTime() - t0) / 1000),
+            md(e.phase),
+            md(e.event),
+        ]))}`);
     }
     if (o.command?.logs)
         parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(-20000))}`);
@@ -81991,13 +82201,34 @@ function renderSummary(s, o) {
  */
 
 
-const OPERATIONS = ['check', 'upgrade', 'upgrade-node-image', 'scale', 'start', 'stop', 'reconcile', 'abort', 'run-command'];
+const OPERATIONS = [
+    'check',
+    'upgrade',
+    'upgrade-node-image',
+    'scale',
+    'start',
+    'stop',
+    'reconcile',
+    'abort',
+    'run-command',
+];
 const ON_PENDING = ['wait', 'abort', 'fail'];
 const ON_FAILED = ['fail', 'reconcile'];
 const ON_TIMEOUT = ['fail', 'abort'];
 const ON_CANCEL = ['leave', 'abort'];
-const AUTH_TYPES = ['oidc', 'azure-cli', 'service-principal', 'managed-identity', 'default'];
-const ENVIRONMENTS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'custom'];
+const AUTH_TYPES = [
+    'oidc',
+    'azure-cli',
+    'service-principal',
+    'managed-identity',
+    'default',
+];
+const ENVIRONMENTS = [
+    'AzureCloud',
+    'AzureUSGovernment',
+    'AzureChinaCloud',
+    'custom',
+];
 const CLOUDS = {
     AzureCloud: {
         name: 'AzureCloud',
@@ -82196,9 +82427,12 @@ function parseSettings(raw) {
     const environment = choice('environment', ENVIRONMENTS, 'AzureCloud');
     const armEndpoint = text('arm-endpoint').replace(/\/+$/, '');
     const authorityHost = text('authority-host').replace(/\/+$/, '');
-    let cloud = CLOUDS.AzureCloud;
+    let cloud;
     if (environment === 'custom') {
-        for (const [name, value] of [['arm-endpoint', armEndpoint], ['authority-host', authorityHost]]) {
+        for (const [name, value] of [
+            ['arm-endpoint', armEndpoint],
+            ['authority-host', authorityHost],
+        ]) {
             if (value === '')
                 bad(name, 'is required with environment "custom" (Azure Stack Hub, or a local simulator).');
             else if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value))
@@ -82298,7 +82532,11 @@ async function run() {
         const secret = getInput('client-secret');
         if (secret)
             setSecret(secret);
-        const { settings, warnings } = parseSettings({ get: (name) => getInput(name), env: process.env, defaultAuthType: 'oidc' });
+        const { settings, warnings } = parseSettings({
+            get: (name) => getInput(name),
+            env: process.env,
+            defaultAuthType: 'oidc',
+        });
         for (const w of warnings)
             warning(w);
         if (settings.auth.type === 'oidc' && !process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {

@@ -12,6 +12,7 @@ import type { Outcome, Result, TimelineEntry } from './outcome.ts';
 import {
   blockers,
   describeBusy,
+  describeOperation,
   failedFor,
   isBusyState,
   where,
@@ -77,6 +78,14 @@ class GuardRun {
   private readonly started: number;
   private waitedMs = 0;
   private before: ClusterView | undefined;
+  /** The latest view of the cluster this run read. */
+  private current: ClusterView | undefined;
+  /** Whether this run wrote (or aborted) anything since it last read the cluster. */
+  private dirty = false;
+  /** The cluster's latest operation, as the pre-flight found it. */
+  private latest: OperationStatus | undefined;
+  /** operations/latest answers of the current pass, so a busy resource is not asked twice. */
+  private latestCache = new Map<string, OperationStatus | 'unavailable' | undefined>();
   private pendingOperation: string | undefined;
   private abortedOperationId: string | undefined;
   private operationId: string | undefined;
@@ -125,8 +134,8 @@ class GuardRun {
         error = { code: 'UnexpectedError', message };
       }
     }
-    let after: ClusterView | undefined;
-    if (this.before && result !== 'dry-run') {
+    let after: ClusterView | undefined = this.current !== this.before ? this.current : undefined;
+    if (this.before && this.dirty) {
       try {
         after = await this.client.getCluster();
       } catch (err) {
@@ -142,6 +151,7 @@ class GuardRun {
       failed: FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort'),
       ...(error ? { error } : {}),
       ...(this.before ? { before: this.before } : {}),
+      ...(this.latest ? { latestOperation: this.latest } : {}),
       ...(after ? { after } : {}),
       ...(this.pendingOperation ? { pendingOperation: this.pendingOperation } : {}),
       waitedSeconds: Math.round(this.waitedMs / 1000),
@@ -159,9 +169,21 @@ class GuardRun {
     this.r.startGroup('Pre-flight');
     let cluster: ClusterView;
     try {
-      cluster = await this.client.getCluster();
+      cluster = await this.read();
       this.before = cluster;
       this.note('pre-flight', this.describeCluster(cluster));
+      const latest = await this.latestOf(undefined);
+      if (latest && latest !== 'unavailable') {
+        this.latest = latest;
+        this.note(
+          'pre-flight',
+          `Latest operation on the cluster: ${describeOperation(latest, this.clock.now())}.`,
+        );
+      } else if (latest === 'unavailable') {
+        this.r.info(
+          'This ARM endpoint does not serve operations/latest (preview API); going on without it.',
+        );
+      }
     } finally {
       this.r.endGroup();
     }
@@ -206,8 +228,31 @@ class GuardRun {
           },
         );
       }
-      cluster = await this.client.getCluster();
+      cluster = await this.read();
     }
+  }
+
+  /** Reads the cluster; every later decision uses this fresh view. */
+  private async read(): Promise<ClusterView> {
+    const c = await this.client.getCluster();
+    this.current = c;
+    this.dirty = false;
+    this.latestCache.clear();
+    return c;
+  }
+
+  /** operations/latest of the cluster or a pool, once per read of the cluster; undefined when it failed. */
+  private async latestOf(
+    pool: string | undefined,
+  ): Promise<OperationStatus | 'unavailable' | undefined> {
+    const key = pool?.toLowerCase() ?? '';
+    if (this.latestCache.has(key)) return this.latestCache.get(key);
+    const op = await this.client.operation('latest', pool).catch((err: unknown) => {
+      this.r.debug(`operations/latest failed: ${String(err)}`);
+      return undefined;
+    });
+    this.latestCache.set(key, op);
+    return op;
   }
 
   private planned(line: string): void {
@@ -229,10 +274,7 @@ class GuardRun {
   private async enrich(busy: Busy[]): Promise<Busy[]> {
     const out: Busy[] = [];
     for (const b of busy) {
-      const op = await this.client.operation('latest', b.pool).catch((err: unknown) => {
-        this.r.debug(`operations/latest failed: ${String(err)}`);
-        return undefined;
-      });
+      const op = await this.latestOf(b.pool);
       out.push(op && op !== 'unavailable' ? { ...b, operation: op } : b);
     }
     return out;
@@ -292,7 +334,7 @@ class GuardRun {
       } finally {
         this.r.endGroup();
       }
-      cluster = await this.client.getCluster();
+      cluster = await this.read();
       if (!isBusyState(cluster.provisioningState))
         this.note('pending', `Cluster ${cluster.name} is now ${cluster.provisioningState}.`);
     }
@@ -395,6 +437,7 @@ class GuardRun {
     let accepted: WriteAccepted;
     try {
       accepted = await this.client.abort(b.pool);
+      this.dirty = true;
     } catch (err) {
       const e = err instanceof AksError ? err : undefined;
       if (e?.statusCode === 409) {
@@ -483,10 +526,10 @@ class GuardRun {
     }
     for (const step of steps) {
       const accepted = await this.write(step);
-      if (accepted === 'race') return this.client.getCluster();
+      if (accepted === 'race') return this.read();
       await this.waitOwn(step, accepted);
     }
-    return this.client.getCluster();
+    return this.read();
   }
 
   /** Sends one write; 'race' when another operation got there first (409), after bounded retries of 412 and 429. */
@@ -496,6 +539,7 @@ class GuardRun {
       for (let attempt = 1; ; attempt++) {
         try {
           const accepted = await step.send();
+          this.dirty = true;
           this.note(
             'write',
             `Sent: ${step.describe} (HTTP ${accepted.status}${accepted.operationId ? `, operation ${accepted.operationId}` : ''}).`,
@@ -651,6 +695,7 @@ class GuardRun {
     if (!w) return;
     try {
       const accepted = await this.client.abort(w.pool);
+      this.dirty = true;
       this.abortedOperationId = w.operationId ?? accepted.operationId;
       this.note(
         'abort',

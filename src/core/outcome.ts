@@ -1,6 +1,6 @@
 /** What a run did and how it ended: the contract between the core and every front door. */
 import type { ArmError } from './arm-error.ts';
-import type { ClusterView } from './aks-client.ts';
+import type { ClusterView, OperationStatus } from './aks-client.ts';
 
 export type Result = 'succeeded' | 'failed' | 'aborted' | 'timed-out' | 'skipped' | 'dry-run';
 
@@ -20,6 +20,8 @@ export interface Outcome {
   error?: ArmError;
   before?: ClusterView;
   after?: ClusterView;
+  /** The cluster's latest operation as the pre-flight found it (preview API; absent when unavailable). */
+  latestOperation?: OperationStatus;
   /** What was in progress at pre-flight, e.g. "Upgrading on the managed cluster (40%, 4m)". */
   pendingOperation?: string;
   waitedSeconds: number;

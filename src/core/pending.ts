@@ -60,3 +60,16 @@ export function describeBusy(b: Busy, nowMs: number): string {
   const what = op?.subOperationType ?? b.state;
   return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
+
+/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
+export function describeOperation(op: OperationStatus, nowMs: number): string {
+  const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
+  if (op.percentComplete !== undefined) parts.push(`${op.percentComplete}%`);
+  if (op.startTime) {
+    parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
+    if (op.endTime)
+      parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
+  }
+  if (op.error) parts.push(`error ${op.error.code}`);
+  return `${parts.join(', ')} (operation ${op.id})`;
+}

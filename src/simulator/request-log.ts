@@ -10,6 +10,9 @@ export interface LoggedRequest {
   /** ARM operation id style name, e.g. ManagedClusters_Get; undefined when not recognised. */
   operation?: string | undefined;
   principal?: string | undefined;
+  /** The If-Match header, when the client sent one (optimistic concurrency). */
+  ifMatch?: string;
+  userAgent?: string;
   status: number;
   durationMs: number;
   dropped: boolean;

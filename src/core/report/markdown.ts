@@ -2,7 +2,10 @@
  * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
  * formatting, links, HTML, table breaks or @mentions can come out of them.
  */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~>]/g;
+// Inline markup: emphasis, code, links and images, tables, strikethrough, footnotes.
+const INLINE_SPECIAL = /[\\`*_[\]|~]/g;
+// Block markup only counts at the start of a line: headings, lists, quotes, setext underlines.
+const BLOCK_START = /^(\s*)(?:(\d{1,9})([.)])(?=\s|$)|([#+\-=]))/;
 
 /** Escapes a string for Markdown text (and table cells): inert, single line, no mentions. */
 export function md(text: string | number | undefined | null): string {
@@ -11,9 +14,17 @@ export function md(text: string | number | undefined | null): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
+    .replace(INLINE_SPECIAL, (c) => `\\${c}`)
     .replace(/@/g, '@\u200b')
-    .replace(/\r?\n/g, '<br>');
+    .split(/\r?\n/)
+    .map((line) =>
+      line.replace(
+        BLOCK_START,
+        (_: string, space: string, digits?: string, close?: string, marker?: string) =>
+          digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`,
+      ),
+    )
+    .join('<br>');
 }
 
 /** A fenced code block that its content cannot close, whatever backticks it holds. */

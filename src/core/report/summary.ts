@@ -1,6 +1,7 @@
 /** The job summary: what the guard found, what it did and when, and how it ended. */
 import type { ClusterView } from '../aks-client.ts';
 import { formatDuration } from '../duration.ts';
+import { describeOperation } from '../pending.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Settings } from '../settings.ts';
 import { codeBlock, md, table } from './markdown.ts';
@@ -75,6 +76,11 @@ export function renderSummary(s: Settings, o: Outcome): string {
       `on-pending ${md(s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}, on-failed ${md(s.onFailed)}, on-timeout ${md(s.onTimeout)}${s.dryRun ? ', dry run' : ''}`,
     ],
   ];
+  if (o.latestOperation)
+    facts.push([
+      'latest operation',
+      md(describeOperation(o.latestOperation, o.timeline[0]?.at.getTime() ?? Date.now())),
+    ]);
   if (o.pendingOperation) facts.push(['found in progress', md(o.pendingOperation)]);
   if (o.waitedSeconds > 0) facts.push(['waited', formatDuration(o.waitedSeconds)]);
   if (o.abortedOperationId) facts.push(['aborted operation', md(o.abortedOperationId)]);
@@ -82,7 +88,7 @@ export function renderSummary(s: Settings, o: Outcome): string {
   if (o.command?.exitCode !== undefined)
     facts.push(['command exit code', String(o.command.exitCode)]);
   parts.push(table(['', ''], facts));
-  if (o.before) parts.push(`### Before\n\n${stateTable(o.before)}`);
+  if (o.before) parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
   if (o.after) parts.push(`### After\n\n${stateTable(o.after)}`);
   if (o.plan.length)
     parts.push(

@@ -138,6 +138,10 @@ export async function startSimServer(opts: SimServerOptions, port = 0): Promise<
       service: ctx.service,
       operation: ctx.operation,
       principal: ctx.principal,
+      ...(typeof req.headers['if-match'] === 'string' ? { ifMatch: req.headers['if-match'] } : {}),
+      ...(typeof req.headers['user-agent'] === 'string'
+        ? { userAgent: req.headers['user-agent'] }
+        : {}),
       status: dropped ? 0 : response.status,
       durationMs: Date.now() - started,
       dropped,
