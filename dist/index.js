@@ -78472,7 +78472,7 @@ async function planOperation(s, cluster, client) {
 
 /** Terminal provisioning states, compared case-insensitively; anything else means busy. */
 function isBusyState(state) {
-    return !['succeeded', 'failed', 'canceled'].includes(state.toLowerCase());
+    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
 }
 function blockers(cluster, target) {
     if (target === 'none')
@@ -81320,22 +81320,30 @@ const POLL = {
     /** The longest gap between two polls. */
     max: 60000,
 };
+/** How long polling may stay at POLL.near before the estimate counts as wrong. */
+const NEAR_GRACE_MS = 30_000;
 /**
  * The delay before the next poll. With an estimate of the finish time, poll at a third of the time
- * left (at most POLL.max), then every POLL.near from 10 s before it; if the operation outlives the
- * estimate by 30 s, the estimate is wrong and polling settles at POLL.steady (10 reads a minute).
+ * left (at most POLL.max), then every POLL.near from 10 s before it. `nearSinceMs` is when polling
+ * first got near: if the operation outlives that by NEAR_GRACE_MS, the estimate is wrong (an
+ * operation stuck at 99%) and polling settles at POLL.steady (10 reads a minute). An abort ends
+ * within seconds, so Canceling is polled near too.
  */
-function nextPollDelay(o, nowMs) {
+function nextPollDelay(o, nowMs, nearSinceMs) {
     let delay = POLL.steady;
     const p = o.percentComplete;
-    if (p !== undefined && p > 0 && p < 100 && o.startTime) {
+    const overdue = nearSinceMs !== undefined && nowMs - nearSinceMs > NEAR_GRACE_MS;
+    if (/^cancel/i.test(o.status))
+        delay = POLL.near;
+    else if (p !== undefined && p >= 100)
+        delay = overdue ? POLL.steady : POLL.near;
+    else if (p !== undefined && p > 0 && o.startTime) {
         const elapsed = nowMs - o.startTime.getTime();
-        const finish = o.startTime.getTime() + (elapsed * 100) / p;
-        const left = finish - nowMs;
+        const left = (elapsed * (100 - p)) / p;
         if (left > 10_000)
             delay = Math.min(POLL.max, Math.max(POLL.near, left / 3));
-        else if (left > -30_000)
-            delay = POLL.near;
+        else
+            delay = overdue ? POLL.steady : POLL.near;
     }
     if (o.retryAfterSeconds !== undefined)
         delay = Math.max(delay, o.retryAfterSeconds * 1000);
@@ -81346,6 +81354,7 @@ async function waitForOperation(o) {
     const deadline = clock.now() + o.timeoutSeconds * 1000;
     let last = o.initial;
     let lastLogged = '';
+    let nearSince;
     for (;;) {
         if (o.signal?.aborted)
             return { kind: 'cancelled', last };
@@ -81363,7 +81372,12 @@ async function waitForOperation(o) {
             return { kind: 'stopped', last };
         if (now >= deadline)
             return { kind: 'timed-out', last };
-        const delay = Math.min(nextPollDelay(last, now), Math.max(0, deadline - now));
+        const wanted = nextPollDelay(last, now, nearSince);
+        if (wanted <= POLL.near)
+            nearSince ??= now;
+        else if (wanted > POLL.steady)
+            nearSince = undefined;
+        const delay = Math.min(wanted, Math.max(0, deadline - now));
         await clock.sleep(delay, o.signal);
         if (o.signal?.aborted)
             return { kind: 'cancelled', last };
@@ -82071,7 +82085,7 @@ function md(text) {
         .replace(/>/g, '&gt;')
         .replace(INLINE_SPECIAL, (c) => `\\${c}`)
         .replace(/@/g, '@\u200b')
-        .split(/\r?\n/)
+        .split(/\r\n|\r|\n/)
         .map((line) => line.replace(BLOCK_START, (_, space, digits, close, marker) => digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`))
         .join('<br>');
 }
@@ -82297,7 +82311,7 @@ function parseSettings(raw) {
         if (v === undefined)
             return undefined;
         const seconds = parseDuration(v);
-        if (seconds === undefined || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+        if (seconds === undefined || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
             bad(name, `${show(v)} is not a duration from 1s to 5 days; write it like "90s", "30m", "1h30m" or a number of seconds.`);
             return undefined;
         }
@@ -82352,12 +82366,13 @@ function parseSettings(raw) {
         .split(/[\n,]/)
         .map((f) => f.trim())
         .filter(Boolean);
-    for (const f of files)
+    for (const f of operation === 'run-command' ? files : [])
         if (!(0,external_node_fs_.existsSync)(f))
             bad('files', `${show(f)} does not exist (paths are relative to the working directory).`);
     // What each operation needs, and what it would ignore.
     const need = (name, value, why) => {
-        if (value === undefined)
+        // An input already reported as malformed is not reported again as missing.
+        if (value === undefined && !problems.some((p) => p.input === name))
             bad(name, `is required with operation "${operation}": ${why}`);
     };
     const unused = (name, value, usedBy) => {
@@ -82392,7 +82407,9 @@ function parseSettings(raw) {
     const onPending = choice('on-pending', ON_PENDING, 'wait');
     const waitTimeoutSeconds = duration('wait-timeout', '60m') ?? 3600;
     const abortAfterSeconds = duration('abort-after', undefined);
-    if (abortAfterSeconds !== undefined && onPending !== 'abort') {
+    if (abortAfterSeconds !== undefined &&
+        onPending !== 'abort' &&
+        !problems.some((p) => p.input === 'on-pending')) {
         bad('abort-after', `applies only with on-pending "abort" (it is ${show(onPending)}).`);
     }
     const onFailed = choice('on-failed', ON_FAILED, 'fail');
@@ -82409,7 +82426,7 @@ function parseSettings(raw) {
     const authType = choice('auth-type', AUTH_TYPES, raw.defaultAuthType);
     const clientId = guid('client-id', 'AZURE_CLIENT_ID');
     const tenantId = guid('tenant-id', 'AZURE_TENANT_ID');
-    const clientSecret = raw.get('client-secret') || undefined;
+    const clientSecret = raw.get('client-secret').trim() || undefined;
     if (authType === 'oidc' || authType === 'service-principal') {
         if (!clientId && !problems.some((p) => p.input === 'client-id')) {
             bad('client-id', `is required with auth-type "${authType}": the application (client) ID of the app registration or user-assigned identity.`);

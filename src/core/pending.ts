@@ -7,7 +7,7 @@ import type { ClusterView, OperationStatus } from './aks-client.ts';
 
 /** Terminal provisioning states, compared case-insensitively; anything else means busy. */
 export function isBusyState(state: string): boolean {
-  return !['succeeded', 'failed', 'canceled'].includes(state.toLowerCase());
+  return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
 }
 
 export interface Busy {

@@ -162,7 +162,7 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
     const v = text(name) || fallback;
     if (v === undefined) return undefined;
     const seconds = parseDuration(v);
-    if (seconds === undefined || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    if (seconds === undefined || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
       bad(
         name,
         `${show(v)} is not a duration from 1s to 5 days; write it like "90s", "30m", "1h30m" or a number of seconds.`,
@@ -239,13 +239,15 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
     .split(/[\n,]/)
     .map((f) => f.trim())
     .filter(Boolean);
-  for (const f of files)
+  for (const f of operation === 'run-command' ? files : [])
     if (!existsSync(f))
       bad('files', `${show(f)} does not exist (paths are relative to the working directory).`);
 
   // What each operation needs, and what it would ignore.
   const need = (name: string, value: unknown, why: string): void => {
-    if (value === undefined) bad(name, `is required with operation "${operation}": ${why}`);
+    // An input already reported as malformed is not reported again as missing.
+    if (value === undefined && !problems.some((p) => p.input === name))
+      bad(name, `is required with operation "${operation}": ${why}`);
   };
   const unused = (name: string, value: unknown, usedBy: string): void => {
     if (value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0)) {
@@ -286,7 +288,11 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
   const onPending = choice('on-pending', ON_PENDING, 'wait');
   const waitTimeoutSeconds = duration('wait-timeout', '60m') ?? 3600;
   const abortAfterSeconds = duration('abort-after', undefined);
-  if (abortAfterSeconds !== undefined && onPending !== 'abort') {
+  if (
+    abortAfterSeconds !== undefined &&
+    onPending !== 'abort' &&
+    !problems.some((p) => p.input === 'on-pending')
+  ) {
     bad('abort-after', `applies only with on-pending "abort" (it is ${show(onPending)}).`);
   }
   const onFailed = choice('on-failed', ON_FAILED, 'fail');
@@ -310,7 +316,7 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
   const authType = choice('auth-type', AUTH_TYPES, raw.defaultAuthType);
   const clientId = guid('client-id', 'AZURE_CLIENT_ID');
   const tenantId = guid('tenant-id', 'AZURE_TENANT_ID');
-  const clientSecret = raw.get('client-secret') || undefined;
+  const clientSecret = raw.get('client-secret').trim() || undefined;
   if (authType === 'oidc' || authType === 'service-principal') {
     if (!clientId && !problems.some((p) => p.input === 'client-id')) {
       bad(

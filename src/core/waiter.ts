@@ -57,20 +57,27 @@ export const POLL = {
   max: 60000,
 };
 
+/** How long polling may stay at POLL.near before the estimate counts as wrong. */
+export const NEAR_GRACE_MS = 30_000;
+
 /**
  * The delay before the next poll. With an estimate of the finish time, poll at a third of the time
- * left (at most POLL.max), then every POLL.near from 10 s before it; if the operation outlives the
- * estimate by 30 s, the estimate is wrong and polling settles at POLL.steady (10 reads a minute).
+ * left (at most POLL.max), then every POLL.near from 10 s before it. `nearSinceMs` is when polling
+ * first got near: if the operation outlives that by NEAR_GRACE_MS, the estimate is wrong (an
+ * operation stuck at 99%) and polling settles at POLL.steady (10 reads a minute). An abort ends
+ * within seconds, so Canceling is polled near too.
  */
-export function nextPollDelay(o: Observation, nowMs: number): number {
+export function nextPollDelay(o: Observation, nowMs: number, nearSinceMs?: number): number {
   let delay = POLL.steady;
   const p = o.percentComplete;
-  if (p !== undefined && p > 0 && p < 100 && o.startTime) {
+  const overdue = nearSinceMs !== undefined && nowMs - nearSinceMs > NEAR_GRACE_MS;
+  if (/^cancel/i.test(o.status)) delay = POLL.near;
+  else if (p !== undefined && p >= 100) delay = overdue ? POLL.steady : POLL.near;
+  else if (p !== undefined && p > 0 && o.startTime) {
     const elapsed = nowMs - o.startTime.getTime();
-    const finish = o.startTime.getTime() + (elapsed * 100) / p;
-    const left = finish - nowMs;
+    const left = (elapsed * (100 - p)) / p;
     if (left > 10_000) delay = Math.min(POLL.max, Math.max(POLL.near, left / 3));
-    else if (left > -30_000) delay = POLL.near;
+    else delay = overdue ? POLL.steady : POLL.near;
   }
   if (o.retryAfterSeconds !== undefined) delay = Math.max(delay, o.retryAfterSeconds * 1000);
   return delay;
@@ -97,6 +104,7 @@ export async function waitForOperation<T extends Observation>(
   const deadline = clock.now() + o.timeoutSeconds * 1000;
   let last: T | undefined = o.initial;
   let lastLogged = '';
+  let nearSince: number | undefined;
   for (;;) {
     if (o.signal?.aborted) return { kind: 'cancelled', last };
     if (!last) last = await o.observe();
@@ -109,7 +117,10 @@ export async function waitForOperation<T extends Observation>(
     if (isTerminalStatus(last.status)) return { kind: 'finished', last };
     if (o.stopWhen?.(last)) return { kind: 'stopped', last };
     if (now >= deadline) return { kind: 'timed-out', last };
-    const delay = Math.min(nextPollDelay(last, now), Math.max(0, deadline - now));
+    const wanted = nextPollDelay(last, now, nearSince);
+    if (wanted <= POLL.near) nearSince ??= now;
+    else if (wanted > POLL.steady) nearSince = undefined;
+    const delay = Math.min(wanted, Math.max(0, deadline - now));
     await clock.sleep(delay, o.signal);
     if (o.signal?.aborted) return { kind: 'cancelled', last };
     last = await o.observe();

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { json, type RequestContext, type SimRequest, type SimResponse } from './net/http-kit.ts';
 import type { ClusterState } from './aks/model.ts';
-import { findPool } from './aks/model.ts';
+import { clusterKey, findPool } from './aks/model.ts';
 import { operationInProgress } from './arm/errors.ts';
 import { startOperationAs } from './scenario/build.ts';
 import { armErrorSchema, operationKindSchema } from './scenario/schema.ts';
@@ -70,6 +70,16 @@ export function clusterSnapshot(state: SimState, c: ClusterState): Record<string
     })),
   };
 }
+
+/** An operation started through the admin API, as "another pipeline" would. */
+const operationRequest = z.object({
+  type: operationKindSchema,
+  pool: z.string().optional(),
+  kubernetesVersion: z.string().optional(),
+  count: z.number().int().min(0).optional(),
+  durationSeconds: z.number().positive().optional(),
+  startedBy: z.string().default('another pipeline (admin API)'),
+});
 
 export class AdminService {
   private readonly d: AdminDeps;
@@ -179,7 +189,7 @@ export class AdminService {
       return json(200, this.d.info());
     }
 
-    const m = /^\/_sim\/clusters\/([^/]+)\/([^/]+)\/(operations|fail|complete)$/.exec(path);
+    const m = /^\/_sim\/clusters\/([^/]+)\/([^/]+)\/(operations|fail|complete|race)$/.exec(path);
     if (req.method === 'POST' && m) {
       const cluster = this.cluster(
         decodeURIComponent(m[1]!),
@@ -192,6 +202,7 @@ export class AdminService {
         });
       state.engine.advance(cluster);
       if (m[3] === 'operations') return this.startOperation(state, cluster, payload);
+      if (m[3] === 'race') return this.addRace(state, cluster, payload);
       const poolName = q.get('pool') ?? undefined;
       const op = state.engine
         .activeOperations(cluster)
@@ -220,18 +231,28 @@ export class AdminService {
     });
   };
 
-  private startOperation(state: SimState, cluster: ClusterState, payload: unknown): SimResponse {
-    const p = z
-      .object({
-        type: operationKindSchema,
-        pool: z.string().optional(),
-        kubernetesVersion: z.string().optional(),
-        count: z.number().int().min(0).optional(),
-        durationSeconds: z.number().positive().optional(),
-        startedBy: z.string().default('another pipeline (admin API)'),
-      })
+  /** The next `times` writes to the cluster each meet an operation another pipeline just started. */
+  private addRace(state: SimState, cluster: ClusterState, payload: unknown): SimResponse {
+    const p = operationRequest
+      .extend({ times: z.number().int().positive().default(1) })
       .strict()
       .safeParse(payload);
+    if (!p.success) return bad(`Invalid race: ${z.prettifyError(p.error)}`);
+    const { times, durationSeconds, startedBy, ...spec } = p.data;
+    if (spec.pool && !findPool(cluster, spec.pool))
+      return bad(`Cluster ${cluster.name} has no pool ${spec.pool}.`);
+    state.races.push({
+      clusterKey: clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
+      spec,
+      ...(durationSeconds !== undefined ? { durationMs: durationSeconds * 1000 } : {}),
+      startedBy,
+      remaining: times,
+    });
+    return json(201, { races: state.races.filter((r) => r.remaining > 0).length });
+  }
+
+  private startOperation(state: SimState, cluster: ClusterState, payload: unknown): SimResponse {
+    const p = operationRequest.strict().safeParse(payload);
     if (!p.success) return bad(`Invalid operation: ${z.prettifyError(p.error)}`);
     if (p.data.pool && !findPool(cluster, p.data.pool))
       return bad(`Cluster ${cluster.name} has no pool ${p.data.pool}.`);

@@ -1,7 +1,7 @@
 /** Everything the simulated services share: the tenant, subscriptions, clusters and settings. */
 import type { Clock } from './clock.ts';
 import type { AksEngine } from './aks/engine.ts';
-import type { ArmErrorBody, ClusterState } from './aks/model.ts';
+import type { ArmErrorBody, ClusterState, OperationKind } from './aks/model.ts';
 import type { VersionCatalog } from './aks/versions.ts';
 import type { ConflictWording } from './arm/errors.ts';
 import type { Throttler } from './arm/throttle.ts';
@@ -67,4 +67,19 @@ export interface SimState {
   runCommands: RunCommandRule[];
   asyncOperations: Map<string, AsyncOperationRef>;
   settings: SimSettings;
+  /** Operations "another pipeline" starts just before this cluster's next writes (admin API). */
+  races: RaceRule[];
+}
+
+/**
+ * Another writer that gets in between a client's read and its write: when the next write to the
+ * cluster arrives, this operation starts first, so the write meets 409 OperationNotAllowed.
+ */
+export interface RaceRule {
+  clusterKey: string;
+  spec: { type: OperationKind; pool?: string; kubernetesVersion?: string; count?: number };
+  durationMs?: number;
+  startedBy: string;
+  /** How many writes still meet a fresh operation. */
+  remaining: number;
 }

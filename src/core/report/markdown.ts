@@ -16,7 +16,7 @@ export function md(text: string | number | undefined | null): string {
     .replace(/>/g, '&gt;')
     .replace(INLINE_SPECIAL, (c) => `\\${c}`)
     .replace(/@/g, '@\u200b')
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((line) =>
       line.replace(
         BLOCK_START,

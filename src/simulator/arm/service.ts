@@ -21,6 +21,8 @@ import * as ap from './agent-pools.ts';
 import * as ops from './operations.ts';
 import * as rc from './run-command.ts';
 import * as subs from './subscriptions.ts';
+import { clusterKey } from '../aks/model.ts';
+import { startOperationAs } from '../scenario/build.ts';
 
 const SEG = '([^/]+)';
 const SUB = `/subscriptions/${SEG}`;
@@ -394,6 +396,21 @@ export class ArmService {
     } else {
       addHeaders(state.throttler.charge(r.write ? 'write' : 'read', principal.objectId, undefined));
     }
+    if (r.write && params.name !== undefined) this.startRace(params);
     return r.handler(call);
+  }
+
+  /** A race rule for this cluster: another writer's operation starts just before this write. */
+  private startRace(params: Record<string, string>): void {
+    const state = this.o.state;
+    const key = clusterKey(params.sub!, params.rg!, params.name!);
+    const rule = state.races.find((x) => x.clusterKey === key && x.remaining > 0);
+    const cluster = state.clusters.get(key);
+    if (!rule || !cluster) return;
+    state.engine.advance(cluster);
+    if (state.engine.blockingOperation(cluster, rule.spec.pool ? { pool: rule.spec.pool } : {}))
+      return;
+    rule.remaining -= 1;
+    startOperationAs(state, cluster, rule.spec, rule.startedBy, rule.durationMs);
   }
 }

@@ -132,6 +132,7 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
     }),
     runCommands: scenario.runCommands,
     asyncOperations: new Map(),
+    races: [],
     settings: {
       conflictWording: scenario.conflictWording,
       abortResponse: scenario.abortResponse,

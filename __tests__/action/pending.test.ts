@@ -1,0 +1,267 @@
+/**
+ * on-pending: the built Action meets an operation already in progress on the cluster or a pool and
+ * waits for it, aborts it (now, or once it is older than abort-after), or stops; and a write that
+ * races another writer between the check and the write.
+ */
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { admin, FAST, simulator } from '../helpers/simulator.ts';
+import { armWrites, runAction } from '../helpers/action.ts';
+import type { Simulator } from '../../src/simulator/index.ts';
+
+jest.setTimeout(90_000);
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await simulator('idle', FAST);
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+const cluster = () => [...sim.state.clusters.values()][0]!;
+
+/** The scenario's running operation, shortened so a test waits seconds, not minutes. */
+function running(over: Record<string, unknown>) {
+  return { ...FAST, clusters: [{ operation: over }] };
+}
+
+function writesOk(since: number): void {
+  const writes = sim.log.list(since).filter((e) => e.service === 'arm' && e.method !== 'GET');
+  for (const w of writes) expect(w.status).toBeLessThan(300);
+}
+
+describe('on-pending: wait', () => {
+  test('waits for an upgrade of the cluster, then scales the pool', async () => {
+    await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 2, durationSeconds: 6 }));
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    expect(run.outputs['pending-operation']).toMatch(/on the managed cluster/);
+    expect(Number(run.outputs['waited-seconds'])).toBeGreaterThanOrEqual(2);
+    expect(armWrites(sim, since)).toEqual(['AgentPools_CreateOrUpdate']);
+    writesOk(since);
+    expect(cluster().pools.find((p) => p.name === 'user')!.count).toBe(3);
+    // Progress is logged with the percentage and the operation's age.
+    expect(run.log.join('\n')).toMatch(/\d+%/);
+    expect(run.summary).toContain('waited');
+  });
+
+  test('waits for an operation on the same pool, and not for one on another pool', async () => {
+    await sim.reset('pool-scaling', running({ startedSecondsAgo: 1, durationSeconds: 8 }));
+    let since = sim.log.lastSeq;
+    const other = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'system',
+      'node-count': '4',
+    });
+    expect(other.outputs.result).toBe('succeeded');
+    expect(other.outputs['pending-operation']).toBe('');
+    expect(armWrites(sim, since)).toEqual(['AgentPools_CreateOrUpdate']);
+
+    since = sim.log.lastSeq;
+    const same = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+    });
+    expect(same.code).toBe(0);
+    expect(same.outputs.result).toBe('succeeded');
+    expect(same.outputs['pending-operation']).toMatch(/node pool user/);
+    expect(armWrites(sim, since)).toEqual(['AgentPools_CreateOrUpdate']);
+    writesOk(since);
+    expect(cluster().pools.find((p) => p.name === 'user')!.count).toBe(3);
+  });
+
+  test('gives up after wait-timeout without writing', async () => {
+    await sim.reset('cluster-upgrading', FAST);
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'upgrade',
+      'kubernetes-version': '1.35',
+      'wait-timeout': '3s',
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('timed-out');
+    expect(run.outputs['error-code']).toBe('WaitTimeout');
+    expect(Number(run.outputs['waited-seconds'])).toBeGreaterThanOrEqual(3);
+    expect(armWrites(sim, since)).toEqual([]);
+    expect(run.stdout).toMatch(/::error::.*wait-timeout/);
+  });
+});
+
+describe('on-pending: abort', () => {
+  test('aborts the upgrade in progress, waits for Canceled, then scales', async () => {
+    await sim.reset('cluster-upgrading', FAST);
+    const pending = cluster().operations.at(-1)!.id;
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+      'on-pending': 'abort',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    expect(run.outputs['aborted-operation-id']).toBe(pending);
+    expect(armWrites(sim, since)).toEqual([
+      'ManagedClusters_AbortLatestOperation',
+      'AgentPools_CreateOrUpdate',
+    ]);
+    writesOk(since);
+    expect(cluster().operations.find((o) => o.id === pending)!.status).toBe('Canceled');
+    expect(run.stdout).toMatch(/::warning::Aborted/);
+  });
+
+  test('abort-after waits for a young operation and aborts it once it is old enough', async () => {
+    await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 1, durationSeconds: 600 }));
+    const pending = cluster().operations.at(-1)!.id;
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+      'on-pending': 'abort',
+      'abort-after': '4s',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['aborted-operation-id']).toBe(pending);
+    expect(armWrites(sim, since)).toEqual([
+      'ManagedClusters_AbortLatestOperation',
+      'AgentPools_CreateOrUpdate',
+    ]);
+    expect(Number(run.outputs['waited-seconds'])).toBeGreaterThanOrEqual(2);
+    expect(run.log.join('\n')).toMatch(/younger than abort-after/);
+  });
+
+  test('abort-after leaves a young operation alone and waits for it to finish', async () => {
+    await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 1, durationSeconds: 5 }));
+    const since = sim.log.lastSeq;
+    const pending = cluster().operations.at(-1)!;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+      'on-pending': 'abort',
+      'abort-after': '30m',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    expect(run.outputs['aborted-operation-id']).toBe('');
+    expect(armWrites(sim, since)).toEqual(['AgentPools_CreateOrUpdate']);
+    expect(pending.status).toBe('Succeeded');
+  });
+
+  test('an abort answered 409 (the operation just ended) checks again and goes on', async () => {
+    await sim.reset('pool-scaling', FAST);
+    sim.faults.add({
+      match: { method: 'POST', path: '/abort' },
+      action: 'error',
+      status: 409,
+      code: 'OperationNotAllowed',
+      message: 'There is no running operation to abort.',
+      times: 1,
+    });
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+      'on-pending': 'abort',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    const aborts = sim.log.list(since).filter((e) => e.path.endsWith('/abort'));
+    expect(aborts.map((e) => e.status)).toEqual([409, 202]);
+    expect(run.log.join('\n')).toMatch(/Abort answered 409/);
+  });
+});
+
+describe('on-pending: fail', () => {
+  test('stops with the operation, where it runs, its progress and age; nothing written', async () => {
+    await sim.reset('cluster-upgrading', FAST);
+    const pending = cluster().operations.at(-1)!.id;
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'upgrade',
+      'kubernetes-version': '1.35',
+      'on-pending': 'fail',
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.outputs['error-code']).toBe('OperationInProgress');
+    expect(run.outputs['pending-operation']).toContain(pending);
+    const error = run.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
+    expect(error).toContain('on the managed cluster');
+    expect(error).toMatch(/\d+%/);
+    expect(error).toMatch(/running for \d+m/);
+    expect(armWrites(sim, since)).toEqual([]);
+  });
+});
+
+describe('a write that races another writer', () => {
+  // The other writer also changes the pool's ETag, so the guard's PUT meets 412 first, re-reads,
+  // then meets 409 for the operation in progress.
+  test('meets 412 and 409, waits for the other operation, and writes once more', async () => {
+    await sim.reset('idle', FAST);
+    await admin(sim, 'POST', '/clusters/rg-aks-guard-demo/aks-demo/race', {
+      type: 'scale',
+      pool: 'user',
+      count: 4,
+      durationSeconds: 3,
+      startedBy: 'another pipeline',
+    });
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    const writes = sim.log
+      .list(since)
+      .filter((e) => e.service === 'arm' && e.method !== 'GET')
+      .map((e) => `${e.operation} ${e.status}`);
+    expect(writes).toEqual([
+      'AgentPools_CreateOrUpdate 412',
+      'AgentPools_CreateOrUpdate 409',
+      'AgentPools_CreateOrUpdate 200',
+    ]);
+    expect(cluster().pools.find((p) => p.name === 'user')!.count).toBe(3);
+    expect(run.stdout).toMatch(
+      /::warning::The write met another operation that started after the check/,
+    );
+  });
+
+  test('gives up after a bounded number of races', async () => {
+    await sim.reset('idle', FAST);
+    await admin(sim, 'POST', '/clusters/rg-aks-guard-demo/aks-demo/race', {
+      type: 'scale',
+      pool: 'user',
+      count: 4,
+      durationSeconds: 1,
+      times: 10,
+    });
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.outputs['error-code']).toBe('OperationNotAllowed');
+    const statuses = sim.log
+      .list(since)
+      .filter((e) => e.method === 'PUT')
+      .map((e) => e.status);
+    // Three rounds, each a 412 (changed ETag) then a 409 (operation in progress); never a blind loop.
+    expect(statuses).toEqual([412, 409, 412, 409, 412, 409]);
+    expect(run.stdout).toMatch(/::error::Gave up after 3/);
+  });
+});
