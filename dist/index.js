@@ -78273,6 +78273,10 @@ function poolModel(current, change) {
     };
 }
 async function planOperation(s, cluster, client) {
+    const changesNodes = ['upgrade', 'upgrade-node-image', 'scale', 'reconcile'].includes(s.operation);
+    if (changesNodes && cluster.powerState.toLowerCase() === 'stopped') {
+        throw new ValidationError('ClusterStopped', `Cluster ${cluster.name} is stopped; AKS refuses to ${s.operation} a stopped cluster. Start it first (operation "start"), then run this step again.`);
+    }
     switch (s.operation) {
         case 'check':
         case 'abort':
