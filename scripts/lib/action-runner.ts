@@ -1,0 +1,197 @@
+/**
+ * Runs the built Action (dist/index.js) the way the GitHub runner does: a fresh Node process with
+ * INPUT_* variables (action.yml defaults filled in, hyphens kept), GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, and the OIDC request URL and token. Against a simulator, either direct
+ * (environment: custom) or through its proxy with the default endpoints. Used by the demo, the
+ * benchmark and the end-to-end tests.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import type { Simulator } from '../../src/simulator/index.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BUNDLE = path.join(ROOT, 'dist/index.js');
+
+export interface ActionYml {
+  inputs: Record<string, { default?: string; required?: boolean; description: string }>;
+  outputs: Record<string, { description: string }>;
+}
+
+export function actionYml(): ActionYml {
+  return yaml.load(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+}
+
+export interface ActionRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** stdout lines without workflow commands (::group:: etc.). */
+  log: string[];
+  /** Values registered with ::add-mask::. */
+  masks: string[];
+  /** Milliseconds from spawn to exit. */
+  elapsedMs: number;
+}
+
+export type Mode = 'direct' | 'proxy';
+
+export interface RunOptions {
+  /** direct: environment custom with the simulator's origin; proxy: default endpoints via HTTPS_PROXY. */
+  mode?: Mode;
+  /** Extra environment (overrides the defaults; undefined removes a variable). */
+  env?: Record<string, string | undefined>;
+  /** Send this signal once `when` returns true for the output so far. */
+  interrupt?: { signal: NodeJS.Signals; when: (stdout: string) => boolean };
+  /** Called with each complete stdout line as it arrives. */
+  onLine?: (line: string) => void;
+  /** Kill the process after this long (a safety net). */
+  killAfterMs?: number;
+}
+
+/** Inputs the way a workflow's `with:` gives them; the cluster and identity come from the simulator. */
+export function baseInputs(sim: Simulator, mode: Mode = 'direct'): Record<string, string> {
+  const env = sim.env();
+  return {
+    'subscription-id': env.AZURE_SUBSCRIPTION_ID!,
+    'resource-group': env.AKS_RESOURCE_GROUP!,
+    'cluster-name': env.AKS_CLUSTER_NAME!,
+    'client-id': env.AZURE_CLIENT_ID!,
+    'tenant-id': env.AZURE_TENANT_ID!,
+    ...(mode === 'direct'
+      ? { environment: 'custom', 'arm-endpoint': sim.origin, 'authority-host': sim.origin }
+      : {}),
+  };
+}
+
+/** The environment the runner gives a node24 action step (with the simulator's CA trusted). */
+export function runnerEnv(sim: Simulator, dir: string, mode: Mode): Record<string, string> {
+  const env = sim.env();
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    RUNNER_TEMP: dir,
+    RUNNER_OS: 'Linux',
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
+    GITHUB_REPOSITORY: env.GITHUB_REPOSITORY!,
+    GITHUB_EVENT_NAME: 'push',
+    NODE_EXTRA_CA_CERTS: sim.caFile,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!,
+    ACTIONS_ID_TOKEN_REQUEST_URL:
+      mode === 'direct' ? env.AKS_SIM_ID_TOKEN_REQUEST_URL! : env.ACTIONS_ID_TOKEN_REQUEST_URL!,
+    ...(mode === 'proxy' ? { HTTPS_PROXY: sim.proxyUrl, HTTP_PROXY: sim.proxyUrl } : {}),
+  };
+}
+
+/** Parses the GITHUB_OUTPUT file: `name<<DELIMITER`, value lines, `DELIMITER` (or `name=value`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (m) {
+      const [, name, delimiter] = m;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!);
+      out[name!] = value.join('\n');
+    } else if (lines[i]!.includes('=')) {
+      const at = lines[i]!.indexOf('=');
+      out[lines[i]!.slice(0, at)] = lines[i]!.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+/** INPUT_* variables: every declared input with its default, then the given ones. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(actionYml().inputs))
+    env[`INPUT_${name.toUpperCase()}`] = spec.default ?? '';
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  return env;
+}
+
+export async function runAction(
+  sim: Simulator,
+  inputs: Record<string, string>,
+  options: RunOptions = {},
+): Promise<ActionRun> {
+  const mode = options.mode ?? 'direct';
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-action-'));
+  try {
+    const env: Record<string, string> = {
+      ...runnerEnv(sim, dir, mode),
+      ...inputEnv({ ...baseInputs(sim, mode), ...inputs }),
+    };
+    for (const [k, v] of Object.entries(options.env ?? {})) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    writeFileSync(env.GITHUB_OUTPUT!, '');
+    writeFileSync(env.GITHUB_STEP_SUMMARY!, '');
+    const started = Date.now();
+    const { code, signal, stdout, stderr } = await spawnBundle(env, dir, options);
+    const elapsedMs = Date.now() - started;
+    const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT!, 'utf8'));
+    const summary = readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8');
+    const lines = stdout.split('\n');
+    return {
+      code,
+      signal,
+      stdout,
+      stderr,
+      outputs,
+      summary,
+      log: lines.filter((l) => !l.startsWith('::')),
+      masks: lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice(12)),
+      elapsedMs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnBundle(
+  env: Record<string, string>,
+  cwd: string,
+  options: RunOptions,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], { env, cwd, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    let interrupted = false;
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (options.onLine) {
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) options.onLine(line);
+      }
+      if (options.interrupt && !interrupted && options.interrupt.when(stdout)) {
+        interrupted = true;
+        child.kill(options.interrupt.signal);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      if (pending && options.onLine) options.onLine(pending);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
