@@ -17,4 +17,6 @@ export default {
     ],
   },
   testTimeout: 30000,
+  // End-to-end suites mostly wait on simulated operations, not on the CPU: run four at a time.
+  maxWorkers: 4,
 };

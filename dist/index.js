@@ -55824,6 +55824,9 @@ function header(response, name) {
 function toAksError(err) {
     if (err instanceof AksError)
         return err;
+    const signIn = signInError(err);
+    if (signIn)
+        return signIn;
     const e = (err ?? {});
     const fromBody = armErrorFromBody(e.details);
     const lro = /^The long-running operation has failed\. ([^.\s]+)\. (.*)$/s.exec(e.message ?? '');
@@ -55836,6 +55839,25 @@ function toAksError(err) {
             });
     const retry = Number(header(e.response, 'retry-after'));
     return new AksError(armError, e.statusCode, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}
+/** The errors @azure/identity throws when a credential cannot get a token. */
+const SIGN_IN_ERRORS = [
+    'AuthenticationError',
+    'AggregateAuthenticationError',
+    'CredentialUnavailableError',
+    'AuthenticationRequiredError',
+];
+/** A failed sign-in is not an ARM answer: say so, with Entra's own code (AADSTS…) when it gave one. */
+function signInError(err) {
+    if (!(err instanceof Error) || !SIGN_IN_ERRORS.includes(err.name))
+        return undefined;
+    const response = err.errorResponse;
+    const text = response?.errorDescription ?? err.message;
+    // MSAL wraps Entra's sentence ("AADSTS7000215: Invalid client secret provided. …") in its own.
+    const entra = /AADSTS\d+:[^\r\n]*/.exec(text)?.[0];
+    const first = entra ?? text.split(/\r?\n/)[0].trim();
+    const code = /AADSTS\d+/.exec(text)?.[0] ?? 'AuthenticationFailed';
+    return new AksError({ code, message: `Signing in to Azure failed: ${first}` });
 }
 
 ;// CONCATENATED MODULE: ./src/core/aks-client.ts
@@ -81487,7 +81509,12 @@ class GuardRun {
             }
             else if (err instanceof AksError) {
                 result = 'failed';
-                message = `ARM answered ${err.statusCode ?? 'with an error'}: ${err.armError.code}: ${err.armError.message}`;
+                message =
+                    err.statusCode !== undefined
+                        ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
+                        : err.armError.message.includes(err.armError.code)
+                            ? err.armError.message
+                            : `${err.armError.code}: ${err.armError.message}`;
                 error = err.armError;
             }
             else {
@@ -81505,14 +81532,17 @@ class GuardRun {
                 this.r.debug(`could not read the cluster after the run: ${String(err)}`);
             }
         }
-        if (FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort'))
-            this.r.error(message);
-        else if (!['skipped'].includes(result))
+        const failed = FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort');
+        // A failure is announced once, by the front door (setFailed / setResult); here it only joins
+        // the timeline.
+        if (failed)
+            this.timeline.push({ at: new Date(this.clock.now()), phase: 'done', event: message });
+        else if (result !== 'skipped')
             this.note('done', message);
         return {
             result,
             message,
-            failed: FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort'),
+            failed,
             ...(error ? { error } : {}),
             ...(this.before ? { before: this.before } : {}),
             ...(this.latest ? { latestOperation: this.latest } : {}),

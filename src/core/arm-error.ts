@@ -63,6 +63,8 @@ function header(response: unknown, name: string): string | undefined {
 /** Normalises whatever the SDK threw into an AksError (network failures keep their message). */
 export function toAksError(err: unknown): AksError {
   if (err instanceof AksError) return err;
+  const signIn = signInError(err);
+  if (signIn) return signIn;
   const e = (err ?? {}) as {
     statusCode?: number;
     code?: string;
@@ -86,4 +88,24 @@ export function toAksError(err: unknown): AksError {
     e.statusCode,
     Number.isFinite(retry) && retry > 0 ? retry : undefined,
   );
+}
+
+/** The errors @azure/identity throws when a credential cannot get a token. */
+const SIGN_IN_ERRORS = [
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'CredentialUnavailableError',
+  'AuthenticationRequiredError',
+];
+
+/** A failed sign-in is not an ARM answer: say so, with Entra's own code (AADSTS…) when it gave one. */
+function signInError(err: unknown): AksError | undefined {
+  if (!(err instanceof Error) || !SIGN_IN_ERRORS.includes(err.name)) return undefined;
+  const response = (err as { errorResponse?: { errorDescription?: string } }).errorResponse;
+  const text = response?.errorDescription ?? err.message;
+  // MSAL wraps Entra's sentence ("AADSTS7000215: Invalid client secret provided. …") in its own.
+  const entra = /AADSTS\d+:[^\r\n]*/.exec(text)?.[0];
+  const first = entra ?? text.split(/\r?\n/)[0]!.trim();
+  const code = /AADSTS\d+/.exec(text)?.[0] ?? 'AuthenticationFailed';
+  return new AksError({ code, message: `Signing in to Azure failed: ${first}` });
 }

@@ -126,7 +126,12 @@ class GuardRun {
         error = { code: err.code, message: err.message };
       } else if (err instanceof AksError) {
         result = 'failed';
-        message = `ARM answered ${err.statusCode ?? 'with an error'}: ${err.armError.code}: ${err.armError.message}`;
+        message =
+          err.statusCode !== undefined
+            ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
+            : err.armError.message.includes(err.armError.code)
+              ? err.armError.message
+              : `${err.armError.code}: ${err.armError.message}`;
         error = err.armError;
       } else {
         result = 'failed';
@@ -142,13 +147,17 @@ class GuardRun {
         this.r.debug(`could not read the cluster after the run: ${String(err)}`);
       }
     }
-    if (FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort'))
-      this.r.error(message);
-    else if (!['skipped'].includes(result)) this.note('done', message);
+    const failed =
+      FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort');
+    // A failure is announced once, by the front door (setFailed / setResult); here it only joins
+    // the timeline.
+    if (failed)
+      this.timeline.push({ at: new Date(this.clock.now()), phase: 'done', event: message });
+    else if (result !== 'skipped') this.note('done', message);
     return {
       result,
       message,
-      failed: FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort'),
+      failed,
       ...(error ? { error } : {}),
       ...(this.before ? { before: this.before } : {}),
       ...(this.latest ? { latestOperation: this.latest } : {}),

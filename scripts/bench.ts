@@ -1,0 +1,303 @@
+/**
+ * `npm run bench`: how fast and how gentle the built Action is, on the simulator, next to the
+ * az CLI script people write today. Prints a Markdown table (paste it into the README).
+ *
+ * - start → first ARM request: process spawn to the first request ARM sees (idle cluster, check).
+ * - pre-flight ARM requests: every request ARM sees for `check` on an idle cluster.
+ * - waiting: a cluster upgrade that ends 40–70 s after the step starts; reads per minute while
+ *   waiting, and detection latency (the operation ended → the first read that sees it ended).
+ * - modelled long waits: the product's waiter with a virtual clock, for 10/30/60-minute operations.
+ *
+ * The az script: `az aks show`, `az aks wait --updated --interval 30`, as in pipelines today.
+ * It runs when `az` is installed (apt-get install azure-cli); otherwise its column says so.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startSimulator, type Simulator } from '../src/simulator/index.ts';
+import { waitForOperation, type Clockwork, type Observation } from '../src/core/waiter.ts';
+import { runAction } from './lib/action-runner.ts';
+
+const exec = promisify(execFile);
+const RUNS = 5;
+const WAIT_ENDS_AFTER = [40, 48, 55, 62, 70];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+function armEntries(sim: Simulator, since: number) {
+  return sim.log.list(since).filter((e) => e.service === 'arm');
+}
+
+interface WaitFigures {
+  detectionMs: number;
+  readsPerMinute: number;
+}
+
+/** From the request log: when the operation ended, the first read after it, and reads meanwhile. */
+function waitFigures(sim: Simulator, since: number, startedAt: number): WaitFigures {
+  const c = [...sim.state.clusters.values()][0]!;
+  const op = c.operations.find((o) => o.status === 'Succeeded' && o.kind === 'upgrade')!;
+  const endMs = op.startMs + op.durationMs;
+  const reads = armEntries(sim, since).filter((e) => e.method === 'GET');
+  const detect = reads.find((e) => Date.parse(e.time) >= endMs);
+  if (!detect) throw new Error('The operation end was never observed.');
+  const detectAt = Date.parse(detect.time);
+  const during = reads.filter((e) => Date.parse(e.time) <= detectAt).length;
+  return {
+    detectionMs: detectAt - endMs,
+    readsPerMinute: during / ((detectAt - startedAt) / 60_000),
+  };
+}
+
+function busyOverrides(endsAfterSeconds: number) {
+  return {
+    retryAfterSeconds: 0,
+    clusters: [{ operation: { startedSecondsAgo: 10, durationSeconds: endsAfterSeconds + 10 } }],
+  };
+}
+
+// ---------------------------------------------------------------- aks-guard (the built Action)
+
+async function guardIdle(): Promise<{ firstArmMs: number[]; armRequests: number[] }> {
+  const sim = await startSimulator({ scenario: 'idle' });
+  const firstArmMs: number[] = [];
+  const armRequests: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const since = sim.log.lastSeq;
+      const t0 = Date.now();
+      const run = await runAction(sim, { operation: 'check' }, { mode: 'proxy' });
+      if (run.code !== 0) throw new Error(`check failed: ${run.stdout}`);
+      const arm = armEntries(sim, since);
+      // Logged when answered; subtract the handling time to get when it arrived.
+      firstArmMs.push(Date.parse(arm[0]!.time) - arm[0]!.durationMs - t0);
+      armRequests.push(arm.length);
+    }
+  } finally {
+    await sim.stop();
+  }
+  return { firstArmMs, armRequests };
+}
+
+async function guardWait(endsAfter: number): Promise<WaitFigures> {
+  const sim = await startSimulator({
+    scenario: 'cluster-upgrading',
+    overrides: busyOverrides(endsAfter),
+  });
+  try {
+    const since = sim.log.lastSeq;
+    const t0 = Date.now();
+    const run = await runAction(
+      sim,
+      { operation: 'check' },
+      { mode: 'proxy', killAfterMs: 300_000 },
+    );
+    if (run.code !== 0) throw new Error(`check failed: ${run.stdout}`);
+    return waitFigures(sim, since, t0);
+  } finally {
+    await sim.stop();
+  }
+}
+
+// ---------------------------------------------------------------- the az CLI script
+
+function azInstalled(): boolean {
+  try {
+    execFileSync('az', ['version', '-o', 'none'], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function azSession(sim: Simulator): Promise<{ env: NodeJS.ProcessEnv; done: () => void }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-bench-az-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AZURE_CONFIG_DIR: dir,
+    AZURE_CORE_COLLECT_TELEMETRY: 'no',
+    AZURE_CORE_NO_COLOR: 'true',
+    ...sim.env(),
+  };
+  const sp = sim.servicePrincipal;
+  await exec(
+    'az',
+    [
+      'login',
+      '--service-principal',
+      '-u',
+      sp.appId,
+      '-p',
+      sp.secret,
+      '--tenant',
+      sp.tenantId,
+      '-o',
+      'none',
+    ],
+    { env },
+  );
+  return { env, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const AZ_SCRIPT = `set -e
+az aks show -g "$AKS_RESOURCE_GROUP" -n "$AKS_CLUSTER_NAME" --query provisioningState -o tsv
+az aks wait -g "$AKS_RESOURCE_GROUP" -n "$AKS_CLUSTER_NAME" --updated --interval 30 --timeout 3600
+`;
+
+async function azIdle(): Promise<{ firstArmMs: number[]; armRequests: number[] }> {
+  const sim = await startSimulator({ scenario: 'idle' });
+  const session = await azSession(sim);
+  const firstArmMs: number[] = [];
+  const armRequests: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const since = sim.log.lastSeq;
+      const t0 = Date.now();
+      await exec('bash', ['-c', AZ_SCRIPT], { env: session.env });
+      const arm = armEntries(sim, since);
+      firstArmMs.push(Date.parse(arm[0]!.time) - arm[0]!.durationMs - t0);
+      armRequests.push(arm.length);
+    }
+  } finally {
+    session.done();
+    await sim.stop();
+  }
+  return { firstArmMs, armRequests };
+}
+
+async function azWait(endsAfter: number): Promise<WaitFigures> {
+  const sim = await startSimulator({
+    scenario: 'cluster-upgrading',
+    overrides: busyOverrides(endsAfter),
+  });
+  const session = await azSession(sim);
+  try {
+    const since = sim.log.lastSeq;
+    const t0 = Date.now();
+    await exec('bash', ['-c', AZ_SCRIPT], { env: session.env, timeout: 300_000 });
+    return waitFigures(sim, since, t0);
+  } finally {
+    session.done();
+    await sim.stop();
+  }
+}
+
+// ---------------------------------------------------------------- the waiter, virtual clock
+
+/** Reads per minute and detection latency of the product's waiter for a long operation. */
+async function modelledWait(
+  minutes: number,
+  progress: (fraction: number) => number = (f) => f * 100,
+): Promise<WaitFigures> {
+  let now = 0;
+  const clock: Clockwork = {
+    now: () => now,
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+  const duration = minutes * 60_000;
+  const startTime = new Date(-duration * 0.1); // 10% done when the wait starts
+  let reads = 0;
+  const observe = (): Promise<Observation> => {
+    reads++;
+    const elapsed = now - startTime.getTime();
+    return Promise.resolve(
+      elapsed >= duration
+        ? { status: 'Succeeded' }
+        : {
+            status: 'InProgress',
+            percentComplete: Math.floor(progress(elapsed / duration)),
+            startTime,
+          },
+    );
+  };
+  await waitForOperation({ observe, timeoutSeconds: 4 * 3600, describe: 'op', clock });
+  const end = startTime.getTime() + duration;
+  return { detectionMs: now - end, readsPerMinute: reads / (now / 60_000) };
+}
+
+async function main(): Promise<void> {
+  const withAz = azInstalled();
+  log('aks-guard benchmark: idle pre-flight…');
+  const gIdle = await guardIdle();
+  log('aks-guard: waiting for an upgrade to end (5 runs in parallel)…');
+  const gWaits = await Promise.all(WAIT_ENDS_AFTER.map((s) => guardWait(s)));
+  let aIdle: Awaited<ReturnType<typeof azIdle>> | undefined;
+  let aWaits: WaitFigures[] | undefined;
+  if (withAz) {
+    log('az script: idle pre-flight…');
+    aIdle = await azIdle();
+    log('az script: waiting for an upgrade to end (5 runs in parallel)…');
+    aWaits = await Promise.all(WAIT_ENDS_AFTER.map((s) => azWait(s)));
+  } else {
+    log('az is not installed: the az column is skipped (apt-get install azure-cli).');
+  }
+  const modelled: [number, WaitFigures][] = [];
+  for (const m of [10, 30, 60]) modelled.push([m, await modelledWait(m)]);
+  // Progress that lies: 95% after two thirds of the time, then nothing until the end.
+  const stalled = await modelledWait(30, (f) => Math.min(95, (f / (2 / 3)) * 95));
+
+  const az = (f: (x: NonNullable<typeof aIdle>) => string, g?: (w: WaitFigures[]) => string) =>
+    aIdle ? f(aIdle) : g ? '' : 'not installed';
+  const azw = (g: (w: WaitFigures[]) => string) => (aWaits ? g(aWaits) : 'not installed');
+  const rows: string[][] = [
+    [
+      'process start → first ARM request (median of 5)',
+      `${fmt(median(gIdle.firstArmMs), 0)} ms`,
+      az((x) => `${fmt(median(x.firstArmMs), 0)} ms`),
+    ],
+    [
+      'ARM requests, pre-flight of an idle cluster',
+      `${median(gIdle.armRequests)}`,
+      az((x) => `${median(x.armRequests)}`),
+    ],
+    [
+      'ARM reads per minute while waiting (median of 5 waits of 40–70 s)',
+      fmt(median(gWaits.map((w) => w.readsPerMinute))),
+      azw((w) => fmt(median(w.map((x) => x.readsPerMinute)))),
+    ],
+    [
+      'detection latency: operation ended → seen (median / worst of 5)',
+      `${fmt(median(gWaits.map((w) => w.detectionMs)) / 1000)} s / ${fmt(Math.max(...gWaits.map((w) => w.detectionMs)) / 1000)} s`,
+      azw(
+        (w) =>
+          `${fmt(median(w.map((x) => x.detectionMs)) / 1000)} s / ${fmt(Math.max(...w.map((x) => x.detectionMs)) / 1000)} s`,
+      ),
+    ],
+    ...modelled.map(([m, w]) => [
+      `modelled ${m}-minute operation (virtual clock): reads/min, detection latency`,
+      `${fmt(w.readsPerMinute)}, ${fmt(w.detectionMs / 1000)} s`,
+      '2.0, 15 s on average, up to 30 s (from --interval 30)',
+    ]),
+    [
+      'modelled 30-minute operation stuck at 95% for its last 10 minutes',
+      `${fmt(stalled.readsPerMinute)}, ${fmt(stalled.detectionMs / 1000)} s`,
+      '2.0, 15 s on average, up to 30 s (from --interval 30)',
+    ],
+  ];
+  const out = [
+    `| measure | aks-guard (dist/index.js) | az CLI script |`,
+    `|---|---|---|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  log(
+    `\nmeasured ${new Date().toISOString()} on ${os.cpus().length} cores, Node ${process.version}${withAz ? '' : ', without az'}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
