@@ -81434,6 +81434,8 @@ function progressLine(describe, o, nowMs) {
 
 /** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
 const MAX_WRITE_RACES = 3;
+/** How many aborts one run sends to operations in its way. */
+const MAX_ABORTS = 3;
 /** Ends the run early with this outcome. */
 class Stop extends Error {
     result;
@@ -81458,6 +81460,7 @@ class GuardRun {
     plan = [];
     started;
     waitedMs = 0;
+    abortsSent = 0;
     before;
     /** The latest view of the cluster this run read. */
     current;
@@ -81685,15 +81688,20 @@ class GuardRun {
                         message: `${capitalise(text)} is in progress.`,
                     });
                 }
-                if (this.s.onPending === 'abort') {
+                const canceling = /^cancel/i.test(b.operation?.status ?? b.state);
+                if (this.s.onPending === 'abort' && canceling) {
+                    this.note('pending', 'It is already being canceled: waiting for it to end.');
+                    await this.waitFor(b, deadline);
+                }
+                else if (this.s.onPending === 'abort') {
                     if (this.tooYoung(b)) {
                         this.note('pending', `It is younger than abort-after (${formatDuration(this.s.abortAfterSeconds)}): waiting, and aborting it if it gets that old.`);
                         const end = await this.waitFor(b, deadline, (o) => this.age(o.op ?? b.operation) >= this.s.abortAfterSeconds * 1000);
                         if (end.kind === 'stopped')
-                            await this.abortPending({ ...b, ...(end.last.op ? { operation: end.last.op } : {}) });
+                            await this.abortPending({ ...b, ...(end.last.op ? { operation: end.last.op } : {}) }, deadline);
                     }
                     else {
-                        await this.abortPending(b);
+                        await this.abortPending(b, deadline);
                     }
                 }
                 else {
@@ -81782,9 +81790,15 @@ class GuardRun {
             this.note('pending', `It ended: ${end.last.status}${end.last.op?.error ? ` (${end.last.op.error.code})` : ''}.`);
         return end;
     }
-    /** Aborts an operation in the way: 202 → wait for Canceled, 204 → done, 409 → it already ended. */
-    async abortPending(b) {
+    /**
+     * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
+     * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
+     */
+    async abortPending(b, deadline) {
         const op = b.operation;
+        if (++this.abortsSent > MAX_ABORTS) {
+            throw new Stop('failed', `Sent ${MAX_ABORTS} aborts and ${describeBusy(b, this.clock.now())} is still in progress; giving up rather than aborting again.`, { code: 'AbortIneffective', message: 'The operation in progress did not end after abort.' });
+        }
         let accepted;
         try {
             accepted = await this.client.abort(b.pool);
@@ -81800,8 +81814,6 @@ class GuardRun {
         }
         this.abortedOperationId = op?.id ?? accepted.operationId;
         this.note('abort', `Aborted ${op?.subOperationType ?? b.state} on ${where(b)}${op ? ` (operation ${op.id})` : ''}: HTTP ${accepted.status}.`, 'warning');
-        if (accepted.status === 204)
-            return;
         const end = await waitForOperation({
             observe: this.observer({
                 ...(b.pool ? { pool: b.pool } : {}),
@@ -81811,7 +81823,7 @@ class GuardRun {
                         ? { statusUrl: accepted.statusUrl }
                         : {}),
             }),
-            timeoutSeconds: Math.min(this.s.waitTimeoutSeconds, 600),
+            timeoutSeconds: Math.max(0, (deadline - this.clock.now()) / 1000),
             ...(this.signal ? { signal: this.signal } : {}),
             log: (line) => this.r.info(line),
             describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
@@ -81819,6 +81831,13 @@ class GuardRun {
         });
         if (end.kind === 'finished')
             this.note('abort', `The aborted operation ended: ${end.last.status}.`);
+        else if (end.kind === 'timed-out')
+            throw new Stop('timed-out', `Aborted ${describeBusy(b, this.clock.now())}, but it did not end within wait-timeout (${formatDuration(this.s.waitTimeoutSeconds)}).`, { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' });
+        else if (end.kind === 'cancelled')
+            throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', {
+                code: 'Cancelled',
+                message: 'The job was cancelled.',
+            });
     }
     /** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
     async clearFailed(cluster, target) {
@@ -82035,7 +82054,7 @@ class GuardRun {
             this.planned(`abort ${this.pendingOperation}`);
             return 'Dry run: nothing was written.';
         }
-        await this.abortPending(busy);
+        await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
         throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
     }
     /** operation: run-command — runs a command in the cluster and returns its exit code and logs. */

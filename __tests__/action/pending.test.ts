@@ -117,6 +117,42 @@ describe('on-pending: abort', () => {
     expect(run.stdout).toMatch(/::warning::Aborted/);
   });
 
+  test('an abort answered 204: waits for the cancel to end without aborting again, then writes', async () => {
+    await sim.reset('cluster-upgrading', { ...FAST, abortResponse: 204 });
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+      'on-pending': 'abort',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    const aborts = sim.log.list(since).filter((e) => e.path.endsWith('/abort'));
+    expect(aborts.map((e) => e.status)).toEqual([204]);
+    expect(armWrites(sim, since)).toEqual([
+      'ManagedClusters_AbortLatestOperation',
+      'AgentPools_CreateOrUpdate',
+    ]);
+  });
+
+  test('an abort that AKS accepts but that never takes effect is not repeated blindly', async () => {
+    await sim.reset('cluster-upgrading', FAST);
+    sim.faults.add({ match: { method: 'POST', path: '/abort' }, action: 'error', status: 204 });
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+      'on-pending': 'abort',
+      'wait-timeout': '4s',
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('timed-out');
+    expect(sim.log.list(since).filter((e) => e.path.endsWith('/abort'))).toHaveLength(1);
+    expect(armWrites(sim, since)).toEqual([]);
+  });
+
   test('abort-after waits for a young operation and aborts it once it is old enough', async () => {
     await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 1, durationSeconds: 600 }));
     const pending = cluster().operations.at(-1)!.id;

@@ -232,3 +232,31 @@ describe('waitForOperation', () => {
     });
   });
 });
+
+describe('an operation whose progress stops matching its estimate', () => {
+  test('stuck at 99% for ten minutes, it is read at most 10 times a minute once overdue', async () => {
+    const clock = new FakeClock();
+    const startTime = new Date(T0);
+    // 99% after 5 minutes, then nothing until it ends at 15 minutes.
+    const { observe, reads } = scripted(clock, (e) =>
+      e >= 15 * MINUTE
+        ? { status: 'Succeeded', startTime }
+        : inProgress({
+            percentComplete: Math.min(99, Math.floor((e / (5 * MINUTE)) * 99)),
+            startTime,
+          }),
+    );
+    const end = await wait(clock, { observe, timeoutSeconds: 2 * 3600 });
+    expect(end.kind).toBe('finished');
+    const late = reads.filter((t) => t - T0 > 7 * MINUTE);
+    expect(late.length / 8).toBeLessThanOrEqual(10);
+    expect(clock.t - T0 - 15 * MINUTE).toBeLessThanOrEqual(POLL.steady);
+  });
+
+  test('Canceling is polled every 2 s, whatever the percentage says', () => {
+    const now = T0 + 10 * MINUTE;
+    expect(
+      nextPollDelay({ status: 'Canceling', percentComplete: 10, startTime: new Date(T0) }, now),
+    ).toBe(POLL.near);
+  });
+});

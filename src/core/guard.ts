@@ -42,6 +42,9 @@ export interface GuardDeps {
 /** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
 export const MAX_WRITE_RACES = 3;
 
+/** How many aborts one run sends to operations in its way. */
+export const MAX_ABORTS = 3;
+
 /** Ends the run early with this outcome. */
 class Stop extends Error {
   readonly result: Result;
@@ -77,6 +80,7 @@ class GuardRun {
   private readonly plan: string[] = [];
   private readonly started: number;
   private waitedMs = 0;
+  private abortsSent = 0;
   private before: ClusterView | undefined;
   /** The latest view of the cluster this run read. */
   private current: ClusterView | undefined;
@@ -321,7 +325,11 @@ class GuardRun {
             },
           );
         }
-        if (this.s.onPending === 'abort') {
+        const canceling = /^cancel/i.test(b.operation?.status ?? b.state);
+        if (this.s.onPending === 'abort' && canceling) {
+          this.note('pending', 'It is already being canceled: waiting for it to end.');
+          await this.waitFor(b, deadline);
+        } else if (this.s.onPending === 'abort') {
           if (this.tooYoung(b)) {
             this.note(
               'pending',
@@ -333,9 +341,12 @@ class GuardRun {
               (o) => this.age(o.op ?? b.operation) >= this.s.abortAfterSeconds! * 1000,
             );
             if (end.kind === 'stopped')
-              await this.abortPending({ ...b, ...(end.last.op ? { operation: end.last.op } : {}) });
+              await this.abortPending(
+                { ...b, ...(end.last.op ? { operation: end.last.op } : {}) },
+                deadline,
+              );
           } else {
-            await this.abortPending(b);
+            await this.abortPending(b, deadline);
           }
         } else {
           await this.waitFor(b, deadline);
@@ -440,9 +451,19 @@ class GuardRun {
     return end;
   }
 
-  /** Aborts an operation in the way: 202 → wait for Canceled, 204 → done, 409 → it already ended. */
-  private async abortPending(b: Busy): Promise<void> {
+  /**
+   * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
+   * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
+   */
+  private async abortPending(b: Busy, deadline: number): Promise<void> {
     const op = b.operation;
+    if (++this.abortsSent > MAX_ABORTS) {
+      throw new Stop(
+        'failed',
+        `Sent ${MAX_ABORTS} aborts and ${describeBusy(b, this.clock.now())} is still in progress; giving up rather than aborting again.`,
+        { code: 'AbortIneffective', message: 'The operation in progress did not end after abort.' },
+      );
+    }
     let accepted: WriteAccepted;
     try {
       accepted = await this.client.abort(b.pool);
@@ -464,7 +485,6 @@ class GuardRun {
       `Aborted ${op?.subOperationType ?? b.state} on ${where(b)}${op ? ` (operation ${op.id})` : ''}: HTTP ${accepted.status}.`,
       'warning',
     );
-    if (accepted.status === 204) return;
     const end = await waitForOperation<Obs>({
       observe: this.observer({
         ...(b.pool ? { pool: b.pool } : {}),
@@ -474,7 +494,7 @@ class GuardRun {
             ? { statusUrl: accepted.statusUrl }
             : {}),
       }),
-      timeoutSeconds: Math.min(this.s.waitTimeoutSeconds, 600),
+      timeoutSeconds: Math.max(0, (deadline - this.clock.now()) / 1000),
       ...(this.signal ? { signal: this.signal } : {}),
       log: (line) => this.r.info(line),
       describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
@@ -482,6 +502,21 @@ class GuardRun {
     });
     if (end.kind === 'finished')
       this.note('abort', `The aborted operation ended: ${end.last.status}.`);
+    else if (end.kind === 'timed-out')
+      throw new Stop(
+        'timed-out',
+        `Aborted ${describeBusy(b, this.clock.now())}, but it did not end within wait-timeout (${formatDuration(this.s.waitTimeoutSeconds)}).`,
+        { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' },
+      );
+    else if (end.kind === 'cancelled')
+      throw new Stop(
+        'failed',
+        'The job was cancelled while an abort was ending; nothing else was written.',
+        {
+          code: 'Cancelled',
+          message: 'The job was cancelled.',
+        },
+      );
   }
 
   /** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
@@ -756,7 +791,7 @@ class GuardRun {
       this.planned(`abort ${this.pendingOperation}`);
       return 'Dry run: nothing was written.';
     }
-    await this.abortPending(busy!);
+    await this.abortPending(busy!, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
     throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
   }
 
