@@ -1,6 +1,849 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
 /***/ 5183:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -8596,7 +9439,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -8860,7 +9702,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -8868,7 +9710,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -8896,29 +9737,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -8972,11 +9813,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -8987,57 +9828,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -36958,26 +37799,26 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8739);
+/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(102);
 // Entry of the GitHub Action bundle (dist/index.js).
 
-await (0,_platform_github_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_platform_github_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8739:
+/***/ 102:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: OIDC_AUDIENCE, outputsOf
+// UNUSED EXPORTS: OIDC_AUDIENCE
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -37848,7 +38689,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -38377,7 +39218,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -78231,6 +79072,7 @@ function targetOf(s) {
     switch (s.operation) {
         case 'run-command':
         case 'abort':
+        case 'report':
             return 'none';
         case 'scale':
             return { pool: s.nodePool };
@@ -78301,6 +79143,7 @@ async function planOperation(s, cluster, client) {
     }
     switch (s.operation) {
         case 'check':
+        case 'report':
         case 'abort':
         case 'run-command':
             return { kind: 'read-only' };
@@ -81476,6 +82319,8 @@ class GuardRun {
     /** The operation this run started and has not seen end: what on-timeout / on-cancel act on. */
     own;
     command;
+    failedState;
+    report;
     constructor(settings, deps) {
         this.s = settings;
         this.client = deps.client;
@@ -81555,6 +82400,8 @@ class GuardRun {
             ...(this.abortedOperationId ? { abortedOperationId: this.abortedOperationId } : {}),
             ...(this.operationId ? { operationId: this.operationId } : {}),
             ...(this.command ? { command: this.command } : {}),
+            ...(this.failedState ? { failedState: this.failedState } : {}),
+            ...(this.report ? { report: this.report } : {}),
             plan: this.plan,
             timeline: this.timeline,
         };
@@ -81582,6 +82429,8 @@ class GuardRun {
         }
         if (s.operation === 'abort')
             return this.abortOperation(cluster);
+        if (s.operation === 'report')
+            return this.clusterReport(cluster);
         if (s.operation === 'run-command')
             return this.runCommand();
         const target = targetOf(s);
@@ -81852,6 +82701,7 @@ class GuardRun {
             : '';
         this.note('failed', `${capitalise(where(f))} is in the Failed state${why ? ` ${why}` : ''}.`, 'warning');
         if (this.s.onFailed === 'fail') {
+            this.failedState = f.pool ? { pool: f.pool } : {};
             throw new Stop('failed', `${capitalise(where(f))} is in the Failed state; on-failed is "fail", so nothing was written. Reconcile it (on-failed: reconcile) once the cause is fixed.`, cause ?? {
                 code: 'ResourceFailed',
                 message: `${capitalise(where(f))} is in the Failed state.`,
@@ -82057,6 +82907,32 @@ class GuardRun {
         await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
         throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
     }
+    /** operation: report — versions on offer, busy pools' operations, and why anything is Failed. */
+    async clusterReport(cluster) {
+        const profile = await this.client.upgradeProfile().catch((err) => {
+            this.r.warning(`Could not read the upgrade profile: ${String(err)}`);
+            return undefined;
+        });
+        const failed = await this.enrich(failedFor(cluster, {}));
+        const busyPools = await this.enrich(cluster.pools
+            .filter((p) => isBusyState(p.provisioningState))
+            .map((p) => ({ pool: p.name, state: p.provisioningState })));
+        const upgrades = profile
+            ? [...profile.controlPlane.upgrades].sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }))
+            : undefined;
+        this.report = {
+            ...(upgrades ? { upgrades } : {}),
+            failed: failed.map((f) => ({
+                ...(f.pool ? { pool: f.pool } : {}),
+                ...(f.operation ? { operation: f.operation } : {}),
+            })),
+            poolOperations: busyPools.flatMap((b) => b.operation ? [{ pool: b.pool, operation: b.operation }] : []),
+        };
+        const offer = upgrades?.length
+            ? `upgrades available: ${upgrades.map((u) => u.version).join(', ')}`
+            : 'no upgrade available';
+        return `Cluster ${cluster.name}: ${cluster.provisioningState}, ${cluster.powerState}, Kubernetes ${cluster.currentKubernetesVersion} (${offer}); ${cluster.pools.length} node pool(s)${failed.length ? `; ${failed.length} resource(s) Failed` : ''}.`;
+    }
     /** operation: run-command — runs a command in the cluster and returns its exit code and logs. */
     async runCommand() {
         const context = buildContext(this.s.files);
@@ -82119,6 +82995,1788 @@ function capitalise(s) {
 /** Whether a status text is terminal (re-exported for front doors that poll). */
 
 
+;// CONCATENATED MODULE: ./src/core/diagnose/catalog.ts
+// ---------------------------------------------------------------------------------------------
+// Small helpers for the commands that recur across categories.
+// ---------------------------------------------------------------------------------------------
+/** The preview api-version documented for `operations/latest` (any later preview serves it too). */
+const OPERATIONS_API_VERSION = '2024-01-02-preview';
+/** A fact as one clean line of text, or undefined when it is missing or blank. */
+function fact(f, key) {
+    const v = f[key];
+    if (typeof v !== 'string')
+        return undefined;
+    const clean = v.replace(/[\r\n\t`]+/g, ' ').trim();
+    return clean === '' ? undefined : clean;
+}
+/** The node pool the error is about: the one named in the error wins over the run's pool. */
+function poolOf(f, n) {
+    return fact(f, 'pool') ?? n.nodePool;
+}
+/** Wraps a command in backticks so reports show it as code. */
+function cmd(command) {
+    return '`' + command + '`';
+}
+/** The last segment of an ARM resource ID (or the value itself when it is not an ID). */
+function lastSegment(id) {
+    const parts = id.split('/').filter((p) => p !== '');
+    return parts[parts.length - 1] ?? id;
+}
+function isResourceId(value) {
+    return value.toLowerCase().startsWith('/subscriptions/');
+}
+function clusterId(n) {
+    return `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${n.clusterName}`;
+}
+function poolId(n, pool) {
+    return `${clusterId(n)}/agentPools/${pool}`;
+}
+function azAksShow(n, query = 'provisioningState', output = 'tsv') {
+    return `az aks show -g ${n.resourceGroup} -n ${n.clusterName} --query ${query} -o ${output}`;
+}
+function azAksShowTable(n) {
+    return `az aks show -g ${n.resourceGroup} -n ${n.clusterName} -o table`;
+}
+function azPoolShow(n, pool, query = 'provisioningState', output = 'tsv') {
+    return `az aks nodepool show -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --query ${query} -o ${output}`;
+}
+function azPoolList(n) {
+    return `az aks nodepool list -g ${n.resourceGroup} --cluster-name ${n.clusterName} --query "[].{name:name,state:provisioningState,power:powerState.code,version:currentOrchestratorVersion,count:count}" -o table`;
+}
+/** `operations/latest` of the cluster, or of one pool (percentComplete, status, error). */
+function latestOperation(n, pool) {
+    const scope = pool === undefined ? clusterId(n) : poolId(n, pool);
+    return `az rest --method get --url "${scope}/operations/latest?api-version=${OPERATIONS_API_VERSION}"`;
+}
+function operationById(n, operationId) {
+    return `az rest --method get --url "${clusterId(n)}/operations/${operationId}?api-version=${OPERATIONS_API_VERSION}"`;
+}
+function abortCluster(n) {
+    return `az aks operation-abort -g ${n.resourceGroup} -n ${n.clusterName}`;
+}
+function abortPool(n, pool) {
+    return `az aks nodepool operation-abort -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
+}
+/** Reconcile: PUT the unchanged cluster (what `az aks update` with no flags does). */
+function reconcileCluster(n) {
+    return `az aks update -g ${n.resourceGroup} -n ${n.clusterName}`;
+}
+/** Reconcile: PUT the unchanged agent pool. */
+function reconcilePool(n, pool) {
+    return `az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
+}
+function resourceUpdate(n) {
+    return `az resource update --ids ${clusterId(n)}`;
+}
+function activityLog(n, failedOnly = true) {
+    const status = failedOnly ? ' --status Failed' : '';
+    return `az monitor activity-log list --resource-group ${n.resourceGroup} --offset 1h${status} -o table`;
+}
+function getUpgrades(n) {
+    return `az aks get-upgrades -g ${n.resourceGroup} -n ${n.clusterName} -o table`;
+}
+/** The node resource group (MC_…), as a command substitution. */
+function nodeResourceGroup(n) {
+    return `$(${azAksShow(n, 'nodeResourceGroup')})`;
+}
+/** The cluster's region: the fact when known, else a command substitution. */
+function locationOf(f, n) {
+    return fact(f, 'location') ?? `$(${azAksShow(n, 'location')})`;
+}
+/** The subnet to inspect: the ID from the error, else the pool's vnetSubnetId. */
+function subnetIdOf(f, n) {
+    const subnet = fact(f, 'subnet');
+    if (subnet !== undefined && isResourceId(subnet))
+        return subnet;
+    return `$(${azPoolShow(n, poolOf(f, n), 'vnetSubnetId')})`;
+}
+/** Resource group and VNet parsed from a subnet ID, or placeholders (see `vnetHint`). */
+function vnetOf(f) {
+    const subnet = fact(f, 'subnet');
+    const m = subnet === undefined
+        ? null
+        : /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)/i.exec(subnet);
+    return { group: m?.[1] ?? '$VNET_RESOURCE_GROUP', vnet: m?.[2] ?? '$VNET_NAME' };
+}
+/** Where the VNet placeholders come from when the error did not name the subnet. */
+function vnetHint(f, n) {
+    const subnet = fact(f, 'subnet');
+    if (subnet !== undefined && isResourceId(subnet))
+        return '';
+    return ` ($VNET_RESOURCE_GROUP and $VNET_NAME are in the pool's subnet ID: ${cmd(azPoolShow(n, poolOf(f, n), 'vnetSubnetId'))})`;
+}
+/** Runs a shell snippet on one node of the pool's scale set (no SSH needed). */
+function onNode(n, script) {
+    return `az vmss run-command invoke -g ${nodeResourceGroup(n)} -n $VMSS_NAME --instance-id $INSTANCE_ID --command-id RunShellScript --scripts "${script}"`;
+}
+function listScaleSetNames(n) {
+    return `az vmss list -g ${nodeResourceGroup(n)} --query "[].name" -o tsv`;
+}
+/** Where to find $VMSS_NAME and $INSTANCE_ID for `onNode`. */
+function scaleSetHint(n) {
+    return `scale sets: ${cmd(listScaleSetNames(n))}, instances: ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME -o table`)}`;
+}
+/** "1.29.7" from "[1.29.7 1.29.6]", "1.29.7, 1.29.6" and the like: the highest version listed. */
+function highestVersion(list) {
+    if (list === undefined)
+        return undefined;
+    const versions = list.match(/\d+\.\d+(?:\.\d+)?/g) ?? [];
+    const key = (v) => v.split('.').map((p) => Number(p));
+    return [...versions].sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        for (let i = 0; i < 3; i++) {
+            const d = (y[i] ?? 0) - (x[i] ?? 0);
+            if (d !== 0)
+                return d;
+        }
+        return 0;
+    })[0];
+}
+/** "Standard DSv5 Family" → "standardDSv5Family", the resource name `az quota` expects. */
+function quotaResourceName(vmFamily) {
+    if (vmFamily === undefined)
+        return 'cores';
+    const compact = vmFamily.replace(/vCPUs?/gi, '').replace(/\s+/g, '');
+    return compact.charAt(0).toLowerCase() + compact.slice(1);
+}
+/** An Azure role that grants the refused action, by its resource provider. */
+function roleFor(action) {
+    const a = (action ?? '').toLowerCase();
+    if (a.includes('privatednszones'))
+        return 'Private DNS Zone Contributor';
+    if (a.startsWith('microsoft.network/'))
+        return 'Network Contributor';
+    if (a.includes('managedclusters/runcommand') || a.includes('commandresults'))
+        return 'Azure Kubernetes Service Cluster User Role';
+    if (a.startsWith('microsoft.containerservice/'))
+        return 'Azure Kubernetes Service Contributor Role';
+    if (a.startsWith('microsoft.managedidentity/'))
+        return 'Managed Identity Operator';
+    return 'Contributor';
+}
+/** " (operation 1234, started …)" from the facts, or "". */
+function operationNote(f) {
+    const parts = [];
+    const id = fact(f, 'operationId');
+    const start = fact(f, 'startTime');
+    if (id !== undefined)
+        parts.push(`operation ${id}`);
+    if (start !== undefined)
+        parts.push(`started ${start}`);
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+function onPool(f) {
+    const pool = fact(f, 'pool');
+    return pool === undefined ? '' : ` on node pool ${pool}`;
+}
+const AKS_TS = 'https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes';
+const AKS_DOCS = 'https://learn.microsoft.com/azure/aks';
+const ARM_TS = 'https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting';
+const FAILED_STATE_DOC = `${AKS_TS}/availability-performance/cluster-node-virtual-machine-failed-state`;
+const COMMAND_INVOKE_DOC = `${AKS_TS}/connectivity/resolve-az-aks-command-invoke-failures`;
+// ---------------------------------------------------------------------------------------------
+// One entry per category.
+// ---------------------------------------------------------------------------------------------
+const CATALOG = {
+    'operation-in-progress': {
+        title: 'Another operation is in progress',
+        retryable: true,
+        summary(f) {
+            const op = fact(f, 'blockingOperation');
+            const what = op === undefined ? 'Another operation' : `Another operation (${op})`;
+            return `${what} is still running${onPool(f)}${operationNote(f)}; AKS refuses to start a new operation on the cluster or that pool until it finishes.`;
+        },
+        remediation(f, n) {
+            const pool = fact(f, 'pool');
+            const abort = pool === undefined
+                ? `${cmd(abortCluster(n))}, or on a node pool ${cmd(abortPool(n, n.nodePool))}`
+                : cmd(abortPool(n, pool));
+            return [
+                `Check the provisioning state of the cluster and its node pools first: ${cmd(azAksShow(n))} and ${cmd(azPoolList(n))}.`,
+                `If it is still updating (Updating, Upgrading, Scaling, Starting, …), wait until the operation finishes; follow its progress (percentComplete) with ${cmd(latestOperation(n, pool))}.`,
+                `If the update failed (provisioningState Failed), locate the reason for the failure in the activity log: ${cmd(activityLog(n))}; fix it and reconcile before retrying.`,
+                `If the update succeeded, retry the start, scale, upgrade or other operation that was refused.`,
+                `If the running operation is stuck or was started by mistake, abort it with ${abort}; it stops where it is (no rollback) and the state goes Canceling, then Canceled.`,
+                `With aks-guard, re-run with \`on-pending: wait\` (and a longer \`wait-timeout\`) to wait for it automatically, or \`on-pending: abort\` (optionally \`abort-after: 30m\`) to abort it first.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-pending-operation',
+            `${AKS_TS}/create-upgrade-delete/operationnotallowed`,
+            `${AKS_DOCS}/manage-abort-operations`,
+        ],
+    },
+    'operation-preempted': {
+        title: 'The operation was preempted by a later one',
+        retryable: true,
+        summary(f) {
+            const by = fact(f, 'blockingOperation');
+            const id = fact(f, 'operationId');
+            if (by !== undefined && /delet/i.test(by))
+                return 'The operation was cancelled because a delete of the cluster or node pool was issued before it finished.';
+            const other = id === undefined ? 'another operation' : `another operation (ID ${id})`;
+            return `The operation was cancelled because ${other} was issued on the same cluster before it finished; AKS runs only the latest one.`;
+        },
+        remediation(f, n) {
+            const id = fact(f, 'operationId');
+            const show = id === undefined ? latestOperation(n) : operationById(n, id);
+            return [
+                `Find the operation that took over and its status: ${cmd(show)}.`,
+                `If it was a delete of the cluster or the pool, do not retry: check what is left with ${cmd(azAksShowTable(n))}.`,
+                `Otherwise wait for it to finish (watch ${cmd(azAksShow(n))} until Succeeded), or abort it if it was started by mistake: ${cmd(abortCluster(n))}.`,
+                `Retry your operation once nothing is running; with aks-guard, \`on-pending: wait\` waits for the other operation before writing.`,
+                `Make sure only one pipeline or tool changes the cluster at a time (for example a GitHub Actions concurrency group per cluster).`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/aksoperationpreempted-error`,
+            `${AKS_DOCS}/manage-abort-operations`,
+        ],
+    },
+    'etag-conflict': {
+        title: 'The cluster changed since it was read (ETag mismatch)',
+        retryable: true,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const what = pool === undefined ? 'cluster' : `node pool ${pool}`;
+            return `The write carried an If-Match ETag that no longer matches the ${what}: something else changed it between the read and the write.`;
+        },
+        remediation(f, n) {
+            const pool = fact(f, 'pool');
+            const etag = pool === undefined ? azAksShow(n, 'eTag') : azPoolShow(n, pool, 'eTag');
+            return [
+                `Re-read the resource and its current ETag: ${cmd(etag)}.`,
+                `See who changed it in the meantime: ${cmd(activityLog(n, false))}.`,
+                `Retry with the fresh ETag (\`--if-match <etag>\`) or without If-Match; aks-guard re-reads and retries by itself (up to three rounds), so re-running the step is enough.`,
+                `If it keeps happening, serialize the pipelines and tools that write to this cluster.`,
+            ];
+        },
+        docs: [`${AKS_DOCS}/use-etags`],
+    },
+    'cluster-failed-state': {
+        title: 'The cluster or node pool is in the Failed state',
+        retryable: false,
+        summary(f, n) {
+            const pool = fact(f, 'pool');
+            const what = pool === undefined ? `Cluster ${n.clusterName}` : `Node pool ${pool}`;
+            return `${what} is in the Failed provisioning state after an earlier operation failed; AKS refuses most changes until the cause is fixed and the resource is reconciled.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Find the operation that failed and its error: ${cmd(latestOperation(n))} and ${cmd(activityLog(n))} (also ${cmd(azPoolList(n))} for failed pools).`,
+                `Fix that cause first (quota, subnet size, policy, lock, PodDisruptionBudget, outbound connectivity); a reconcile alone fails again otherwise. For a failed pool also check ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME -o table`)}, quota ${cmd(`az vm list-usage -l ${locationOf(f, n)} -o table`)} and locks ${cmd(`az lock list -g ${n.resourceGroup} -o table`)}.`,
+                `Reconcile each failed node pool (PUT it unchanged): ${cmd(reconcilePool(n, pool))}.`,
+                `Reconcile the managed cluster: ${cmd(reconcileCluster(n))} or ${cmd(resourceUpdate(n))}.`,
+                `If a single node VM is Failed (for example after a disk detach), update it: ${cmd(`az vmss update-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME --instance-ids $INSTANCE_ID`)}.`,
+                `With aks-guard, \`on-failed: reconcile\` reconciles before the operation, and \`operation: reconcile\` does only that.`,
+                `If the reconcile fails with an internal or API server error, open a support request with the operation ID and the output of "Diagnose and solve problems".`,
+            ];
+        },
+        docs: [FAILED_STATE_DOC, `${AKS_TS}/error-codes/aks-error-code-page`],
+    },
+    'invalid-power-state': {
+        title: 'The power state does not allow this operation',
+        retryable: false,
+        summary(f) {
+            const power = fact(f, 'powerState');
+            const state = fact(f, 'provisioningState');
+            const action = fact(f, 'action');
+            if (power !== undefined) {
+                const doing = action === undefined ? 'this operation' : `"${action}"`;
+                const prov = state === undefined ? '' : ` (provisioning state ${state})`;
+                return `The cluster's power state is ${power}${prov}, so AKS cannot run ${doing} now.`;
+            }
+            return 'AKS refused the operation because of the cluster power state: for example stopping a stopped cluster, starting a running one, or changing a stopped cluster.';
+        },
+        remediation(f, n) {
+            return [
+                `Check the power and provisioning state: ${cmd(azAksShow(n, '"{power:powerState.code,state:provisioningState}"', 'table'))}.`,
+                `If the cluster is Stopped and you want to change it, start it first: ${cmd(`az aks start -g ${n.resourceGroup} -n ${n.clusterName}`)} (aks-guard: \`operation: start\`), then retry.`,
+                `If it is already in the state you asked for (stopping a stopped cluster, starting a running one), there is nothing to do: drop or guard that step.`,
+                `If it is Starting or Stopping, wait for that to finish (aks-guard: \`on-pending: wait\`).`,
+                `A single node pool has its own power state: ${cmd(`az aks nodepool start -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${poolOf(f, n)}`)}.`,
+            ];
+        },
+        docs: [`${AKS_DOCS}/start-stop-cluster`, `${AKS_TS}/create-upgrade-delete/operationnotallowed`],
+    },
+    'pod-drain-failure': {
+        title: 'Node drain blocked (PodDisruptionBudget)',
+        retryable: false,
+        summary(f) {
+            const pod = fact(f, 'pod');
+            const ns = fact(f, 'namespace');
+            const pdb = fact(f, 'pdb');
+            const node = fact(f, 'node');
+            const who = pod === undefined ? 'a pod' : `pod ${ns === undefined ? '' : `${ns}/`}${pod}`;
+            const on = node === undefined ? 'a node' : `node ${node}`;
+            const by = pdb === undefined ? 'a PodDisruptionBudget' : `PodDisruptionBudget ${pdb}`;
+            return `Draining ${on} failed: evicting ${who} would violate ${by} (no disruptions allowed), so AKS stopped the operation to protect the workload.`;
+        },
+        remediation(f, n) {
+            const pdb = fact(f, 'pdb') ?? '$PDB';
+            const ns = fact(f, 'namespace') ?? '$NAMESPACE';
+            const pod = fact(f, 'pod') ?? '$POD';
+            const pool = poolOf(f, n);
+            return [
+                `Find the budgets that allow no disruption (ALLOWED DISRUPTIONS 0): ${cmd('kubectl get pdb -A')}, then ${cmd(`kubectl get pdb ${pdb} -n ${ns} -o yaml`)}.`,
+                `Check the pods on the node: ${cmd('kubectl get pods --all-namespaces -o wide')} and ${cmd(`kubectl describe pod ${pod} -n ${ns}`)}; a pod stuck Terminating or Unknown may need ${cmd(`kubectl delete pod ${pod} -n ${ns} --grace-period=0 --force`)}.`,
+                `Let at least one pod go: scale the workload up or relax minAvailable/maxUnavailable; or temporarily remove the PDB after saving it: ${cmd(`kubectl get pdb ${pdb} -n ${ns} -o yaml > pdb-backup.yaml && kubectl delete pdb ${pdb} -n ${ns}`)}.`,
+                `Reconcile the node pool or retry the upgrade: ${cmd(reconcilePool(n, pool))}.`,
+                `Add the PDB back once the operation has finished: ${cmd('kubectl apply -f pdb-backup.yaml')}.`,
+                `If cordoned nodes used up all surge nodes or drains are slow, give the pool more room: ${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 33% --drain-timeout 60`)}.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks/debugdrainfailures',
+            `${AKS_TS}/error-code-poddrainfailure`,
+            `${AKS_TS}/error-codes/unsatisfiablepdb-error`,
+        ],
+    },
+    'quota-exceeded': {
+        title: 'vCPU quota exceeded',
+        retryable: false,
+        summary(f) {
+            const limit = fact(f, 'quotaLimit');
+            const usage = fact(f, 'quotaUsage');
+            const requested = fact(f, 'quotaRequested');
+            const family = fact(f, 'vmFamily');
+            const loc = fact(f, 'location');
+            const quota = family === undefined ? 'regional vCPU quota' : `vCPU quota for ${family}`;
+            const where = loc === undefined ? '' : ` in ${loc}`;
+            if (limit !== undefined && usage !== undefined && requested !== undefined)
+                return `The ${quota}${where} is ${limit} and ${usage} are in use; the operation needed ${requested} more.`;
+            if (limit !== undefined)
+                return `The operation would exceed the ${quota}${where}, which is ${limit}; new nodes (including upgrade surge nodes) count against it.`;
+            return `The operation needs more vCPUs than the subscription's ${quota}${where} allows; new nodes (including upgrade surge nodes) count against it.`;
+        },
+        remediation(f, n) {
+            const loc = locationOf(f, n);
+            const usage = Number(fact(f, 'quotaUsage') ?? NaN);
+            const requested = Number(fact(f, 'quotaRequested') ?? NaN);
+            const needed = Number.isFinite(usage) && Number.isFinite(requested)
+                ? String(usage + requested)
+                : '$NEW_LIMIT';
+            const resource = quotaResourceName(fact(f, 'vmFamily'));
+            const pool = poolOf(f, n);
+            return [
+                `Check the current usage and limit for the region and VM family: ${cmd(`az vm list-usage -l ${loc} -o table`)}.`,
+                `Request a quota increase (portal: Quotas > Compute, or the quota CLI extension): ${cmd(`az quota update --resource-name ${resource} --scope /subscriptions/${n.subscriptionId}/providers/Microsoft.Compute/locations/${loc} --limit-object value=${needed} --resource-type dedicated`)}.`,
+                `Or free quota: delete unused VMs and scale down pools you do not need, for example ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $OTHER_POOL --node-count $NODE_COUNT`)}.`,
+                `Or need less: upgrade with fewer surge nodes (${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 1`)}) or use a VM size from a family that has quota left.`,
+                `Then retry; if the pool went to Failed, reconcile it first: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/error-code-quotaexceeded`,
+            'https://learn.microsoft.com/azure/azure-resource-manager/templates/error-resource-quota',
+        ],
+    },
+    'public-ip-limit': {
+        title: 'Public IP address limit reached',
+        retryable: false,
+        summary(f) {
+            const loc = fact(f, 'location');
+            const limit = fact(f, 'quotaLimit');
+            const where = loc === undefined ? 'in this region' : `in ${loc}`;
+            const max = limit === undefined ? '' : ` (limit ${limit})`;
+            return `The subscription reached its limit of public IP addresses ${where}${max}, so AKS could not create the public IP it needs (outbound load balancer or a LoadBalancer service).`;
+        },
+        remediation(f, n) {
+            const loc = locationOf(f, n);
+            return [
+                `Check the current public IP usage and limit: ${cmd(`az network list-usages -l ${loc} -o table`)}.`,
+                `Delete public IPs nobody uses: list them with ${cmd('az network public-ip list --query "[?ipConfiguration==null && natGateway==null].{name:name,group:resourceGroup}" -o table')} and remove them with ${cmd('az network public-ip delete --ids $PUBLIC_IP_ID')}.`,
+                `Or request a higher limit (portal: Quotas > Networking); the quota names are listed by ${cmd(`az quota list --scope /subscriptions/${n.subscriptionId}/providers/Microsoft.Network/locations/${loc} -o table`)}.`,
+                `Or need fewer IPs: share one ingress instead of many LoadBalancer services, or lower the managed outbound IPs: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --load-balancer-managed-outbound-ip-count 1`)}.`,
+                `Retry the operation (reconcile with ${cmd(reconcileCluster(n))} if the cluster went to Failed).`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/error-code-publicipcountlimitreached`,
+            'https://learn.microsoft.com/azure/azure-resource-manager/templates/error-resource-quota',
+        ],
+    },
+    'subnet-capacity': {
+        title: 'Not enough IP addresses in the subnet',
+        retryable: false,
+        summary(f) {
+            const subnet = fact(f, 'subnet');
+            const needed = fact(f, 'neededIps');
+            const name = subnet === undefined ? 'The node subnet' : `Subnet ${lastSegment(subnet)}`;
+            const need = needed === undefined ? '' : ` (${needed} needed)`;
+            return `${name} does not have enough free IP addresses for the new nodes${need}; with Azure CNI each node also takes an address per pod (max-pods), and upgrades need addresses for the surge nodes.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const { group, vnet } = vnetOf(f);
+            return [
+                `Check the subnet's address range and what uses it: ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} -o table`)}.`,
+                `For quick relief, need fewer addresses: upgrade with a single surge node (${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 1`)}) or scale down pools in the same subnet.`,
+                `Create a larger subnet in the virtual network${vnetHint(f, n)}: ${cmd(`az network vnet subnet create -g ${group} --vnet-name ${vnet} -n $NEW_SUBNET --address-prefixes $NEW_SUBNET_CIDR`)}.`,
+                `Create a new node pool in the larger subnet: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --vnet-subnet-id /subscriptions/${n.subscriptionId}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/$NEW_SUBNET --node-count $NODE_COUNT`)}.`,
+                `Move the workloads (${cmd('kubectl drain $NODE --ignore-daemonsets --delete-emptydir-data')} for each old node), then delete the old pool: ${cmd(`az aks nodepool delete -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`)}.`,
+                `For lasting headroom consider Azure CNI Overlay (pod IPs outside the VNet) or a lower --max-pods on new pools.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks/insufficientsubnetsize',
+            `${AKS_TS}/connectivity/insufficientsubnetsize-error-advanced-networking`,
+            `${AKS_TS}/create-upgrade-delete/error-code-subnetisfull-upgrade`,
+        ],
+    },
+    'allocation-failed': {
+        title: 'No VM capacity for the requested size',
+        retryable: true,
+        summary(f) {
+            const size = fact(f, 'vmSize');
+            const zone = fact(f, 'zone');
+            const loc = fact(f, 'location');
+            const what = size === undefined ? 'the requested VM size' : size;
+            const where = [zone === undefined ? '' : `zone ${zone}`, loc ?? '']
+                .filter((s) => s !== '')
+                .join(' of ');
+            const at = where === '' ? '' : ` in ${where}`;
+            return `Azure had no free capacity for ${what}${at} when the nodes were allocated; this is a capacity shortage, not a quota limit, and capacity often comes back later.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const size = fact(f, 'vmSize') ?? '$VM_SIZE';
+            return [
+                `Retry later, capacity comes back: reconcile or re-run the operation, for example ${cmd(reconcilePool(n, pool))}.`,
+                `Check the availability of the VM size in the region and its zones: ${cmd(`az vm list-skus -l ${locationOf(f, n)} --size ${size} --all -o table`)}.`,
+                `For upgrades, avoid needing extra nodes: ${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 0 --max-unavailable 1`)} (see https://aka.ms/aks/maxUnavailable).`,
+                `Or choose a different VM size or more zones in a new pool: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --node-vm-size $OTHER_VM_SIZE --zones 1 2 3 --node-count $NODE_COUNT`)}.`,
+                `For capacity you can count on, reserve it (capacity reservation group, \`--crg-id\` on the pool), or deploy in a different region.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-code-zonalallocationfailed-allocationfailed`,
+            'https://aka.ms/allocation-guidance',
+            'https://aka.ms/akscapacityheavyusage',
+        ],
+    },
+    'sku-not-available': {
+        title: 'The VM size is not available here',
+        retryable: false,
+        summary(f) {
+            const size = fact(f, 'vmSize');
+            const loc = fact(f, 'location');
+            const zone = fact(f, 'zone');
+            const what = size === undefined ? 'The requested VM size' : `VM size ${size}`;
+            const where = loc === undefined ? 'in this region' : `in ${loc}`;
+            const z = zone === undefined ? '' : ` (zone ${zone})`;
+            return `${what} is not offered ${where}${z} for this subscription, so AKS cannot create nodes with it.`;
+        },
+        remediation(f, n) {
+            const loc = locationOf(f, n);
+            const size = fact(f, 'vmSize') ?? '$VM_SIZE';
+            return [
+                `See where the size is offered and its restrictions (NotAvailableForSubscription, zones): ${cmd(`az vm list-skus -l ${loc} --size ${size} --all -o table`)}.`,
+                `Pick a size that is available in the region and zones: ${cmd(`az vm list-skus -l ${loc} --resource-type virtualMachines -o table`)}.`,
+                `Use it for the pool: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --node-vm-size $OTHER_VM_SIZE --node-count $NODE_COUNT`)}, or drop the zones that do not offer the size.`,
+                `If you need this size here, request access to it with an Azure support request (subscription and quota limits).`,
+            ];
+        },
+        docs: [`${ARM_TS}/error-sku-not-available`, 'https://aka.ms/azureregions'],
+    },
+    'policy-denied': {
+        title: 'Blocked by Azure Policy',
+        retryable: false,
+        summary(f) {
+            const assignment = fact(f, 'policyAssignment');
+            const definition = fact(f, 'policyDefinition');
+            const by = assignment !== undefined
+                ? `policy assignment ${lastSegment(assignment)}`
+                : definition !== undefined
+                    ? `policy ${lastSegment(definition)}`
+                    : 'an Azure Policy assignment';
+            return `The request was denied by ${by}: a resource AKS tried to create or change (also in the node resource group) does not comply with it.`;
+        },
+        remediation(f, n) {
+            const assignment = fact(f, 'policyAssignment');
+            const definition = fact(f, 'policyDefinition');
+            const showAssignment = assignment !== undefined && isResourceId(assignment)
+                ? `az policy assignment show --name ${lastSegment(assignment)} --scope ${assignment.replace(/\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i, '')}`
+                : `az policy assignment show --name ${assignment ?? '$POLICY_ASSIGNMENT'} --scope /subscriptions/${n.subscriptionId}`;
+            const assignmentId = assignment !== undefined && isResourceId(assignment)
+                ? assignment
+                : `/subscriptions/${n.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment ?? '$POLICY_ASSIGNMENT'}`;
+            return [
+                `Review the policy assignment and its scope: ${cmd(showAssignment)}.`,
+                `Review the policy rule to see what it requires: ${cmd(`az policy definition show --name ${definition === undefined ? '$POLICY_DEFINITION' : lastSegment(definition)}`)}.`,
+                `Make the request comply (required tags, allowed locations or VM sizes, …); remember AKS also creates resources in the node resource group (${cmd(azAksShow(n, 'nodeResourceGroup'))}).`,
+                `If the operation must be allowed, have the policy owner modify the assignment or exclude the cluster, for example with an exemption: ${cmd(`az policy exemption create --name aks-guard-${n.clusterName} --policy-assignment ${assignmentId} --exemption-category Waiver --scope ${clusterId(n)}`)}.`,
+                `Retry; if the cluster went to Failed, reconcile it: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [
+            `${ARM_TS}/error-policy-requestdisallowedbypolicy`,
+            `${AKS_TS}/create-upgrade-delete/error-code-requestdisallowedbypolicy`,
+        ],
+    },
+    'authorization-failed': {
+        title: 'Missing Azure RBAC permission',
+        retryable: false,
+        summary(f) {
+            const principal = fact(f, 'principal');
+            const action = fact(f, 'action');
+            const scope = fact(f, 'scope');
+            const who = principal === undefined ? 'The caller or the cluster identity' : `Principal ${principal}`;
+            const what = action === undefined ? 'the requested action' : action;
+            const over = scope === undefined ? '' : ` over ${scope}`;
+            return `${who} is not authorized to perform ${what}${over}; Azure RBAC refused the request.`;
+        },
+        remediation(f, n) {
+            const principal = fact(f, 'principal') ?? '$PRINCIPAL_ID';
+            const scope = fact(f, 'scope') ?? clusterId(n);
+            const action = fact(f, 'action');
+            return [
+                `Identify the principal: the pipeline's identity (${cmd('az account show --query user -o tsv')}) or the cluster's identities (${cmd(azAksShow(n, '"{identity:identity.principalId,kubelet:identityProfile.kubeletidentity.objectId}"', 'table'))}).`,
+                `List what it has on the scope: ${cmd(`az role assignment list --assignee ${principal} --scope ${scope} -o table`)}.`,
+                `Grant a role that includes ${action ?? 'the refused action'}: ${cmd(`az role assignment create --assignee ${principal} --role "${roleFor(action)}" --scope ${scope}`)} (or a custom role with just that action).`,
+                `For LinkedAuthorizationFailed the permission is needed on the linked resource (for example the subnet, public IP or private DNS zone in another resource group), not on the cluster.`,
+                `Wait a few minutes for the assignment to propagate, then retry.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/linkedauthorizationfailed-error`,
+            'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting',
+        ],
+    },
+    'provider-not-registered': {
+        title: 'Resource provider not registered',
+        retryable: false,
+        summary(f, n) {
+            const provider = fact(f, 'provider');
+            return `Subscription ${n.subscriptionId} is not registered to use ${provider === undefined ? 'a resource provider the operation needs' : `the ${provider} resource provider`}.`;
+        },
+        remediation(f, n) {
+            const provider = fact(f, 'provider') ?? 'Microsoft.ContainerService';
+            return [
+                `Check the registration state: ${cmd(`az provider show --namespace ${provider} --subscription ${n.subscriptionId} --query registrationState -o tsv`)}.`,
+                `Register it: ${cmd(`az provider register --namespace ${provider} --subscription ${n.subscriptionId} --wait`)}.`,
+                `Make sure the providers AKS itself needs are registered too: ${cmd(`az provider register --namespace Microsoft.ContainerService --subscription ${n.subscriptionId}`)} (and Microsoft.Compute, Microsoft.Network, Microsoft.Storage; Microsoft.OperationsManagement and Microsoft.OperationalInsights for monitoring).`,
+                `Registering needs the */register/action permission on the subscription (Contributor or Owner); then retry the operation.`,
+            ];
+        },
+        docs: ['https://aka.ms/rps-not-found', `${ARM_TS}/error-register-resource-provider`],
+    },
+    'subscription-disabled': {
+        title: 'The subscription is disabled (read-only)',
+        retryable: false,
+        summary(_f, n) {
+            return `Subscription ${n.subscriptionId} is disabled and read-only, so Azure refuses every create, update or action; this usually comes from billing (expired credit, spending limit, overdue bill), a cancellation or a policy violation.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Check the subscription state and that the pipeline targets the right one: ${cmd(`az account show --subscription ${n.subscriptionId} --query "{name:name,state:state}" -o table`)}.`,
+                `Review the subscription with its account administrator in Cost Management + Billing: pay an overdue bill, remove the spending limit, or upgrade an expired free trial or credit offer to reactivate it.`,
+                `If it was suspended for a policy violation or cancelled, contact Azure support; a disabled subscription is deleted after its retention period.`,
+                `Once the state is Enabled again, re-run the operation; if the cluster went to Failed, reconcile it: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [
+            'https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-disabled',
+            'https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states',
+        ],
+    },
+    'resource-locked': {
+        title: 'Blocked by a resource lock',
+        retryable: false,
+        summary(f) {
+            const lock = fact(f, 'lock');
+            const scope = fact(f, 'scope');
+            const which = lock === undefined ? 'A management lock' : `Management lock ${lock}`;
+            const on = scope === undefined ? '' : ` on ${scope}`;
+            return `${which}${on} blocks the change: a ReadOnly lock refuses every write and a CanNotDelete lock refuses deletes, such as removing nodes on scale-down or upgrade.`;
+        },
+        remediation(f, n) {
+            const lock = fact(f, 'lock') ?? '$LOCK_NAME';
+            return [
+                `List the locks on the cluster's resource group and on the node resource group: ${cmd(`az lock list -g ${n.resourceGroup} -o table`)} and ${cmd(`az lock list -g ${nodeResourceGroup(n)} -o table`)}.`,
+                `Remove the lock for the operation (you need Owner or User Access Administrator): ${cmd(`az lock delete --name ${lock} -g ${n.resourceGroup}`)} (use the node resource group if the lock is there).`,
+                `Retry the operation, or reconcile if it left the cluster Failed: ${cmd(reconcileCluster(n))}.`,
+                `Put the lock back afterwards, if it is still wanted: ${cmd(`az lock create --name ${lock} -g ${n.resourceGroup} --lock-type CanNotDelete`)}; do not lock the node resource group, AKS must be able to change it.`,
+            ];
+        },
+        docs: [
+            'https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources',
+            'https://github.com/Azure/AKS/issues/3291',
+        ],
+    },
+    'service-principal-invalid': {
+        title: "The cluster's service principal credentials are invalid",
+        retryable: false,
+        summary(f) {
+            const aadsts = fact(f, 'aadsts');
+            const code = aadsts === undefined ? '' : ` (${/^aadsts/i.test(aadsts) ? aadsts : `AADSTS${aadsts}`})`;
+            return `Microsoft Entra ID rejected the cluster's service principal credentials${code}: the client secret expired or was rotated, or the application no longer exists.`;
+        },
+        remediation(f, n) {
+            const clientId = fact(f, 'principal') ?? '$SP_CLIENT_ID';
+            return [
+                `See which service principal the cluster uses: ${cmd(azAksShow(n, 'servicePrincipalProfile.clientId'))}.`,
+                `Check that it exists and when its secrets expire: ${cmd(`az ad app credential list --id ${clientId} -o table`)} (AADSTS700016 means the application was not found).`,
+                `Create a new secret: ${cmd(`SP_SECRET=$(az ad app credential reset --id ${clientId} --append --query password -o tsv)`)}.`,
+                `Give it to the cluster: ${cmd(`az aks update-credentials -g ${n.resourceGroup} -n ${n.clusterName} --reset-service-principal --service-principal ${clientId} --client-secret "$SP_SECRET"`)}.`,
+                `Better, stop managing secrets: move the cluster to a managed identity with ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --enable-managed-identity`)}; then retry.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-sp-help',
+            `${AKS_DOCS}/update-credentials`,
+            `${AKS_TS}/create-upgrade-delete/error-code-serviceprincipalvalidationclienterror`,
+        ],
+    },
+    'federated-credential': {
+        title: 'Workload identity federation failed',
+        retryable: false,
+        summary(f) {
+            const aadsts = fact(f, 'aadsts') ?? '';
+            const issuer = fact(f, 'issuer');
+            const subject = fact(f, 'subject');
+            if (/700024/.test(aadsts))
+                return 'The federated token (client assertion) had expired when it was exchanged (AADSTS700024): the OIDC token was used after its short lifetime.';
+            const presented = issuer !== undefined || subject !== undefined
+                ? ` for issuer ${issuer ?? '(unknown)'} and subject ${subject ?? '(unknown)'}`
+                : '';
+            return `Microsoft Entra ID found no federated identity credential matching the presented token${presented}, so the token exchange failed.`;
+        },
+        remediation(f, n) {
+            const app = fact(f, 'principal') ?? '$APP_CLIENT_ID';
+            const issuer = fact(f, 'issuer') ?? '$ISSUER';
+            const subject = fact(f, 'subject') ?? '$SUBJECT';
+            return [
+                `List the federated credentials of the app registration (${cmd(`az ad app federated-credential list --id ${app} -o table`)}) or of the managed identity (${cmd('az identity federated-credential list --identity-name $IDENTITY_NAME -g $IDENTITY_RESOURCE_GROUP -o table')}).`,
+                `Compare issuer, subject and audience exactly with the token: GitHub uses subjects like repo:ORG/REPO:environment:NAME or repo:ORG/REPO:ref:refs/heads/BRANCH; AKS workload identity uses system:serviceaccount:NAMESPACE:SA and the issuer from ${cmd(azAksShow(n, 'oidcIssuerProfile.issuerUrl'))}.`,
+                `Add the missing credential: ${cmd(`az identity federated-credential create --name aks-guard --identity-name $IDENTITY_NAME -g $IDENTITY_RESOURCE_GROUP --issuer ${issuer} --subject ${subject} --audiences api://AzureADTokenExchange`)} (or ${cmd(`az ad app federated-credential create --id ${app} --parameters credential.json`)}).`,
+                `For an expired assertion (AADSTS700024), fetch the OIDC token right before each exchange: use aks-guard's own \`auth-type: oidc\`, which asks for a fresh token every time, instead of azure/login followed by long az sessions.`,
+            ];
+        },
+        docs: [
+            'https://learn.microsoft.com/entra/workload-id/workload-identity-federation',
+            'https://azure.github.io/azure-workload-identity/docs/troubleshooting.html',
+        ],
+    },
+    'authentication-failed': {
+        title: 'Sign-in failed',
+        retryable: false,
+        summary(f) {
+            const aadsts = fact(f, 'aadsts');
+            const code = aadsts === undefined ? '' : ` (${/^aadsts/i.test(aadsts) ? aadsts : `AADSTS${aadsts}`})`;
+            return `Authentication failed${code}: the credentials in use (kubeconfig token, cached refresh token, or application) are expired, revoked or not valid for this tenant.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Sign in again and check the account and tenant: ${cmd('az login')} then ${cmd('az account show -o table')}.`,
+                `Refresh the kubeconfig: ${cmd(`az aks get-credentials -g ${n.resourceGroup} -n ${n.clusterName} --overwrite-existing`)}; for Microsoft Entra ID clusters also ${cmd('kubelogin convert-kubeconfig -l azurecli')}.`,
+                `Make sure the identity may fetch credentials: ${cmd(`az role assignment create --assignee $PRINCIPAL_ID --role "Azure Kubernetes Service Cluster User Role" --scope ${clusterId(n)}`)}.`,
+                `In pipelines, check the aks-guard \`auth-type\`, \`client-id\` and \`tenant-id\` inputs (a secret that expired or an app that was deleted fails the same way).`,
+            ];
+        },
+        docs: ['https://azure.github.io/kubelogin/', `${AKS_DOCS}/control-kubeconfig-access`],
+    },
+    'outbound-connectivity': {
+        title: 'Nodes cannot reach required endpoints',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode');
+            const meaning = {
+                '50': 'the outbound connectivity check failed (OutboundConnFailVMExtensionError)',
+                '41': 'downloading the CNI plugins timed out',
+                '31': 'downloading the Kubernetes binaries timed out',
+                '124': 'the provisioning script timed out',
+            };
+            const detail = code === undefined ? undefined : meaning[code];
+            const what = code === undefined
+                ? 'Node provisioning failed'
+                : `Node provisioning (CSE) failed with exit code ${code}${detail === undefined ? '' : `: ${detail}`}`;
+            return `${what}; the nodes cannot make the outbound connections AKS requires (container registry, Azure management and sign-in endpoints), usually because of an NSG, firewall, route or DNS setting.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Check the network security group (NSG) rules and the firewall/route table of the node subnet: ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} --query "{nsg:networkSecurityGroup.id,routeTable:routeTable.id}" -o table`)}.`,
+                `Allow the node traffic on the firewall: the VM scale set must reach the required endpoints (https://aka.ms/aks-required-ports-and-addresses; the failed-state article lists https://aka.ms/aks/outbound, https://aka.ms/aks/ssh, https://aka.ms/aks/agent and https://aka.ms/aks/containerinsights), such as mcr.microsoft.com, *.data.mcr.microsoft.com, management.azure.com and login.microsoftonline.com on TCP 443.`,
+                `Test from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'curl -sSI https://mcr.microsoft.com/v2/ | head -n 1; nslookup mcr.microsoft.com'))}.`,
+                `If the virtual network uses custom DNS servers, make them resolve public names (forward to Azure DNS, 168.63.129.16).`,
+                `After fixing the path, reconcile the pool so the nodes provision again: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-required-ports-and-addresses',
+            `${AKS_TS}/create-upgrade-delete/error-code-outboundconnfailvmextensionerror`,
+            FAILED_STATE_DOC,
+        ],
+    },
+    'apiserver-connectivity': {
+        title: 'Nodes cannot reach the API server',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode') ?? '51';
+            return `Node provisioning (CSE) failed with exit code ${code} (K8SAPIServerConnFailVMExtensionError): the nodes cannot open a connection to the cluster's API server on port 443.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Get the API server address: ${cmd(azAksShow(n, '"{fqdn:fqdn,privateFqdn:privateFqdn}"', 'table'))}.`,
+                `Test the connection from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'nc -vz -w 5 $API_SERVER_FQDN 443'))}.`,
+                `Allow TCP 443 from the node subnet to the API server in the NSG, firewall and route table (https://aka.ms/aks-required-ports-and-addresses); if authorized IP ranges are set, they must include the cluster's egress IPs: ${cmd(azAksShow(n, 'apiServerAccessProfile.authorizedIpRanges'))}.`,
+                `For a private cluster, the nodes reach the API server through its private endpoint: check that it exists and that the privatelink name resolves in the node VNet.`,
+                `After fixing, reconcile the pool: ${cmd(reconcilePool(n, pool))}; if the API server itself is failing, report it to AKS support with the operation ID.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/vmextensionerror-k8sapiserverconnfail`,
+            `${AKS_TS}/create-upgrade-delete/error-code-k8sapiserverconnfailvmextensionerror`,
+            'https://aka.ms/aks-required-ports-and-addresses',
+        ],
+    },
+    'apiserver-dns': {
+        title: 'Nodes cannot resolve the API server name',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode') ?? '52';
+            return `Node provisioning (CSE) failed with exit code ${code} (K8SAPIServerDNSLookupFailVMExtensionError): the nodes cannot resolve the API server name, most often because custom DNS servers do not forward to Azure DNS or the private DNS zone is not linked.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const { group, vnet } = vnetOf(f);
+            return [
+                `See which DNS servers the node VNet uses (empty means Azure DNS)${vnetHint(f, n)}: ${cmd(`az network vnet show -g ${group} -n ${vnet} --query dhcpOptions.dnsServers -o tsv`)}.`,
+                `Test resolution from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'nslookup $API_SERVER_FQDN'))}.`,
+                `Set up DNS resolution to Azure: custom DNS servers must forward to Azure DNS (168.63.129.16), with a conditional forwarder for privatelink.<region>.azmk8s.io for private clusters.`,
+                `For a private cluster, link its private DNS zone (${cmd(`az network private-dns zone list -g ${nodeResourceGroup(n)} -o table`)}) to the VNet that holds the DNS servers: ${cmd('az network private-dns link vnet create -g $ZONE_RESOURCE_GROUP -z $ZONE_NAME -n $LINK_NAME -v $DNS_VNET_ID -e false')}.`,
+                `After fixing, reconcile the pool: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks/private-cluster#hub-and-spoke-with-custom-dns',
+            `${AKS_TS}/create-upgrade-delete/error-code-k8sapiserverdnslookupfailvmextensionerror`,
+        ],
+    },
+    'node-bootstrap-failed': {
+        title: 'Node provisioning failed',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode');
+            const node = fact(f, 'node');
+            const on = node === undefined ? '' : ` on ${node}`;
+            const exit = code === undefined ? '' : ` with exit code ${code}`;
+            return `The node provisioning script (Custom Script Extension, vmssCSE) failed${on}${exit}, so the node never joined the cluster.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Look up the exit code in the CSE error table (https://aka.ms/VMExtensionCSELinuxTroubleshoot); for example 212 means the kubelet identity cannot pull from the bootstrap container registry (grant it AcrPull).`,
+                `See which instances failed (scale sets: ${cmd(listScaleSetNames(n))}): ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME --query "[].{id:instanceId,name:name,state:provisioningState}" -o table`)}.`,
+                `Read the provisioning log on a node: ${cmd(onNode(n, 'tail -n 50 /var/log/azure/cluster-provision.log'))}.`,
+                `Fix the cause, then reconcile the pool so the nodes provision again: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/availability-performance/node-not-ready-custom-script-extension-errors`,
+            'https://aka.ms/VMExtensionCSELinuxTroubleshoot',
+        ],
+    },
+    'version-not-supported': {
+        title: 'Kubernetes version not supported',
+        retryable: false,
+        summary(f) {
+            const target = fact(f, 'targetVersion');
+            const loc = fact(f, 'location');
+            const v = target === undefined ? 'The requested Kubernetes version' : `Kubernetes ${target}`;
+            const where = loc === undefined ? 'in this region' : `in ${loc}`;
+            return `${v} is not supported ${where}: it is out of support or not yet available there.`;
+        },
+        remediation(f, n) {
+            return [
+                `List the versions offered in the region: ${cmd(`az aks get-versions -l ${locationOf(f, n)} -o table`)}.`,
+                `For an existing cluster, list the upgrades it can take: ${cmd(getUpgrades(n))}.`,
+                `Set one of those versions in the pipeline (aks-guard \`kubernetes-version\` input, or \`--kubernetes-version\` for az), then retry.`,
+                `If the cluster itself runs an unsupported version, upgrade it one minor version at a time through the versions offered.`,
+            ];
+        },
+        docs: ['https://aka.ms/supported-version-list', `${AKS_DOCS}/supported-kubernetes-versions`],
+    },
+    'version-upgrade-not-allowed': {
+        title: 'This upgrade path is not allowed',
+        retryable: false,
+        summary(f) {
+            const from = fact(f, 'currentVersion');
+            const to = fact(f, 'targetVersion');
+            const available = fact(f, 'availableUpgrades');
+            const path = from !== undefined && to !== undefined
+                ? `Upgrading from ${from} to ${to} is not allowed`
+                : to !== undefined
+                    ? `Upgrading to ${to} is not allowed`
+                    : 'The requested upgrade is not allowed';
+            const list = available === undefined ? '' : ` Available upgrades: ${available}.`;
+            return `${path}: AKS upgrades one minor version at a time and never downgrades.${list}`;
+        },
+        remediation(f, n) {
+            const next = highestVersion(fact(f, 'availableUpgrades')) ?? '$NEXT_VERSION';
+            const target = fact(f, 'targetVersion') ?? '$TARGET_VERSION';
+            return [
+                `List the upgrades the cluster can take: ${cmd(getUpgrades(n))}.`,
+                `Upgrade to the next minor version first: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --kubernetes-version ${next} --yes`)} (with aks-guard: \`kubernetes-version: ${next}\`).`,
+                `Then upgrade again to ${target}, one minor version per step.`,
+                `A downgrade is not possible: if ${target} is older than the current version, keep the current version (or create a new cluster).`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-supported-k8s-ver',
+            `${AKS_DOCS}/upgrade-aks-cluster`,
+            `${AKS_TS}/error-codes/aks-upgrade-blocked`,
+        ],
+    },
+    'version-skew': {
+        title: 'Control plane and node pool versions are incompatible',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const cur = fact(f, 'currentVersion');
+            const to = fact(f, 'targetVersion');
+            const who = pool === undefined ? 'A node pool' : `Node pool ${pool}`;
+            const versions = cur !== undefined && to !== undefined
+                ? ` (${cur} → ${to})`
+                : to !== undefined
+                    ? ` (${to})`
+                    : '';
+            return `${who} cannot get this version${versions}: a pool may not be newer than the control plane nor too many minor versions behind it, and pool versions must be changed through the agent pool API, not the managed cluster.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const target = fact(f, 'targetVersion') ?? '$TARGET_VERSION';
+            return [
+                `Compare the versions: ${cmd(azAksShow(n, 'currentKubernetesVersion'))} and ${cmd(azPoolList(n))}.`,
+                `Upgrade the control plane first: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --control-plane-only --kubernetes-version ${target} --yes`)}.`,
+                `Then upgrade each pool: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --kubernetes-version ${target}`)}.`,
+                `In ARM, Bicep or Terraform, change pool versions on the agent pool resource (https://aka.ms/agent-pool-rest-api), and in a managed cluster PUT either leave every pool's orchestratorVersion unchanged or specify all of them.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/nodepoolmcversionincompatible-error`,
+            `${AKS_DOCS}/supported-kubernetes-versions`,
+        ],
+    },
+    'deprecated-api-usage': {
+        title: 'Upgrade blocked by use of deprecated Kubernetes APIs',
+        retryable: false,
+        summary(f) {
+            const to = fact(f, 'targetVersion');
+            const apis = fact(f, 'deprecatedApis');
+            const v = to === undefined ? 'the target version' : to;
+            const which = apis === undefined ? '' : `: ${apis}`;
+            return `AKS stopped the upgrade because the cluster recently called Kubernetes APIs that ${v} removes${which}; those calls would fail after the upgrade.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Find the callers: "Diagnose and solve problems" > "Selected Kubernetes API deprecations" in the portal, or the API server metrics ${cmd('kubectl get --raw /metrics | grep apiserver_requested_deprecated_apis')}.`,
+                `Migrate the manifests, Helm charts and controllers to the replacement API versions (https://kubernetes.io/docs/reference/using-api/deprecation-guide/).`,
+                `AKS looks at the last 12 hours of usage: retry the upgrade once the old APIs are no longer called.`,
+                `Only if you accept that those calls will fail, bypass the check for a while: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --enable-force-upgrade --upgrade-override-until $UNTIL_UTC`)}, then upgrade.`,
+            ];
+        },
+        docs: [
+            `${AKS_DOCS}/stop-cluster-upgrade-api-breaking-changes`,
+            'https://aka.ms/aks/UpgradeAndDeprecatedAPIs',
+        ],
+    },
+    'node-image-outdated': {
+        title: 'The node image is too old',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const who = pool === undefined ? 'A node pool' : `Node pool ${pool}`;
+            return `${who} runs a node image or node configuration that is too old for this operation; AKS requires a node image upgrade first.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Compare the current and latest node image: ${cmd(azPoolShow(n, pool, 'nodeImageVersion'))} and ${cmd(`az aks nodepool get-upgrades -g ${n.resourceGroup} --cluster-name ${n.clusterName} --nodepool-name ${pool} --query latestNodeImageVersion -o tsv`)}.`,
+                `Upgrade the node image of the pool: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-image-only`)} (all pools: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --node-image-only --yes`)}).`,
+                `With aks-guard, run \`operation: upgrade-node-image\` first, then retry the original operation.`,
+                `Keep images current automatically: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --node-os-upgrade-channel NodeImage`)}.`,
+            ];
+        },
+        docs: [`${AKS_DOCS}/node-image-upgrade`],
+    },
+    throttled: {
+        title: 'Requests throttled (429)',
+        retryable: true,
+        summary(_f, n) {
+            return `Azure Resource Manager, AKS or a dependent provider throttled requests for subscription ${n.subscriptionId} (HTTP 429): too many requests in a short window.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Wait and retry: aks-guard backs off automatically and honours Retry-After, so re-running the step later is usually enough.`,
+                `Find what is calling so often: the activity log (${cmd(activityLog(n, false))}) and "Diagnose and solve problems" > throttling for the cluster.`,
+                `Reduce the load: run scripts that list clusters less often, space out deployments and scale operations, and avoid parallel pipelines on one subscription.`,
+                `If a dependency (for example Microsoft.Compute or Microsoft.Network) throttles during a large scale-out, scale in smaller steps or spread clusters over subscriptions.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-code-subscriptionrequeststhrottled`,
+            `${AKS_TS}/create-upgrade-delete/429-too-many-requests-errors`,
+            'https://aka.ms/aks/throttling',
+        ],
+    },
+    'internal-error': {
+        title: 'AKS internal error',
+        retryable: true,
+        summary(f) {
+            return `AKS or the Azure platform hit an internal error${operationNote(f)}; it is usually transient, and AKS keeps retrying some operations on its own for a while.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Check whether AKS is still working on it: ${cmd(latestOperation(n))} and ${cmd(azAksShow(n))}.`,
+                `Wait a few minutes and retry the operation (re-run the aks-guard step).`,
+                `If the cluster or a pool was left Failed (infrastructure issue), reconcile each node pool and then the cluster: ${cmd(reconcilePool(n, pool))}, then ${cmd(reconcileCluster(n))}.`,
+                `Check Azure status and the cluster's Resource health in the portal for an ongoing incident in the region.`,
+                `If it keeps failing, report it to AKS support with the operation ID, correlation ID and time, and the logs from "Diagnose and solve problems".`,
+            ];
+        },
+        docs: [FAILED_STATE_DOC, `${AKS_TS}/error-codes/aks-error-code-page`],
+    },
+    'operation-timeout': {
+        title: 'Timed out waiting for the operation',
+        retryable: true,
+        summary(f) {
+            return `The client stopped waiting before the operation finished${operationNote(f)}${onPool(f)}; the operation itself may still be running in AKS.`;
+        },
+        remediation(f, n) {
+            const pool = fact(f, 'pool');
+            const abort = pool === undefined ? abortCluster(n) : abortPool(n, pool);
+            return [
+                `Re-check the state: ${cmd(azAksShow(n))} and the operation's progress (percentComplete) with ${cmd(latestOperation(n, pool))}.`,
+                `If it is still running, let it finish: with aks-guard, re-run with \`on-pending: wait\` and a longer \`wait-timeout\`/\`operation-timeout\`.`,
+                `If it is stuck, abort it: ${cmd(abort)} (or set \`on-timeout: abort\` so aks-guard aborts what it started).`,
+                `If it ended Failed, read its error and fix that; if it Succeeded, there is nothing left to do.`,
+            ];
+        },
+        docs: [
+            `${AKS_DOCS}/manage-abort-operations`,
+            `${AKS_TS}/create-upgrade-delete/operationnotallowed`,
+        ],
+    },
+    'network-config-invalid': {
+        title: 'Invalid network configuration',
+        retryable: false,
+        summary(f) {
+            const subnet = fact(f, 'subnet');
+            const on = subnet === undefined ? '' : ` (subnet ${lastSegment(subnet)})`;
+            return `The network settings of the request are invalid${on}: for example a service CIDR that overlaps the VNet, a DNS service IP outside the service CIDR, a subnet delegated to another service, or too few outbound ports.`;
+        },
+        remediation(f, n) {
+            return [
+                `Show the cluster's network settings: ${cmd(azAksShow(n, 'networkProfile', 'json'))}.`,
+                `Check the subnet (address prefix, delegations): ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} --query "{prefix:addressPrefix,delegations:delegations[].serviceName}" -o json`)}.`,
+                `Fix the values: the service CIDR must not overlap the VNet, its subnets or peered networks; --dns-service-ip must be inside the service CIDR (not its first address); the node subnet must not be delegated; allocated outbound ports times nodes must fit the outbound IPs.`,
+                `Apply the corrected settings (most can only be set at creation, for example ${cmd(`az aks create -g ${n.resourceGroup} -n ${n.clusterName} --service-cidr 10.2.0.0/16 --dns-service-ip 10.2.0.10`)}) and retry.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/adv-network-prerequest',
+            `${AKS_TS}/error-codes/servicecidroverlapexistingsubnetscidr-error`,
+            `${AKS_TS}/error-codes/dnsserviceipoutofservicecidr-error`,
+        ],
+    },
+    'invalid-resource-reference': {
+        title: 'A referenced resource is missing',
+        retryable: false,
+        summary(f) {
+            const resource = fact(f, 'resource');
+            const which = resource === undefined ? 'A resource the cluster references' : `Resource ${resource}`;
+            return `${which} (subnet, public IP, load balancer or route table) does not exist, was deleted, or is in another region, so AKS cannot use it.`;
+        },
+        remediation(f, n) {
+            const resource = fact(f, 'resource') ?? '$RESOURCE_ID';
+            return [
+                `Check the resource named in the error: ${cmd(`az resource show --ids ${resource} -o table`)}.`,
+                `See what the cluster references for outbound and networking: ${cmd(azAksShow(n, 'networkProfile.loadBalancerProfile', 'json'))}.`,
+                `Recreate the resource in the cluster's region, or point the cluster to one that exists, for example ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --load-balancer-outbound-ips $PUBLIC_IP_ID`)}.`,
+                `Reconcile the cluster: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [`${AKS_TS}/create-upgrade-delete/error-code-invalidresourcereference`],
+    },
+    'missing-dependency': {
+        title: 'A resource the cluster depends on was deleted or changed',
+        retryable: false,
+        summary() {
+            return 'A resource the cluster depends on was deleted or changed outside AKS, for example the monitoring add-on Log Analytics workspace or resources in the node resource group.';
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `If the Log Analytics workspace is gone, see which one the add-on uses: ${cmd(azAksShow(n, 'addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID'))}.`,
+                `Re-point monitoring: ${cmd(`az aks disable-addons -a monitoring -g ${n.resourceGroup} -n ${n.clusterName}`)}, then ${cmd(`az aks enable-addons -a monitoring -g ${n.resourceGroup} -n ${n.clusterName} --workspace-resource-id $WORKSPACE_ID`)}.`,
+                `If resources in the node resource group were modified (for example the scale set's image reference), undo the change; AKS owns that group. A node image upgrade rebuilds the nodes: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-image-only`)}.`,
+                `Reconcile the cluster and retry: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/aks-upgrade-scale-fail-log-analytics-workspace-missing`,
+            `${AKS_TS}/create-upgrade-delete/changing-property-imagereference-not-allowed`,
+        ],
+    },
+    'unsupported-operation': {
+        title: 'Not supported for this cluster configuration',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const on = pool === undefined ? 'this cluster' : `node pool ${pool}`;
+            return `The operation is not supported for the configuration of ${on}, for example on availability-set node pools or with node autoprovisioning.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Check how the pools are built: ${cmd(`az aks nodepool list -g ${n.resourceGroup} --cluster-name ${n.clusterName} --query "[].{name:name,type:type,autoscaler:enableAutoScaling,mode:mode}" -o table`)}.`,
+                `Availability-set pools do not support the autoscaler, stop/start or multiple pools: move to Virtual Machine Scale Sets (a new cluster, since the pool type cannot change).`,
+                `Use the supported path for the feature from the AKS docs and change the pipeline step accordingly (for example let node autoprovisioning manage node counts instead of scaling by hand).`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/error-using-feature-requiring-virtual-machine-scale-set`,
+        ],
+    },
+    'autoscaler-conflict': {
+        title: 'Manual scale conflicts with the cluster autoscaler',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const who = pool === undefined ? 'The node pool' : `Node pool ${pool}`;
+            return `${who} has the cluster autoscaler enabled, so its node count cannot be set by hand, and enabling the autoscaler and scaling cannot be done in one update.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const base = `az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
+            return [
+                `Check the pool's autoscaler settings: ${cmd(azPoolShow(n, pool, '"{autoscaler:enableAutoScaling,min:minCount,max:maxCount,count:count}"', 'table'))}.`,
+                `To keep the autoscaler, change its bounds instead of the count: ${cmd(`${base} --update-cluster-autoscaler --min-count $MIN_COUNT --max-count $MAX_COUNT`)}.`,
+                `To set a fixed count, disable the autoscaler first: ${cmd(`${base} --disable-cluster-autoscaler`)}, then scale: ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-count $NODE_COUNT`)} (aks-guard: \`operation: scale\`).`,
+                `Do not enable the autoscaler and change the count in the same request; make them two updates.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/cannot-scale-cluster-autoscaler-enabled-node-pool`,
+            `${AKS_DOCS}/cluster-autoscaler`,
+        ],
+    },
+    'invalid-parameter': {
+        title: 'Invalid request parameter',
+        retryable: false,
+        summary(f) {
+            const parameter = fact(f, 'parameter');
+            const which = parameter === undefined ? 'a parameter of the request' : `parameter ${parameter}`;
+            return `AKS rejected ${which}: the value breaks a naming or validation rule, changes a property that cannot change, or changes agent pools through the managed cluster API.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Read which parameter and rule the message names, and compare with the current configuration: ${cmd(`az aks show -g ${n.resourceGroup} -n ${n.clusterName} -o json`)}.`,
+                `Check the naming rules (https://aka.ms/aks-naming-rules): cluster names cannot contain "microsoft" or "windows"; Linux pool names are 1-12 lowercase letters and digits (Windows 1-6), starting with a letter.`,
+                `Add or change node pools with the agent pool API (${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL`)}, Terraform azurerm_kubernetes_cluster_node_pool), not through the managed cluster.`,
+                `Properties that cannot change after creation (subnet, VM size, …) need a new node pool and a workload move.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-naming-rules',
+            `${AKS_TS}/create-upgrade-delete/error-code-invalidparameter`,
+            'https://aka.ms/agent-pool-rest-api',
+        ],
+    },
+    'run-command-pod-not-started': {
+        title: 'The run-command pod did not start',
+        retryable: false,
+        summary() {
+            return 'The `az aks command invoke` pod (command-<ID> in the aks-command namespace) could not be scheduled or did not reach Running in time (Not Found, KubernetesPerformanceError), typically because of node or resource constraints.';
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Check the nodes: pools and counts with ${cmd(azPoolList(n))}, and nodes that are NotReady or SchedulingDisabled or carry taints the pod cannot tolerate with ${cmd('kubectl get nodes -o wide')} and ${cmd('kubectl describe nodes | grep -i taints')}.`,
+                `See why the command pod stays Pending: ${cmd('kubectl get events -n aks-command --sort-by=.lastTimestamp')}.`,
+                `Increase the node pool size and make sure a pool without blocking taints has room: ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-count $NODE_COUNT`)}.`,
+                `Adjust resource requests and limits of other workloads so the pod fits, then retry the command (a busy cluster can also just be slow to start it).`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC, `${AKS_DOCS}/access-private-cluster`],
+    },
+    'run-command-policy-denied': {
+        title: 'The run-command pod was denied by Azure Policy',
+        retryable: false,
+        summary(f) {
+            const assignment = fact(f, 'policyAssignment');
+            const by = assignment === undefined ? '' : ` (policy ${lastSegment(assignment)})`;
+            return `The admission webhook validation.gatekeeper.sh (Azure Policy for AKS) denied the command-<ID> pod in the aks-command namespace${by}, so \`az aks command invoke\` could not run.`;
+        },
+        remediation(f, n) {
+            const assignment = fact(f, 'policyAssignment');
+            const assignmentId = assignment !== undefined && isResourceId(assignment)
+                ? assignment
+                : `/subscriptions/${n.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment ?? '$POLICY_ASSIGNMENT'}`;
+            return [
+                `Find the assignment that denied the pod: ${cmd(`az policy assignment list --scope ${clusterId(n)} --disable-scope-strict-match -o table`)}.`,
+                `Exempt the aks-command namespace: in the portal, Policy > Assignments > Edit assignment > Parameters, add aks-command to "Namespace exclusions".`,
+                `Or exempt the cluster from that assignment: ${cmd(`az policy exemption create --name ExemptAksCommand --policy-assignment ${assignmentId} --exemption-category Waiver --scope ${clusterId(n)}`)}.`,
+                `For a custom policy, inspect what the pod looks like and adjust the policy: ${cmd('kubectl get pods -n aks-command -o yaml')}.`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC],
+    },
+    'run-command-forbidden': {
+        title: 'The command was refused by Kubernetes RBAC',
+        retryable: false,
+        summary(f) {
+            const principal = fact(f, 'principal');
+            const action = fact(f, 'action');
+            const who = principal === undefined ? 'the caller' : principal;
+            const what = action === undefined ? '' : ` (${action})`;
+            return `The command ran, but Kubernetes refused it for ${who}${what}: the identity lacks the required Azure roles or Kubernetes RBAC permissions on the cluster.`;
+        },
+        remediation(f, n) {
+            const principal = fact(f, 'principal') ?? '$PRINCIPAL_ID';
+            const action = fact(f, 'action');
+            const resource = fact(f, 'resource');
+            const canI = action !== undefined && resource !== undefined
+                ? `${action} ${resource}`
+                : action !== undefined && action.includes(' ')
+                    ? action
+                    : 'list namespaces';
+            return [
+                `The caller needs Microsoft.ContainerService/managedClusters/runCommand/action and Microsoft.ContainerService/managedClusters/commandResults/read on the cluster; check: ${cmd(`az role assignment list --assignee ${principal} --scope ${clusterId(n)} -o table`)}.`,
+                `Grant them with the cluster user role: ${cmd(`az role assignment create --assignee ${principal} --role "Azure Kubernetes Service Cluster User Role" --scope ${clusterId(n)}`)}.`,
+                `Check what Kubernetes allows: ${cmd(`kubectl auth can-i ${canI} --as ${principal}`)}; with Azure RBAC for Kubernetes assign "Azure Kubernetes Service RBAC Reader" (or Writer), otherwise bind a role, for example ${cmd(`kubectl create clusterrolebinding aks-guard-view --clusterrole view --user ${principal}`)}.`,
+                `Retry the command once the role assignments have propagated.`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC, `${AKS_DOCS}/manage-azure-rbac`],
+    },
+    'run-command-msi': {
+        title: 'Run command could not get a token from MSI',
+        retryable: false,
+        summary() {
+            return '`az aks command invoke` could not get a token from the managed identity endpoint (Failed to connect to MSI); this is a known issue when it runs directly in Azure Cloud Shell.';
+        },
+        remediation(_f, n) {
+            return [
+                `In Cloud Shell, run ${cmd('az login')} first, then the command again: ${cmd(`az aks command invoke -g ${n.resourceGroup} -n ${n.clusterName} --command "kubectl get pods"`)}.`,
+                `Or run \`az aks command invoke\` on a local computer or a virtual machine with the Azure CLI installed.`,
+                `In pipelines, use an explicit sign-in (aks-guard \`auth-type: oidc\` or \`service-principal\`) rather than a managed identity the runner does not have.`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC],
+    },
+    unknown: {
+        title: 'Unrecognized error',
+        retryable: false,
+        summary(f) {
+            return `aks-guard could not match this error to a known cause${operationNote(f)}; the inner error code and message are the best lead.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Read the innermost error code and message (inside details[], not a wrapper like DeploymentFailed or Conflict) and look it up in the AKS error code list (https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/aks-error-code-page).`,
+                `Look at the latest operation and its error: ${cmd(latestOperation(n))}.`,
+                `Check the state of the cluster and its pools: ${cmd(azAksShowTable(n))} and ${cmd(azPoolList(n))}.`,
+                `Look for failed operations in the activity log: ${cmd(activityLog(n))}.`,
+                `If the cluster or a pool is Failed, fix the cause and reconcile: ${cmd(reconcileCluster(n))} (aks-guard: \`on-failed: reconcile\`).`,
+                `If it is still unclear, use "Diagnose and solve problems" for the cluster or open a support request with the operation and correlation IDs.`,
+            ];
+        },
+        docs: [`${AKS_TS}/error-codes/aks-error-code-page`, FAILED_STATE_DOC],
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/diagnose/normalize.ts
+/**
+ * Whatever an AKS failure arrives as (an ARM error body with nested details, an SDK RestError, the
+ * error of operations/latest, a run-command result, or text pasted from az, Terraform or an ARM
+ * deployment with JSON escaped inside strings), make it one readable text and the list of error
+ * codes found in it, outermost first.
+ */
+/** Codes that only say "something inside failed": the inner code or the message decides. */
+const WRAPPER_CODES = new Set([
+    'DeploymentFailed',
+    'InvalidTemplateDeployment',
+    'ReconcileVMSSAgentPoolFailed',
+    'CreateVMSSAgentPoolFailed',
+    'BadRequest',
+    'Conflict',
+    'ResourceOperationFailure',
+    'ResourceDeploymentFailure',
+    'Unspecified',
+    'OperationFailed',
+    'Failed',
+    'RequestFailed',
+    'ValidationError',
+    'InvalidRequestContent',
+    'MultipleErrorsOccurred',
+].map((c) => c.toLowerCase()));
+function isWrapperCode(code) {
+    return WRAPPER_CODES.has(code.toLowerCase());
+}
+/** Undoes layers of JSON string escaping (`\"`, `\\n`, `\\\"` …) until nothing changes. */
+function unescapeLayers(text) {
+    let out = text;
+    for (let i = 0; i < 6; i++) {
+        const next = out
+            .replace(/\\r\\n|\\n|\\r/g, '\n')
+            .replace(/\\t/g, ' ')
+            .replace(/\\+"/g, '"')
+            .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+            .replace(/\\\\/g, '\\');
+        if (next === out)
+            break;
+        out = next;
+    }
+    return out;
+}
+// Where codes hide: JSON ("code": "X", "subcode": "X"), Go/autorest (Code="X"), az and the SDKs
+// ((X) Message, Code: X, ERROR CODE: X), AKS reconcilers (SubCode: X), Entra (AADSTS123).
+const CODE_PATTERNS = [
+    /"(?:code|subcode|errorCode)"\s*:\s*"([A-Za-z][\w.]*)"/gi,
+    /\b(?:Code|SubCode|ErrorCode)\s*=\s*"?([A-Za-z][\w.]*)"?/g,
+    /\b(?:Code|SubCode|ERROR CODE|Error code)\s*:\s*"?([A-Za-z][\w.]*)"?/g,
+    /(?:^|[\s:])\(([A-Z][A-Za-z0-9_]+)\)\s/gm,
+    /\b(AADSTS\d+)\b/g,
+];
+/** Codes the patterns pick up that are words of the wrapper, not error codes. */
+const NOT_CODES = new Set(['null', 'none', 'true', 'false', 'unknown', 'message', 'details']);
+function findCodes(text) {
+    const found = [];
+    for (const pattern of CODE_PATTERNS) {
+        for (const m of text.matchAll(pattern)) {
+            const code = m[1].replace(/\.$/, '');
+            if (!NOT_CODES.has(code.toLowerCase()))
+                found.push({ code, at: m.index });
+        }
+    }
+    const seen = new Set();
+    return found
+        .sort((a, b) => a.at - b.at)
+        .map((f) => f.code)
+        .filter((c) => {
+        const key = c.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** Flattens any input to text: objects become JSON (so nested details keep their codes). */
+function asText(input) {
+    if (typeof input === 'string')
+        return input;
+    if (input instanceof Error) {
+        const e = input;
+        const parts = [
+            typeof e.code === 'string' ? `Code: ${e.code}` : '',
+            e.message,
+            e.details !== undefined ? JSON.stringify(e.details) : '',
+        ];
+        return parts.filter(Boolean).join('\n');
+    }
+    if (input && typeof input === 'object') {
+        const o = input;
+        // A run-command result: the reason and the logs are what explain it.
+        if ('logs' in o || 'exitCode' in o || 'reason' in o) {
+            return [
+                o.reason ? `Reason: ${o.reason}` : '',
+                o.exitCode !== undefined ? `exit code ${o.exitCode}` : '',
+                o.logs ?? '',
+            ]
+                .filter(Boolean)
+                .join('\n');
+        }
+        try {
+            return JSON.stringify(input, null, 1);
+        }
+        catch {
+            return Object.prototype.toString.call(input);
+        }
+    }
+    return typeof input === 'number' || typeof input === 'boolean' ? String(input) : '';
+}
+function gatherEvidence(input, code) {
+    const text = unescapeLayers(asText(input));
+    const codes = findCodes(text);
+    const given = code?.trim();
+    if (given && !codes.some((c) => c.toLowerCase() === given.toLowerCase()))
+        codes.unshift(given);
+    return { text, codes };
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/rules.ts
+// CSE exit codes (Custom Script Extension, node provisioning): what the node could not reach.
+const exit = (codes) => new RegExp(`exit (?:status|code)[=: "]*(?:${codes})\\b|"ExitCode"\\s*:\\s*"(?:${codes})"`, 'i');
+const RULES = [
+    // --- az aks command invoke / runCommand -------------------------------------------------------
+    {
+        category: 'run-command-msi',
+        text: /Failed to connect to MSI|MSI endpoint|(?:get|acquire|retriev)\w* (?:a |an )?(?:access )?token from (?:the )?(?:MSI|managed identity)|ManagedIdentityCredential authentication failed/i,
+    },
+    {
+        category: 'run-command-policy-denied',
+        text: /validation\.gatekeeper\.sh|admission webhook "[^"]*" denied the request|\[azurepolicy-[\w-]+\]/i,
+    },
+    {
+        category: 'run-command-forbidden',
+        text: /Error from server \(Forbidden\)|\bis forbidden: User "[^"]+" cannot/i,
+    },
+    {
+        category: 'run-command-pod-not-started',
+        codes: /^(KubernetesPerformanceError|KubernetesOperationError|CommandResultNotFound)$/i,
+        text: /aks-command namespace did not start|command pod .*(?:not|never) (?:start|scheduled)|Failed to run command due to cluster perf issue|command ?result .*not found/i,
+    },
+    // --- signing in -------------------------------------------------------------------------------
+    {
+        category: 'federated-credential',
+        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
+        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
+    },
+    {
+        // aks-guard's own sign-in (the pipeline's identity, not the cluster's service principal).
+        category: 'authentication-failed',
+        text: /Signing in to Azure failed: AADSTS(?!70021:|700211:|700024:)\d+/,
+    },
+    {
+        category: 'service-principal-invalid',
+        codes: /^(AADSTS7000215|AADSTS7000222|AADSTS700016|AADSTS7000112|ServicePrincipalValidationClientError|ServicePrincipalNotFound|InvalidServicePrincipalProfile)$/i,
+        text: /credentials in ServicePrincipalProfile were invalid|service ?principal (?:credentials? )?(?:has |have )?(?:expired|is invalid|was not found|not found)|client secret (?:keys )?(?:has |have )?expired|Invalid client secret provided/i,
+    },
+    // --- node provisioning (CSE): decided by the exit code, whatever wraps it ----------------------
+    {
+        category: 'apiserver-dns',
+        codes: /^K8SAPIServerDNSLookupFailVMExtensionError$/i,
+        text: new RegExp(`${exit('52').source}|unable to resolve Kubernetes API server name|API server (?:name|FQDN) .*(?:resolve|DNS)`, 'i'),
+    },
+    {
+        category: 'apiserver-connectivity',
+        codes: /^K8SAPIServerConnFailVMExtensionError$/i,
+        text: new RegExp(`${exit('51').source}|Unable to establish connection from agents to (?:the )?Kubernetes API server`, 'i'),
+    },
+    {
+        category: 'outbound-connectivity',
+        codes: /^(OutboundConnFailVMExtensionError|CniDownloadTimeoutVMExtensionError|K8SDownloadTimeoutVMExtensionError|K8sDownloadTimeoutVMExtensionError|VMExtensionProvisioningTimeout|ImageDownloadTimeoutVMExtensionError)$/i,
+        text: new RegExp(`${exit('50|41|31|124').source}|Unable to establish outbound connection|outbound connectivity|required (?:ports|endpoints) .*(?:reach|blocked)`, 'i'),
+    },
+    {
+        category: 'node-bootstrap-failed',
+        codes: /^(VMExtensionProvisioningError|VMExtensionHandlerNonTransientError|\w+VMExtensionError)$/i,
+        text: /processing extension '(?:vmssCSE|cse-agent-\d+|CustomScript)'|\bCSE\b.*(?:fail|error)|exit status=\d+/i,
+    },
+    // --- the workload and the customer's guard rails ---------------------------------------------
+    {
+        category: 'pod-drain-failure',
+        codes: /^(PodDrainFailure|UnsatisfiablePDB|DrainNodeFailed|PodDrainTimeout)$/i,
+        text: /\bdrain(?:ing)? (?:of |node )?.*(?:fail|did not complete|timed out|blocked)|PodDisruptionBudget|\bPDBs?\b|failed when evicting pod|Cannot evict pod|Cordoned nodes have used all surge nodes/i,
+    },
+    {
+        category: 'policy-denied',
+        codes: /^RequestDisallowedByPolicy$/i,
+        text: /disallowed by policy|RequestDisallowedByPolicy|policyAssignment|denied by (?:Azure )?policy/i,
+    },
+    {
+        category: 'resource-locked',
+        codes: /^(ScopeLocked|ResourceLocked)$/i,
+        text: /scope\(s\) are locked|is locked[,.;]? (?:please )?remove (?:the )?lock|cannot perform (?:write|delete) operation because .*locked|management lock/i,
+    },
+    // --- concurrency ------------------------------------------------------------------------------
+    {
+        category: 'throttled',
+        codes: /^(TooManyRequests|SubscriptionRequestsThrottled|TenantRequestsThrottled|ResourceRequestsThrottled|Throttled|OperationNotAllowed_TooManyRequests|RequestThrottled)$/i,
+        text: /\bthrottl(?:ed|ing)\b|\b429\b.{0,40}Too Many Requests|Too Many Requests.{0,40}\b429\b|rate limit(?:ed| exceeded)/i,
+    },
+    {
+        category: 'etag-conflict',
+        codes: /^(OriginalEtagNotExpect|ETagMismatch_Precondition)$/i,
+        text: /Original etag not expected/i,
+    },
+    {
+        category: 'operation-in-progress',
+        codes: /^(VirtualNetworkNotInSucceededState|AnotherOperationInProgress|OperationInProgress|OperationNotAllowedInProgress)$/i,
+        text: /Another (?:agentpool |agent pool )?operation(?: \([^)]*\))? is in progress|there's an in progress .*operation|in progress on agent ?pool|mutually exclusive (?:operations|with)|deletion (?:was|has been) issued|since deletion|is not in succeeded state/i,
+    },
+    {
+        category: 'operation-preempted',
+        codes: /^(AKSOperationPreempted|AKSOperationPreemptedByDelete|NotLatestOperation)$/i,
+        text: /\bpreempted by\b|not the latest operation|superseded by (?:a |another )?(?:later |newer )?operation/i,
+    },
+    {
+        category: 'etag-conflict',
+        codes: /^(PreconditionFailed|EtagMismatch|InvalidIfMatch|IfMatchPreconditionFailed)$/i,
+        text: /\bE?[Tt]ag (?:mismatch|precondition)|If-Match|precondition failed/i,
+    },
+    // --- versions ---------------------------------------------------------------------------------
+    {
+        category: 'deprecated-api-usage',
+        codes: /^(UpgradeBlockedOnDeprecatedAPIUsage|DeprecatedAPIUsage)$/i,
+        text: /usage of (?:a )?Kubernetes APIs? deprecated|deprecated API(?:s)? (?:usage|in use|were used)|API(?:s)? deprecated in the (?:specified|target) version|breaking changes? .*deprecat/i,
+    },
+    {
+        category: 'version-upgrade-not-allowed',
+        codes: /^(MinorVersionSkip|DowngradeNotAllowed|KubernetesVersionNotAvailable|UpgradeNotAllowed|InvalidUpgradePath)$/i,
+        text: /Upgrading Kubernetes version \S+ to \S+ is not allowed|(?:skip|skipping)(?: a| one)? minor version|one minor version at a time|cannot be downgraded|downgrad(?:e|ing) .*not (?:allowed|supported)|not an upgrade available/i,
+    },
+    {
+        category: 'version-skew',
+        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew)$/i,
+        text: /OrchestratorVersion (?:is invalid|must)|parameter agentpool\.Properties\.OrchestratorVersion|(?:node ?pool|agent ?pool) version .*(?:greater|newer|higher) than .*control plane|version skew|must be (?:within|no more than) \d+ minor versions?/i,
+    },
+    {
+        category: 'version-not-supported',
+        codes: /^(K8sVersionNotSupported|AgentPoolK8sVersionNotSupported|KubernetesVersionNotSupported|VersionNotSupported)$/i,
+        text: /Version \S+ is not supported in this region|version \S+ (?:is )?not supported|get-versions/i,
+    },
+    {
+        category: 'node-image-outdated',
+        codes: /^(NodeImageVersionOutdated|NodeImageTooOld|AgentPoolNodeImageTooOld)$/i,
+        text: /node ?image(?: version)? .*(?:too old|outdated|out of date|no longer supported)|upgrade (?:the )?node ?image (?:first|before)|configuration version .*too old/i,
+    },
+    // --- capacity ---------------------------------------------------------------------------------
+    {
+        category: 'public-ip-limit',
+        codes: /^PublicIPCountLimitReached$/i,
+        text: /public IP (?:address(?:es)? )?(?:count )?limit|PublicIPCountLimitReached/i,
+    },
+    {
+        category: 'quota-exceeded',
+        codes: /^(QuotaExceeded|OperationNotAllowedQuota|InsufficientQuota|ErrCode_InsufficientVCPUQuota)$/i,
+        text: /exceeding approved .*quota|(?:Cores|vCPU|vcpu) quota|Insufficient (?:regional )?vcpu quota|quota (?:limit|exceeded)/i,
+    },
+    {
+        category: 'subnet-capacity',
+        codes: /^(SubnetIsFull|InsufficientSubnetSize|SubnetFull)$/i,
+        text: /does not have enough capacity for \d+ IP|Pre-allocated IPs \d+ exceeds IPs available|subnet is full|not enough (?:free )?IP addresses/i,
+    },
+    {
+        category: 'allocation-failed',
+        codes: /^(AllocationFailed|ZonalAllocationFailed|OverconstrainedAllocationRequest|OverconstrainedZonalAllocationRequest|AksCapacityHeavyUsage|AllocationFailure|SkuCapacityLimit)$/i,
+        text: /Allocation failed|heavy usage in region|not enough capacity|capacity (?:is )?(?:not available|constrained)/i,
+    },
+    {
+        category: 'sku-not-available',
+        codes: /^(SkuNotAvailable|VMSizeNotSupported|ZonesNotSupported|InvalidZone|VMSizeNotAvailable)$/i,
+        text: /VM size \S+ is not available|requested (?:VM )?size .*not available|SKU .*(?:not available|restricted|not supported)|not available in (?:the )?(?:current )?(?:region|location|zone)|currently not available in location/i,
+    },
+    // --- the subscription and its permissions -----------------------------------------------------
+    {
+        category: 'subscription-disabled',
+        codes: /^(ReadOnlyDisabledSubscription|SubscriptionDisabled|DisabledSubscription|SubscriptionWarned)$/i,
+        text: /subscription .*(?:is disabled|read-?only|is not (?:in )?(?:an )?enabled|warned state)/i,
+    },
+    {
+        category: 'provider-not-registered',
+        codes: /^(MissingSubscriptionRegistration|SubscriptionNotRegistered|NoRegisteredProviderFound)$/i,
+        text: /not registered to use namespace|did not have a subscription or a valid tenant level resource provider|resource provider .*not registered|register the (?:resource )?provider/i,
+    },
+    {
+        category: 'authorization-failed',
+        codes: /^(AuthorizationFailed|LinkedAuthorizationFailed|InvalidAuthorization|RoleAssignmentFailed|InsufficientPermissions)$/i,
+        text: /does not have (?:authorization|permission) to perform action|LinkedAuthorizationFailed|has permission to perform action .* however|private DNS zone .*(?:permission|authorization)|is not authorized to perform/i,
+    },
+    {
+        category: 'authentication-failed',
+        codes: /^(AADSTS\d+|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthenticationFailed|InvalidAuthenticationTokenTenant|Unauthorized)$/i,
+        text: /You must be logged in to the server|\(Unauthorized\)|invalid_grant|refresh(?:ing)? (?:the )?(?:expired )?token|token (?:has )?expired|Signing in to Azure failed|authentication failed/i,
+    },
+    // --- configuration ----------------------------------------------------------------------------
+    {
+        category: 'network-config-invalid',
+        codes: /^(SubnetIsDelegated|ServiceCidrOverlapExistingSubnetsCidr|InvalidServiceCidr|DnsServiceIPOutOfServiceCidr|InvalidLoadBalancerProfileAllocatedOutboundPorts|VnetSubnetIdNotAllowed|InvalidNetworkProfile|PodCidrOverlap)$/i,
+        text: /delegated subnet|CIDR .*overlap|overlap.*CIDR|dnsServiceIP .*(?:within|outside|not in)|custom subnet because agent pool \S+ is using a managed subnet|allocatedOutboundPorts|outbound ports/i,
+    },
+    {
+        category: 'invalid-resource-reference',
+        codes: /^InvalidResourceReference$/i,
+        text: /referenced by resource .*(?:not found|was not found|does not exist)/i,
+    },
+    {
+        category: 'missing-dependency',
+        codes: /^(WorkspaceNotFound|LogAnalyticsWorkspaceNotFound|NodeResourceGroupNotFound)$/i,
+        text: /Unable to get log analytics workspace|workspace .*(?:not found|could not be found|was deleted)|Changing property '(?:imageReference|osProfile|storageProfile|virtualMachineProfile)[\w.]*' is not allowed|node resource group .*(?:not found|deleted)|(?:was|were|has been) (?:deleted|modified|removed) (?:outside|manually)/i,
+    },
+    {
+        category: 'invalid-power-state',
+        codes: /^(InvalidPowerState|ClusterStopped|PowerStateInvalid|ManagedClusterStopped|AlreadyStopped|AlreadyRunning)$/i,
+        text: /cluster (?:is )?(?:already )?(?:stopped|running|in stopped state)|is (?:already )?in (?:a )?(?:stopped|running) state|already (?:stopped|started)|power ?state|Start the cluster/i,
+    },
+    {
+        category: 'unsupported-operation',
+        codes: /^(AvailabilitySetsNotSupported|OperationNotSupported|NotSupported|UnsupportedOperation|FeatureNotSupported)$/i,
+        text: /not on Virtual Machine Scale Sets|Availability Sets? (?:are )?Not Supported|is not supported (?:for|on|with|when) (?:this|the|clusters?|node ?pools?|agent ?pools?)|not supported for (?:this|the) cluster/i,
+    },
+    {
+        category: 'autoscaler-conflict',
+        codes: /^(AutoscalerEnabled|CannotScaleWithAutoscaler)$/i,
+        text: /manually scale .*cluster autoscaler|cluster autoscaler .*(?:manual|owns its node count)|scale .* autoscal(?:er|ing) (?:is )?enabled|enable cluster autoscaler in the same update/i,
+    },
+    {
+        category: 'cluster-failed-state',
+        codes: /^(ResourceFailed|ClusterFailed|AgentPoolFailed|ResourceInFailedState)$/i,
+        text: /(?:cluster|agent ?pool|node ?pool|resource) (?:\S+ )?is (?:in )?(?:the |a )?Failed (?:provisioning )?state|in (?:a |the )?failed state|reconcile (?:it|the cluster)/i,
+    },
+    // --- transient and generic --------------------------------------------------------------------
+    {
+        category: 'internal-error',
+        codes: /^(InternalOperationError|InternalServerError|ProvisioningControlPlaneError|ControlPlaneProvisioningInternalError|InternalError|ServiceUnavailable|GatewayTimeout|ControlPlaneAddOnsNotReady)$/i,
+        text: /internal (?:server )?error|encountered an internal error/i,
+    },
+    {
+        category: 'operation-timeout',
+        codes: /^(OperationTimeout|WaitTimeout|PollingTimeout|OperationTimedOut|CommandTimeout)$/i,
+        text: /Timeout while polling|context deadline exceeded|polling .*timed out|timed out waiting|did not finish within/i,
+    },
+    {
+        category: 'operation-in-progress',
+        codes: /^(OperationNotAllowed|EtagMismatch)$/i,
+        text: /Operation is not allowed: Another operation/i,
+    },
+    {
+        category: 'invalid-parameter',
+        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput)$/i,
+        text: /(?:value of )?parameter \S+ is invalid|is not a valid|can't be used as either a whole word|cannot be changed|Changing property '[\w.]+' is not allowed|A new agent pool was introduced|Adding agent pools to an existing cluster/i,
+    },
+];
+
+;// CONCATENATED MODULE: ./src/core/diagnose/classify.ts
+/** Picks the one category an error belongs to, and the code that decided it. */
+
+
+function matches(rule, e) {
+    const code = rule.codes ? e.codes.find((c) => rule.codes.test(c)) : undefined;
+    const text = rule.text ? rule.text.test(e.text) : false;
+    if (rule.requireBoth)
+        return code !== undefined && text ? code : false;
+    return code ?? text;
+}
+/** The innermost code that is not a wrapper (codes are listed outermost first). */
+function innermostSpecific(codes) {
+    const specific = codes.filter((c) => !isWrapperCode(c));
+    return specific.at(-1) ?? codes.at(-1) ?? '';
+}
+function classifyEvidence(e) {
+    for (const rule of RULES) {
+        const m = matches(rule, e);
+        if (m === false)
+            continue;
+        return {
+            category: rule.category,
+            code: typeof m === 'string' ? m : innermostSpecific(e.codes),
+            evidence: e,
+        };
+    }
+    return { category: 'unknown', code: innermostSpecific(e.codes), evidence: e };
+}
+function classify(input, code) {
+    return classifyEvidence(gatherEvidence(input, code));
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/facts.ts
+const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+function set(facts, key, value) {
+    const v = value?.trim();
+    if (v && facts[key] === undefined && !/^<.*>$/.test(v))
+        facts[key] = v;
+}
+function first(text, ...patterns) {
+    for (const p of patterns) {
+        const m = p.exec(text);
+        if (m)
+            return m;
+    }
+    return undefined;
+}
+const EXTRACTORS = [
+    // Operations in the way.
+    (t, f) => {
+        set(f, 'blockingOperation', first(t, /Another (?:agentpool |agent pool )?operation \(([^)]+)\)/i, /there's an in progress (\w+)/i, /Unable to perform '(\w+)' operation/i)?.[1]);
+        set(f, 'operationId', first(t, new RegExp(`operation ID:? (${GUID})`, 'i'), new RegExp(`operation with ID (${GUID})`, 'i'), new RegExp(`operationId"?\\s*[:=]\\s*"?(${GUID})`, 'i'))?.[1]);
+        set(f, 'startTime', first(t, /started on UTC ([\d-]+[T ][\d:.]+Z?)/i, /operation started at '([^']+)'/i)?.[1]);
+    },
+    // Pools and nodes.
+    (t, f) => {
+        set(f, 'pool', first(t, /on agent ?pool '?([a-z][a-z0-9]{0,11})\b/i, /agent ?pool '([a-z][a-z0-9]{0,11})'/i, /Failed to save agent pool '?([a-z][a-z0-9]{0,11})\b/i)?.[1]);
+        set(f, 'node', /\b(aks-[a-z0-9]+-\d+-vmss[0-9a-z]+)\b/i.exec(t)?.[1]);
+    },
+    // Drains and PDBs.
+    (t, f) => {
+        set(f, 'pod', first(t, /evicting pod ([a-z0-9][\w.-]*)/i, /Cannot evict pod (?:as it would violate the pod's disruption budget\.? )?([a-z0-9][\w.-]*)/i, /Too many req(?:uests)? pod ([a-z0-9][\w.-]*)/i)?.[1]);
+        const pdb = /\bPDB ([a-z0-9][\w.-]*)\/([a-z0-9][\w.-]*)/i.exec(t);
+        if (pdb) {
+            set(f, 'namespace', pdb[1]);
+            set(f, 'pdb', pdb[2]);
+        }
+    },
+    // Quota.
+    (t, f) => {
+        set(f, 'quotaLimit', /Current Limit:\s*(\d+)/i.exec(t)?.[1]);
+        set(f, 'quotaUsage', /Current Usage:\s*(\d+)/i.exec(t)?.[1]);
+        set(f, 'quotaRequested', /Additional Required:\s*(\d+)/i.exec(t)?.[1]);
+        set(f, 'location', first(t, /Location:\s*([A-Za-z0-9]+)/, /in region ([a-z0-9]+)\b/i)?.[1]);
+        set(f, 'vmFamily', first(t, /approved (Standard\w+ Family) Cores quota/i, /approved ([\w ]+?) Cores quota/i)?.[1]);
+    },
+    // Subnets.
+    (t, f) => {
+        const full = /Subnet (\S+) with address prefix (\S+) does not have enough capacity for (\d+) IP/i.exec(t);
+        if (full) {
+            set(f, 'subnet', full[1]);
+            set(f, 'subnetPrefix', full[2]);
+            set(f, 'neededIps', full[3]);
+        }
+        const pre = /Pre-allocated IPs (\d+) exceeds IPs available (\d+) in Subnet Cidr (\S+?),? Subnet Name (\S+?)[.,]?\s/i.exec(t);
+        if (pre) {
+            set(f, 'neededIps', pre[1]);
+            set(f, 'availableIps', pre[2]);
+            set(f, 'subnetPrefix', pre[3]);
+            set(f, 'subnet', pre[4]);
+        }
+        set(f, 'subnet', /\/subnets\/([\w.-]+)/i.exec(t)?.[1]);
+    },
+    // CSE.
+    (t, f) => {
+        set(f, 'exitCode', first(t, /exit status=(\d+)/i, /"ExitCode"\s*:\s*"(\d+)"/i)?.[1]);
+    },
+    // RBAC.
+    (t, f) => {
+        const denied = /The client '([^']+)' with object id '([^']+)' (?:does not have|has) (?:authorization|permission) to perform action '([^']+)' (?:over|on) scope '([^']+)'/i.exec(t);
+        if (denied) {
+            set(f, 'principal', denied[2] !== denied[1] ? `${denied[1]} (object id ${denied[2]})` : denied[1]);
+            set(f, 'principalId', denied[2]);
+            set(f, 'action', denied[3]);
+            set(f, 'scope', denied[4]);
+        }
+        set(f, 'linkedAction', /however, it does not have permission to perform action\(s\) '([^']+)'/i.exec(t)?.[1]);
+    },
+    // Policy.
+    (t, f) => {
+        set(f, 'policyAssignment', first(t, /"policyAssignment"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"/i, /policyAssignments\/([^"',\]]+)/i, /"policyAssignmentDisplayName"\s*:\s*"([^"]+)"/i, /"policyAssignmentName"\s*:\s*"([^"]+)"/i)?.[1]);
+        set(f, 'policyDefinition', first(t, /"policyDefinition"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"/i, /policyDefinitions\/([^"',\]]+)/i, /"policyDefinitionDisplayName"\s*:\s*"([^"]+)"/i)?.[1]);
+        set(f, 'deniedResource', /Resource '([^']+)' was disallowed by policy/i.exec(t)?.[1]);
+    },
+    // Versions.
+    (t, f) => {
+        const path = /Upgrading Kubernetes version (\S+) to (\S+) is not allowed\. Available upgrades: \[([^\]]*)\]/i.exec(t);
+        if (path) {
+            set(f, 'currentVersion', path[1]);
+            set(f, 'targetVersion', path[2]);
+            set(f, 'availableUpgrades', path[3]
+                .trim()
+                .split(/[\s,]+/)
+                .join(', '));
+        }
+        set(f, 'targetVersion', first(t, /Version (\d+\.\d+(?:\.\d+)?) is not supported/i, /version (\d+\.\d+(?:\.\d+)?) is not (?:supported|reachable|an upgrade)/i)?.[1]);
+        set(f, 'availableUpgrades', /Upgrades available: ([\d., ]+\d)/i.exec(t)?.[1]);
+        set(f, 'currentVersion', /runs (\d+\.\d+\.\d+);/i.exec(t)?.[1]);
+    },
+    // Sizes, locks, providers, identities.
+    (t, f) => {
+        set(f, 'vmSize', first(t, /requested VM size (\S+) is not available/i, /VM size '?(Standard_\w+)'?/i)?.[1]);
+        set(f, 'lock', /following scope\(s\) are locked: '([^']+)'/i.exec(t)?.[1]);
+        set(f, 'provider', /not registered to use namespace '([^']+)'/i.exec(t)?.[1]);
+        set(f, 'aadsts', /\b(AADSTS\d+)\b/.exec(t)?.[1]);
+        set(f, 'deprecatedApis', /deprecated APIs?:? ?\[?([\w./, -]+(?:v1beta\d|v\d)[\w./, -]*)\]?/i.exec(t)?.[1]);
+    },
+];
+function extractFacts(text) {
+    const facts = {};
+    for (const extract of EXTRACTORS)
+        extract(text, facts);
+    return facts;
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/index.ts
+/**
+ * The diagnosis engine: any AKS failure in, one Diagnosis out: its category, the code that decided,
+ * what happened, the facts found in it, and the remediation with this cluster's names filled in.
+ */
+
+
+
+
+/** Real names where known, shell variables otherwise, so every command stays complete. */
+function namesFor(ctx, pool) {
+    return {
+        subscriptionId: ctx.subscriptionId || '$SUBSCRIPTION_ID',
+        resourceGroup: ctx.resourceGroup || '$RESOURCE_GROUP',
+        clusterName: ctx.clusterName || '$CLUSTER',
+        nodePool: pool || ctx.nodePool || '$NODE_POOL',
+    };
+}
+function diagnose(input, options = {}) {
+    const ctx = options.context ?? {};
+    const c = classify(input, options.code);
+    const facts = extractFacts(c.evidence.text);
+    if (ctx.kubernetesVersion && facts.targetVersion === undefined)
+        facts.targetVersion = ctx.kubernetesVersion;
+    const names = namesFor(ctx, facts.pool);
+    const info = CATALOG[c.category];
+    return {
+        category: c.category,
+        code: c.code,
+        title: info.title,
+        summary: info.summary(facts, names),
+        retryable: info.retryable,
+        remediation: info.remediation(facts, names),
+        docs: info.docs,
+        facts,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/outcome.ts
+
+function diagnoseOutcome(s, o) {
+    if (!o.failed || !o.error)
+        return undefined;
+    const d = diagnose(o.error, {
+        context: {
+            subscriptionId: s.subscriptionId,
+            resourceGroup: s.resourceGroup,
+            clusterName: s.clusterName,
+            ...(s.nodePool ? { nodePool: s.nodePool } : {}),
+            ...(s.kubernetesVersion ? { kubernetesVersion: s.kubernetesVersion } : {}),
+        },
+    });
+    if (o.failedState && d.category !== 'cluster-failed-state') {
+        // Found Failed at pre-flight: the cause explains it; getting out of Failed is one more step.
+        const where = o.failedState.pool
+            ? `az aks nodepool update -g ${s.resourceGroup} --cluster-name ${s.clusterName} -n ${o.failedState.pool}`
+            : `az aks update -g ${s.resourceGroup} -n ${s.clusterName}`;
+        return {
+            ...d,
+            summary: `${o.failedState.pool ? `Node pool ${o.failedState.pool}` : `Cluster ${s.clusterName}`} is in the Failed state because its last operation failed. ${d.summary}`,
+            remediation: [
+                ...d.remediation,
+                `Once the cause is fixed, reconcile the Failed resource: run this step with on-failed: reconcile, or \`${where}\`.`,
+            ],
+        };
+    }
+    return d;
+}
+
+;// CONCATENATED MODULE: ./src/core/outputs.ts
+/** The outputs, all strings; empty when they do not apply. */
+function outputsOf(s, o, d) {
+    const c = o.after ?? o.before;
+    return {
+        result: o.result,
+        'provisioning-state': c?.provisioningState ?? '',
+        'power-state': c?.powerState ?? '',
+        'kubernetes-version': c?.currentKubernetesVersion ?? '',
+        'pending-operation': o.pendingOperation ?? '',
+        'waited-seconds': String(o.waitedSeconds),
+        'aborted-operation-id': o.abortedOperationId ?? '',
+        'operation-id': o.operationId ?? '',
+        'error-code': o.error?.code ?? '',
+        'diagnosis-category': d?.category ?? '',
+        diagnosis: d ? JSON.stringify(d) : '',
+        'command-exit-code': o.command?.exitCode !== undefined ? String(o.command.exitCode) : '',
+        'command-logs': s.operation === 'run-command' ? (o.command?.logs ?? '') : '',
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/markdown.ts
 /**
  * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
@@ -82154,7 +84812,126 @@ function table(header, rows) {
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/report/diagnosis.ts
+
+/** Catalog steps mark commands with backticks; render those as code spans, the rest as text. */
+function stepMarkdown(step) {
+    return step
+        .split(/(`[^`]+`)/)
+        .map((part) => part.startsWith('`') && part.endsWith('`') && part.length > 2
+        ? inlineCode(part.slice(1, -1))
+        : md(part))
+        .join('');
+}
+/** An inline code span its content cannot close. */
+function inlineCode(text) {
+    const clean = text.replace(/\r?\n/g, ' ').replace(/@/g, '@\u200b');
+    const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+function diagnosisMarkdown(d, o = {}) {
+    const h = '#'.repeat(o.level ?? 3);
+    const parts = [
+        `${h} Diagnosis: ${md(d.title)}`,
+        `**${md(d.category)}**${d.code ? ` (\`${d.code.replace(/`/g, '')}\`)` : ''}${d.retryable ? ' · transient: waiting or retrying can help' : ''}`,
+        md(d.summary),
+    ];
+    const facts = Object.entries(d.facts);
+    if (facts.length > 0)
+        parts.push(table(['fact', 'value'], facts.map(([k, v]) => [md(k), md(v)])));
+    if (d.remediation.length > 0)
+        parts.push(`**How to fix it**\n\n${d.remediation.map((s, i) => `${i + 1}. ${stepMarkdown(s)}`).join('\n')}`);
+    if (d.docs.length > 0)
+        parts.push(`**Docs:** ${d.docs.map((u) => `<${u.replace(/[<>\s]/g, '')}>`).join(' · ')}`);
+    if (o.raw)
+        parts.push(`<details><summary>The error as Azure returned it</summary>\n\n${codeBlock(o.raw.length > 30000 ? `${o.raw.slice(0, 30000)}\n… (cut)` : o.raw)}\n\n</details>`);
+    return parts.join('\n\n');
+}
+/** Plain text for terminals: the same content without Markdown. */
+function diagnosisText(d) {
+    const lines = [
+        `${d.title} [${d.category}${d.code ? `, ${d.code}` : ''}]${d.retryable ? ' (transient)' : ''}`,
+        d.summary,
+    ];
+    const facts = Object.entries(d.facts);
+    if (facts.length)
+        lines.push('', ...facts.map(([k, v]) => `  ${k}: ${v}`));
+    if (d.remediation.length)
+        lines.push('', 'How to fix it:', ...d.remediation.map((s, i) => `  ${i + 1}. ${s}`));
+    if (d.docs.length)
+        lines.push('', 'Docs:', ...d.docs.map((u) => `  ${u}`));
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/report/cluster-report.ts
+
+
+
+
+function poolsTable(c) {
+    return table(['pool', 'mode', 'nodes', 'Kubernetes', 'node image', 'state', 'power'], c.pools.map((p) => [
+        md(p.name),
+        md(p.mode),
+        p.enableAutoScaling
+            ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})`
+            : String(p.count),
+        md(p.currentOrchestratorVersion === p.orchestratorVersion
+            ? p.currentOrchestratorVersion
+            : `${p.currentOrchestratorVersion} → ${p.orchestratorVersion}`),
+        md(p.nodeImageVersion),
+        md(p.provisioningState),
+        md(p.powerState),
+    ]));
+}
+function renderClusterReport(s, o, level = 3) {
+    const c = o.before;
+    const r = o.report;
+    if (!c || !r)
+        return '';
+    const h = '#'.repeat(level);
+    const now = o.timeline[0]?.at.getTime() ?? Date.now();
+    const parts = [`${h} Cluster report: ${md(c.name)}`];
+    const offered = r.upgrades
+        ? r.upgrades.length
+            ? r.upgrades.map((u) => `${md(u.version)}${u.isPreview ? ' (preview)' : ''}`).join(', ')
+            : 'none (newest version in the region)'
+        : 'unknown (the upgrade profile could not be read)';
+    parts.push(table(['', ''], [
+        ['state', `${md(c.provisioningState)}, ${md(c.powerState)}`],
+        ['Kubernetes', md(c.currentKubernetesVersion)],
+        ['upgrades available', offered],
+        ['location', md(c.location)],
+        [
+            'latest operation',
+            o.latestOperation ? md(describeOperation(o.latestOperation, now)) : 'unknown',
+        ],
+        ...r.poolOperations.map((p) => [
+            `operation on ${md(p.pool)}`,
+            md(describeOperation(p.operation, now)),
+        ]),
+    ]));
+    parts.push(`${h}# Node pools\n\n${poolsTable(c)}`);
+    for (const f of r.failed) {
+        const error = f.operation?.error;
+        parts.push(`${h}# ${md(where(f))} is Failed\n\n${error
+            ? diagnosisMarkdown(diagnose(error, {
+                context: {
+                    subscriptionId: s.subscriptionId,
+                    resourceGroup: s.resourceGroup,
+                    clusterName: s.clusterName,
+                    ...(f.pool ? { nodePool: f.pool } : {}),
+                },
+            }), { level: level + 2, raw: JSON.stringify(error, null, 2) })
+            : 'The operation that failed it is not known (operations/latest is not available here).'}`);
+    }
+    return parts.join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/summary.ts
+
+
 
 
 
@@ -82207,7 +84984,7 @@ function what(s) {
             return s.operation + (s.nodePool ? ` (node pool ${s.nodePool})` : '');
     }
 }
-function renderSummary(s, o) {
+function renderSummary(s, o, d) {
     const parts = [];
     parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
     parts.push(md(o.message));
@@ -82237,7 +85014,9 @@ function renderSummary(s, o) {
     if (o.command?.exitCode !== undefined)
         facts.push(['command exit code', String(o.command.exitCode)]);
     parts.push(table(['', ''], facts));
-    if (o.before)
+    if (o.report)
+        parts.push(renderClusterReport(s, o));
+    else if (o.before)
         parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
     if (o.after)
         parts.push(`### After\n\n${stateTable(o.after)}`);
@@ -82254,7 +85033,10 @@ function renderSummary(s, o) {
     }
     if (o.command?.logs)
         parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(-20000))}`);
-    if (o.error) {
+    if (o.error && d) {
+        parts.push(diagnosisMarkdown(d, { raw: JSON.stringify(o.error, null, 2) }));
+    }
+    else if (o.error) {
         parts.push(`### Error\n\n**${md(o.error.code)}**: ${md(o.error.message)}\n\n<details><summary>The error as ARM returned it</summary>\n\n${codeBlock(JSON.stringify(o.error, null, 2), 'json')}\n\n</details>`);
     }
     return `${parts.join('\n\n')}\n`;
@@ -82270,6 +85052,7 @@ function renderSummary(s, o) {
 
 const OPERATIONS = [
     'check',
+    'report',
     'upgrade',
     'upgrade-node-image',
     'scale',
@@ -82296,6 +85079,36 @@ const ENVIRONMENTS = [
     'AzureChinaCloud',
     'custom',
 ];
+/** Every input, by its kebab-case name (action.yml, the CLI's flags). */
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'operation',
+    'subscription-id',
+    'resource-group',
+    'cluster-name',
+    'kubernetes-version',
+    'control-plane-only',
+    'node-pool',
+    'node-count',
+    'command',
+    'files',
+    'on-pending',
+    'wait-timeout',
+    'abort-after',
+    'on-failed',
+    'operation-timeout',
+    'on-timeout',
+    'on-cancel',
+    'dry-run',
+    'comment-on-pr',
+    'github-token',
+    'auth-type',
+    'client-id',
+    'tenant-id',
+    'client-secret',
+    'environment',
+    'arm-endpoint',
+    'authority-host',
+]));
 const CLOUDS = {
     AzureCloud: {
         name: 'AzureCloud',
@@ -82326,7 +85139,7 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const settings_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
 const POOL = /^[a-z][a-z0-9]{0,11}$/;
 const CLUSTER = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
@@ -82374,7 +85187,7 @@ function parseSettings(raw) {
         const v = text(name) || (envName ? (raw.env[envName] ?? '').trim() : '');
         if (v === '')
             return undefined;
-        if (!GUID.test(v))
+        if (!settings_GUID.test(v))
             bad(name, `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`);
         return v;
     }
@@ -82470,11 +85283,15 @@ function parseSettings(raw) {
     const onTimeout = choice('on-timeout', ON_TIMEOUT, 'fail');
     const onCancel = choice('on-cancel', ON_CANCEL, 'leave');
     const dryRun = flag('dry-run');
-    if (operation === 'check') {
+    const commentOnPr = flag('comment-on-pr');
+    const githubToken = raw.get('github-token').trim() || undefined;
+    if (commentOnPr && !githubToken)
+        bad('github-token', 'is required with comment-on-pr "true": pass ${{ github.token }} (the default) or a token that can write pull-request comments.');
+    if (operation === 'check' || operation === 'report') {
         if (onPending === 'abort')
-            bad('on-pending', 'cannot be "abort" with operation "check": check only reads; use "wait" or "fail".');
+            bad('on-pending', `cannot be "abort" with operation "${operation}": ${operation} only reads; use "wait" or "fail".`);
         if (onFailed === 'reconcile')
-            bad('on-failed', 'cannot be "reconcile" with operation "check": check only reads; use "fail".');
+            bad('on-failed', `cannot be "reconcile" with operation "${operation}": ${operation} only reads; use "fail".`);
     }
     const authType = choice('auth-type', AUTH_TYPES, raw.defaultAuthType);
     const clientId = guid('client-id', 'AZURE_CLIENT_ID');
@@ -82540,6 +85357,7 @@ function parseSettings(raw) {
             onTimeout,
             onCancel,
             dryRun,
+            comment: { onPr: commentOnPr, ...(githubToken ? { token: githubToken } : {}) },
             auth: {
                 type: authType,
                 ...(clientId !== undefined ? { clientId } : {}),
@@ -82551,12 +85369,5232 @@ function parseSettings(raw) {
     };
 }
 
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (dist_bundle_isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function dist_bundle_isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (dist_bundle_isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(dist_bundle_isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (dist_bundle_isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(dist_bundle_isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (dist_bundle_isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (dist_bundle_isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function dist_bundle_parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return dist_bundle_parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse: dist_bundle_parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var request_dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function request_dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = request_dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const utils_context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/platform/github-comment.ts
+/**
+ * The sticky pull-request comment: one comment per cluster, found again by a hidden marker and
+ * updated in place, never duplicated. Writing it is best effort: a fork's read-only token, a
+ * missing token or any GitHub error gives `{ action: 'skipped', reason }`, never an exception.
+ */
+
+
+/** GitHub's limit for an issue or pull-request comment body, in characters. */
+const MAX_COMMENT_CHARS = 65536;
+const DEFAULT_API_URL = 'https://api.github.com';
+/** Each GitHub request gets this long; a hung API must not hold up the run. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** The hidden marker for a cluster: an HTML comment, lowercase, e.g. <!-- aks-guard:sub/rg/cluster --> */
+function commentMarker(subscriptionId, resourceGroup, clusterName) {
+    // Azure names hold no "<", ">" or whitespace; dropping them keeps the HTML comment well formed.
+    const part = (s) => s
+        .trim()
+        .toLowerCase()
+        .replace(/[<>\s]/g, '');
+    return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
+}
+/** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
+const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+/** What is left open at the end of some Markdown: a fenced code block, <details> elements. */
+function openBlocks(text) {
+    let fence;
+    let details = 0;
+    for (const line of text.split('\n')) {
+        const m = FENCE.exec(line.replace(/\r$/, ''));
+        if (fence !== undefined) {
+            // A closing fence: same character, at least as long, nothing after it but spaces.
+            if (m && m[1][0] === fence[0] && m[1].length >= fence.length && m[2].trim() === '')
+                fence = undefined;
+            continue;
+        }
+        // A backtick fence's info string cannot hold a backtick.
+        if (m && !(m[1][0] === '`' && m[2].includes('`'))) {
+            fence = m[1];
+            continue;
+        }
+        details += (line.match(/<details\b/gi) ?? []).length;
+        details -= (line.match(/<\/details\s*>/gi) ?? []).length;
+        if (details < 0)
+            details = 0;
+    }
+    return { ...(fence !== undefined ? { fence } : {}), details };
+}
+/** The first `max` characters of `text`, cut at a line end when one is not too far back. */
+function cutAt(text, max) {
+    if (max <= 0)
+        return '';
+    let kept = text.slice(0, max);
+    const nl = kept.lastIndexOf('\n');
+    if (nl > 0 && nl >= max / 2) {
+        kept = kept.slice(0, nl).replace(/\r$/, '');
+    }
+    else if (/[\uD800-\uDBFF]$/.test(kept)) {
+        // Never split a surrogate pair.
+        kept = kept.slice(0, -1);
+    }
+    return kept;
+}
+function cutNote(left) {
+    return (`\n\n> [!NOTE]\n> This comment was cut to fit GitHub's limit of ` +
+        `${MAX_COMMENT_CHARS.toLocaleString('en-US')} characters per comment ` +
+        `(${left.toLocaleString('en-US')} characters left out). ` +
+        `The workflow run's job summary and log have the full report.`);
+}
+/** Fits marker + body under MAX_COMMENT_CHARS: cuts the body (on a line boundary when possible, never inside a fenced code block left open — close it) and appends a note that it was cut. */
+function fitComment(marker, body) {
+    // The comment is `${marker}\n${body}`.
+    const limit = MAX_COMMENT_CHARS - marker.length - 1;
+    if (body.length <= limit)
+        return { body, truncated: false };
+    let keep = limit - cutNote(body.length).length;
+    while (keep > 0) {
+        const kept = cutAt(body, keep);
+        const open = openBlocks(kept);
+        const closers = (open.fence !== undefined ? `\n${open.fence}` : '') + '\n\n</details>'.repeat(open.details);
+        const out = kept + closers + cutNote(body.length - kept.length);
+        if (out.length <= limit)
+            return { body: out, truncated: true };
+        keep -= out.length - limit;
+    }
+    const note = cutNote(body.length).trimStart();
+    return { body: note.length <= limit ? note : '', truncated: true };
+}
+/** The status GitHub answered with, or undefined when no answer came (network error, timeout). */
+function github_comment_statusOf(err) {
+    const e = err;
+    return e && typeof e.status === 'number' && e.response ? e.status : undefined;
+}
+/** GitHub's own message ("Resource not accessible by integration"), else the error's. */
+function messageOf(err) {
+    const e = err;
+    const data = e?.response?.data;
+    if (data && typeof data === 'object' && 'message' in data) {
+        const m = data.message;
+        if (typeof m === 'string' && m)
+            return m.split('\n')[0].trim();
+    }
+    if (typeof data === 'string' && data.trim())
+        return data.trim().slice(0, 300);
+    if (e && typeof e.message === 'string' && e.message)
+        return e.message;
+    return String(err);
+}
+function reasonFor(err, phase, o, apiUrl) {
+    const status = github_comment_statusOf(err);
+    const message = messageOf(err);
+    const where = `${o.owner}/${o.repo}#${o.issueNumber}`;
+    const doing = phase === 'list'
+        ? `listing the comments of ${where}`
+        : phase === 'update'
+            ? `updating the aks-guard comment on ${where}`
+            : `commenting on ${where}`;
+    if (status === undefined)
+        return `could not reach the GitHub API at ${apiUrl} (${message})`;
+    const answer = `${status} ${message}`;
+    if (status === 429 || /rate limit/i.test(message))
+        return `GitHub rate-limited the request while ${doing} (${answer}); the comment is written on the next run`;
+    if (status === 401)
+        return `the GitHub token was refused (${answer}): it is invalid or expired, so no comment was written`;
+    if (status === 403 && phase !== 'list')
+        return `the token cannot write comments (${answer}): pull requests from forks get a read-only GITHUB_TOKEN; otherwise give the job \`permissions: pull-requests: write\``;
+    if (status === 403)
+        return `the token cannot read the comments of ${where} (${answer}): give the job \`permissions: pull-requests: write\``;
+    if (status === 404)
+        return `GitHub answered ${answer} while ${doing}: the repository or pull request does not exist at ${apiUrl}, or the token cannot see it`;
+    return `GitHub answered ${answer} while ${doing}`;
+}
+/** Replaces the token wherever it might appear; a reason is logged and must never leak it. */
+function redact(text, token) {
+    return token ? text.split(token).join('***') : text;
+}
+function skipped(reason, token) {
+    return { action: 'skipped', reason: redact(reason, token) };
+}
+/**
+ * Creates or updates the comment that carries `o.marker` on the pull request (or issue). The first
+ * comment holding the marker is updated; others holding it (from some earlier bug) are left alone.
+ */
+async function upsertStickyComment(o) {
+    const token = o.token?.trim() ?? '';
+    if (!token)
+        return skipped('no GitHub token was given, so no pull-request comment was written', '');
+    if (!o.owner || !o.repo || !Number.isInteger(o.issueNumber) || o.issueNumber <= 0) {
+        return skipped(`no pull request to comment on (repository "${o.owner}/${o.repo}", number ${o.issueNumber})`, token);
+    }
+    if (!o.marker)
+        return skipped('no comment marker was given', token);
+    const apiUrl = (o.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+    const { body, truncated } = fitComment(o.marker, o.body);
+    const full = `${o.marker}\n${body}`;
+    const signal = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const where = { owner: o.owner, repo: o.repo };
+    let phase = 'list';
+    try {
+        const octokit = getOctokit(token, { baseUrl: apiUrl });
+        const found = await octokit.paginate(octokit.rest.issues.listComments, { ...where, issue_number: o.issueNumber, per_page: 100, request: { signal: signal() } }, (response, done) => {
+            const hit = response.data.find((c) => c.body?.includes(o.marker));
+            if (hit)
+                done();
+            return hit ? [hit] : [];
+        });
+        const existing = found[0];
+        if (existing) {
+            phase = 'update';
+            try {
+                const { data } = await octokit.rest.issues.updateComment({
+                    ...where,
+                    comment_id: existing.id,
+                    body: full,
+                    request: { signal: signal() },
+                });
+                return { action: 'updated', id: data.id, url: data.html_url, truncated };
+            }
+            catch (err) {
+                // Deleted between listing and updating: write a new one instead.
+                if (github_comment_statusOf(err) !== 404)
+                    throw err;
+            }
+        }
+        phase = 'create';
+        const { data } = await octokit.rest.issues.createComment({
+            ...where,
+            issue_number: o.issueNumber,
+            body: full,
+            request: { signal: signal() },
+        });
+        return { action: 'created', id: data.id, url: data.html_url, truncated };
+    }
+    catch (err) {
+        return skipped(reasonFor(err, phase, o, apiUrl), token);
+    }
+}
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/** From the GitHub Actions environment: the PR number of a pull_request / pull_request_target event (from GITHUB_EVENT_PATH's payload), owner/repo from GITHUB_REPOSITORY; undefined for other events. */
+function pullRequestOf(env) {
+    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ''))
+        return undefined;
+    const m = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
+    if (!m || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const p = payload;
+    const n = p?.pull_request?.number ?? p?.number;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+        return undefined;
+    return { owner: m[1], repo: m[2], issueNumber: n };
+}
+
 ;// CONCATENATED MODULE: ./src/platform/github.ts
 /**
  * The GitHub Actions front door: inputs through @actions/core, the runner's OIDC token, outputs,
  * the job summary, log groups and annotations, and cancellation (SIGINT/SIGTERM).
  * The only file of the Action that imports a runner SDK.
  */
+
+
+
 
 
 
@@ -82573,22 +90611,24 @@ const reporter = {
     endGroup: () => endGroup(),
     mask: (secret) => setSecret(secret),
 };
-/** The Action's outputs, all strings; empty when they do not apply. */
-function outputsOf(s, o) {
-    const c = o.after ?? o.before;
-    return {
-        result: o.result,
-        'provisioning-state': c?.provisioningState ?? '',
-        'power-state': c?.powerState ?? '',
-        'kubernetes-version': c?.currentKubernetesVersion ?? '',
-        'pending-operation': o.pendingOperation ?? '',
-        'waited-seconds': String(o.waitedSeconds),
-        'aborted-operation-id': o.abortedOperationId ?? '',
-        'operation-id': o.operationId ?? '',
-        'error-code': o.error?.code ?? '',
-        'command-exit-code': o.command?.exitCode !== undefined ? String(o.command.exitCode) : '',
-        'command-logs': s.operation === 'run-command' ? (o.command?.logs ?? '') : '',
-    };
+/** The sticky comment on the pull request this run belongs to; never fails the run. */
+async function commentOnPullRequest(settings, body) {
+    const pr = pullRequestOf(process.env);
+    if (!pr) {
+        info(`comment-on-pr: this run is for a ${process.env.GITHUB_EVENT_NAME ?? 'non-pull-request'} event, not a pull request; no comment.`);
+        return;
+    }
+    const result = await upsertStickyComment({
+        token: settings.comment.token ?? '',
+        ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+        ...pr,
+        marker: commentMarker(settings.subscriptionId, settings.resourceGroup, settings.clusterName),
+        body,
+    });
+    if (result.action === 'skipped')
+        warning(`No pull-request comment: ${result.reason}`);
+    else
+        info(`Pull-request comment ${result.action}: ${result.url}${result.truncated ? ' (cut to fit GitHub’s limit)' : ''}`);
 }
 async function run() {
     const cancel = new AbortController();
@@ -82599,9 +90639,11 @@ async function run() {
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     try {
-        const secret = getInput('client-secret');
-        if (secret)
-            setSecret(secret);
+        for (const name of ['client-secret', 'github-token']) {
+            const secret = getInput(name);
+            if (secret)
+                setSecret(secret);
+        }
         const { settings, warnings } = parseSettings({
             get: (name) => getInput(name),
             env: process.env,
@@ -82631,11 +90673,18 @@ async function run() {
             userAgent: 'aks-guard-github-action',
         });
         const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
-        for (const [name, value] of Object.entries(outputsOf(settings, outcome)))
+        const diagnosis = diagnoseOutcome(settings, outcome);
+        for (const [name, value] of Object.entries(outputsOf(settings, outcome, diagnosis)))
             setOutput(name, value);
-        await summary.addRaw(renderSummary(settings, outcome)).write();
-        if (outcome.failed)
-            setFailed(outcome.message);
+        const summary = renderSummary(settings, outcome, diagnosis);
+        await summary_summary.addRaw(summary).write();
+        if (settings.comment.onPr)
+            await commentOnPullRequest(settings, summary);
+        if (outcome.failed) {
+            // One annotation, titled with the diagnosis, pointing at the summary for the fix.
+            error(diagnosis ? `${outcome.message} See the job summary for how to fix it.` : outcome.message, { title: diagnosis ? `aks-guard: ${diagnosis.title}` : 'aks-guard' });
+            process.exitCode = 1;
+        }
     }
     catch (err) {
         setOutput('result', 'failed');

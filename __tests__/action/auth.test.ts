@@ -64,7 +64,7 @@ describe('auth-type', () => {
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      /^::error::Signing in to Azure failed: AADSTS7000215: Invalid client secret/,
+      /^::error[^:]*::Signing in to Azure failed: AADSTS7000215: Invalid client secret/,
     );
     expect(run.masks).toContain('not-the-secret');
     expect(run.log.join('\n')).not.toContain('not-the-secret');

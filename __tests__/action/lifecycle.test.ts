@@ -125,7 +125,7 @@ describe('an operation that fails mid-way', () => {
     expect(run.outputs['error-code']).toBe('UpgradeFailed');
     expect(run.outputs['provisioning-state']).toBe('Failed');
     expect(errorLines(run.stdout).join('\n')).toMatch(/Drain node .* failed when evicting pod/);
-    expect(run.summary).toContain('### Error');
+    expect(run.summary).toContain('### Diagnosis: ');
     expect(run.summary).toContain('checkout-7d9f8b6c5d-x2k4p');
   });
 });

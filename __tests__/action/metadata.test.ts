@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { actionYml, ROOT } from '../helpers/action.ts';
-import { OPERATIONS, parseSettings } from '../../src/core/settings.ts';
-import { outputsOf } from '../../src/platform/github.ts';
+import { INPUT_NAMES, OPERATIONS, parseSettings } from '../../src/core/settings.ts';
+import { outputsOf } from '../../src/core/outputs.ts';
 
 const yml = actionYml();
 const raw = readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
@@ -57,6 +57,7 @@ describe('action.yml', () => {
       // Required inputs are missing here; only the names asked for matter.
     }
     expect(Object.keys(yml.inputs).sort()).toEqual([...read].sort());
+    expect([...INPUT_NAMES].sort()).toEqual([...read].sort());
     for (const [name, spec] of Object.entries(yml.inputs)) {
       expect(spec.description.length).toBeGreaterThan(10);
       if (spec.default !== undefined)

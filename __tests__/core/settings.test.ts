@@ -68,6 +68,7 @@ describe('defaults', () => {
       onTimeout: 'fail',
       onCancel: 'leave',
       dryRun: false,
+      comment: { onPr: false },
       auth: { type: 'azure-cli' },
       cloud: {
         name: 'AzureCloud',

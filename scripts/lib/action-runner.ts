@@ -88,6 +88,7 @@ export function runnerEnv(sim: Simulator, dir: string, mode: Mode): Record<strin
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!,
     ACTIONS_ID_TOKEN_REQUEST_URL:
       mode === 'direct' ? env.AKS_SIM_ID_TOKEN_REQUEST_URL! : env.ACTIONS_ID_TOKEN_REQUEST_URL!,
+    GITHUB_API_URL: mode === 'direct' ? env.AKS_SIM_GITHUB_API_URL! : 'https://api.github.com',
     ...(mode === 'proxy' ? { HTTPS_PROXY: sim.proxyUrl, HTTP_PROXY: sim.proxyUrl } : {}),
   };
 }
@@ -112,10 +113,14 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** INPUT_* variables: every declared input with its default, then the given ones. */
-export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+export function inputEnv(inputs: Record<string, string>, githubToken = ''): Record<string, string> {
   const env: Record<string, string> = {};
+  // The runner evaluates expressions in defaults; ${{ github.token }} is the job's token.
   for (const [name, spec] of Object.entries(actionYml().inputs))
-    env[`INPUT_${name.toUpperCase()}`] = spec.default ?? '';
+    env[`INPUT_${name.toUpperCase()}`] = (spec.default ?? '').replace(
+      /\$\{\{\s*github\.token\s*\}\}/g,
+      githubToken,
+    );
   for (const [name, value] of Object.entries(inputs))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   return env;
@@ -131,7 +136,7 @@ export async function runAction(
   try {
     const env: Record<string, string> = {
       ...runnerEnv(sim, dir, mode),
-      ...inputEnv({ ...baseInputs(sim, mode), ...inputs }),
+      ...inputEnv({ ...baseInputs(sim, mode), ...inputs }, sim.github.writeToken),
     };
     for (const [k, v] of Object.entries(options.env ?? {})) {
       if (v === undefined) delete env[k];

@@ -96,6 +96,8 @@ class GuardRun {
   /** The operation this run started and has not seen end: what on-timeout / on-cancel act on. */
   private own: Watched | undefined;
   private command: Outcome['command'];
+  private failedState: Outcome['failedState'];
+  private report: Outcome['report'];
 
   constructor(settings: Settings, deps: GuardDeps) {
     this.s = settings;
@@ -171,6 +173,8 @@ class GuardRun {
       ...(this.abortedOperationId ? { abortedOperationId: this.abortedOperationId } : {}),
       ...(this.operationId ? { operationId: this.operationId } : {}),
       ...(this.command ? { command: this.command } : {}),
+      ...(this.failedState ? { failedState: this.failedState } : {}),
+      ...(this.report ? { report: this.report } : {}),
       plan: this.plan,
       timeline: this.timeline,
     };
@@ -202,6 +206,7 @@ class GuardRun {
     }
 
     if (s.operation === 'abort') return this.abortOperation(cluster);
+    if (s.operation === 'report') return this.clusterReport(cluster);
     if (s.operation === 'run-command') return this.runCommand();
 
     const target = targetOf(s);
@@ -535,6 +540,7 @@ class GuardRun {
       'warning',
     );
     if (this.s.onFailed === 'fail') {
+      this.failedState = f.pool ? { pool: f.pool } : {};
       throw new Stop(
         'failed',
         `${capitalise(where(f))} is in the Failed state; on-failed is "fail", so nothing was written. Reconcile it (on-failed: reconcile) once the cause is fixed.`,
@@ -793,6 +799,39 @@ class GuardRun {
     }
     await this.abortPending(busy!, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
     throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
+  }
+
+  /** operation: report — versions on offer, busy pools' operations, and why anything is Failed. */
+  private async clusterReport(cluster: ClusterView): Promise<string> {
+    const profile = await this.client.upgradeProfile().catch((err: unknown) => {
+      this.r.warning(`Could not read the upgrade profile: ${String(err)}`);
+      return undefined;
+    });
+    const failed = await this.enrich(failedFor(cluster, {}));
+    const busyPools = await this.enrich(
+      cluster.pools
+        .filter((p) => isBusyState(p.provisioningState))
+        .map((p) => ({ pool: p.name, state: p.provisioningState })),
+    );
+    const upgrades = profile
+      ? [...profile.controlPlane.upgrades].sort((a, b) =>
+          b.version.localeCompare(a.version, undefined, { numeric: true }),
+        )
+      : undefined;
+    this.report = {
+      ...(upgrades ? { upgrades } : {}),
+      failed: failed.map((f) => ({
+        ...(f.pool ? { pool: f.pool } : {}),
+        ...(f.operation ? { operation: f.operation } : {}),
+      })),
+      poolOperations: busyPools.flatMap((b) =>
+        b.operation ? [{ pool: b.pool!, operation: b.operation }] : [],
+      ),
+    };
+    const offer = upgrades?.length
+      ? `upgrades available: ${upgrades.map((u) => u.version).join(', ')}`
+      : 'no upgrade available';
+    return `Cluster ${cluster.name}: ${cluster.provisioningState}, ${cluster.powerState}, Kubernetes ${cluster.currentKubernetesVersion} (${offer}); ${cluster.pools.length} node pool(s)${failed.length ? `; ${failed.length} resource(s) Failed` : ''}.`;
   }
 
   /** operation: run-command — runs a command in the cluster and returns its exit code and logs. */

@@ -34,6 +34,7 @@ export function targetOf(s: Settings): Target {
   switch (s.operation) {
     case 'run-command':
     case 'abort':
+    case 'report':
       return 'none';
     case 'scale':
       return { pool: s.nodePool! };
@@ -144,6 +145,7 @@ export async function planOperation(
   }
   switch (s.operation) {
     case 'check':
+    case 'report':
     case 'abort':
     case 'run-command':
       return { kind: 'read-only' };

@@ -28,7 +28,20 @@ export interface Outcome {
   abortedOperationId?: string;
   operationId?: string;
   command?: { exitCode?: number; logs?: string; reason?: string };
+  /** operation report: what AKS offers the cluster and why anything is Failed. */
+  report?: ClusterReport;
+  /** Set when the run stopped because the cluster (or this pool) was already Failed. */
+  failedState?: { pool?: string };
   /** With dry-run: the steps that would have run. */
   plan: string[];
   timeline: TimelineEntry[];
+}
+
+export interface ClusterReport {
+  /** Control-plane upgrades AKS offers, newest first; undefined when the profile could not be read. */
+  upgrades?: { version: string; isPreview: boolean }[];
+  /** Resources in the Failed state, with the error of the operation that failed them. */
+  failed: { pool?: string; operation?: OperationStatus }[];
+  /** The latest operation of each pool that has one in progress. */
+  poolOperations: { pool: string; operation: OperationStatus }[];
 }

@@ -8,6 +8,7 @@ import { parseDuration } from './duration.ts';
 
 export const OPERATIONS = [
   'check',
+  'report',
   'upgrade',
   'upgrade-node-image',
   'scale',
@@ -33,6 +34,37 @@ export const ENVIRONMENTS = [
   'AzureUSGovernment',
   'AzureChinaCloud',
   'custom',
+] as const;
+
+/** Every input, by its kebab-case name (action.yml, the CLI's flags). */
+export const INPUT_NAMES = [
+  'operation',
+  'subscription-id',
+  'resource-group',
+  'cluster-name',
+  'kubernetes-version',
+  'control-plane-only',
+  'node-pool',
+  'node-count',
+  'command',
+  'files',
+  'on-pending',
+  'wait-timeout',
+  'abort-after',
+  'on-failed',
+  'operation-timeout',
+  'on-timeout',
+  'on-cancel',
+  'dry-run',
+  'comment-on-pr',
+  'github-token',
+  'auth-type',
+  'client-id',
+  'tenant-id',
+  'client-secret',
+  'environment',
+  'arm-endpoint',
+  'authority-host',
 ] as const;
 
 export type OperationName = (typeof OPERATIONS)[number];
@@ -66,6 +98,8 @@ export interface Settings {
   onTimeout: (typeof ON_TIMEOUT)[number];
   onCancel: (typeof ON_CANCEL)[number];
   dryRun: boolean;
+  /** The sticky pull-request comment: whether to post it, and the token to post it with. */
+  comment: { onPr: boolean; token?: string };
   auth: { type: AuthType; clientId?: string; tenantId?: string; clientSecret?: string };
   cloud: Cloud;
 }
@@ -300,16 +334,23 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
   const onTimeout = choice('on-timeout', ON_TIMEOUT, 'fail');
   const onCancel = choice('on-cancel', ON_CANCEL, 'leave');
   const dryRun = flag('dry-run');
-  if (operation === 'check') {
+  const commentOnPr = flag('comment-on-pr');
+  const githubToken = raw.get('github-token').trim() || undefined;
+  if (commentOnPr && !githubToken)
+    bad(
+      'github-token',
+      'is required with comment-on-pr "true": pass ${{ github.token }} (the default) or a token that can write pull-request comments.',
+    );
+  if (operation === 'check' || operation === 'report') {
     if (onPending === 'abort')
       bad(
         'on-pending',
-        'cannot be "abort" with operation "check": check only reads; use "wait" or "fail".',
+        `cannot be "abort" with operation "${operation}": ${operation} only reads; use "wait" or "fail".`,
       );
     if (onFailed === 'reconcile')
       bad(
         'on-failed',
-        'cannot be "reconcile" with operation "check": check only reads; use "fail".',
+        `cannot be "reconcile" with operation "${operation}": ${operation} only reads; use "fail".`,
       );
   }
 
@@ -387,6 +428,7 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
       onTimeout,
       onCancel,
       dryRun,
+      comment: { onPr: commentOnPr, ...(githubToken ? { token: githubToken } : {}) },
       auth: {
         type: authType,
         ...(clientId !== undefined ? { clientId } : {}),

@@ -7,10 +7,12 @@ import * as core from '@actions/core';
 import { AksClient } from '../core/aks-client.ts';
 import { buildCredential } from '../core/credentials.ts';
 import { runGuard } from '../core/guard.ts';
-import type { Outcome } from '../core/outcome.ts';
 import type { Reporter } from '../core/reporter.ts';
+import { diagnoseOutcome } from '../core/diagnose/outcome.ts';
+import { outputsOf } from '../core/outputs.ts';
 import { renderSummary } from '../core/report/summary.ts';
 import { InputError, parseSettings, type Settings } from '../core/settings.ts';
+import { commentMarker, pullRequestOf, upsertStickyComment } from './github-comment.ts';
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -24,22 +26,27 @@ const reporter: Reporter = {
   mask: (secret) => core.setSecret(secret),
 };
 
-/** The Action's outputs, all strings; empty when they do not apply. */
-export function outputsOf(s: Settings, o: Outcome): Record<string, string> {
-  const c = o.after ?? o.before;
-  return {
-    result: o.result,
-    'provisioning-state': c?.provisioningState ?? '',
-    'power-state': c?.powerState ?? '',
-    'kubernetes-version': c?.currentKubernetesVersion ?? '',
-    'pending-operation': o.pendingOperation ?? '',
-    'waited-seconds': String(o.waitedSeconds),
-    'aborted-operation-id': o.abortedOperationId ?? '',
-    'operation-id': o.operationId ?? '',
-    'error-code': o.error?.code ?? '',
-    'command-exit-code': o.command?.exitCode !== undefined ? String(o.command.exitCode) : '',
-    'command-logs': s.operation === 'run-command' ? (o.command?.logs ?? '') : '',
-  };
+/** The sticky comment on the pull request this run belongs to; never fails the run. */
+async function commentOnPullRequest(settings: Settings, body: string): Promise<void> {
+  const pr = pullRequestOf(process.env);
+  if (!pr) {
+    core.info(
+      `comment-on-pr: this run is for a ${process.env.GITHUB_EVENT_NAME ?? 'non-pull-request'} event, not a pull request; no comment.`,
+    );
+    return;
+  }
+  const result = await upsertStickyComment({
+    token: settings.comment.token ?? '',
+    ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+    ...pr,
+    marker: commentMarker(settings.subscriptionId, settings.resourceGroup, settings.clusterName),
+    body,
+  });
+  if (result.action === 'skipped') core.warning(`No pull-request comment: ${result.reason}`);
+  else
+    core.info(
+      `Pull-request comment ${result.action}: ${result.url}${result.truncated ? ' (cut to fit GitHub’s limit)' : ''}`,
+    );
 }
 
 export async function run(): Promise<void> {
@@ -51,8 +58,10 @@ export async function run(): Promise<void> {
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   try {
-    const secret = core.getInput('client-secret');
-    if (secret) core.setSecret(secret);
+    for (const name of ['client-secret', 'github-token']) {
+      const secret = core.getInput(name);
+      if (secret) core.setSecret(secret);
+    }
     const { settings, warnings } = parseSettings({
       get: (name) => core.getInput(name),
       env: process.env,
@@ -82,10 +91,20 @@ export async function run(): Promise<void> {
       userAgent: 'aks-guard-github-action',
     });
     const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
-    for (const [name, value] of Object.entries(outputsOf(settings, outcome)))
+    const diagnosis = diagnoseOutcome(settings, outcome);
+    for (const [name, value] of Object.entries(outputsOf(settings, outcome, diagnosis)))
       core.setOutput(name, value);
-    await core.summary.addRaw(renderSummary(settings, outcome)).write();
-    if (outcome.failed) core.setFailed(outcome.message);
+    const summary = renderSummary(settings, outcome, diagnosis);
+    await core.summary.addRaw(summary).write();
+    if (settings.comment.onPr) await commentOnPullRequest(settings, summary);
+    if (outcome.failed) {
+      // One annotation, titled with the diagnosis, pointing at the summary for the fix.
+      core.error(
+        diagnosis ? `${outcome.message} See the job summary for how to fix it.` : outcome.message,
+        { title: diagnosis ? `aks-guard: ${diagnosis.title}` : 'aks-guard' },
+      );
+      process.exitCode = 1;
+    }
   } catch (err) {
     core.setOutput('result', 'failed');
     if (err instanceof InputError) {

@@ -50,6 +50,11 @@ export const RULES: Rule[] = [
     text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
   },
   {
+    // aks-guard's own sign-in (the pipeline's identity, not the cluster's service principal).
+    category: 'authentication-failed',
+    text: /Signing in to Azure failed: AADSTS(?!70021:|700211:|700024:)\d+/,
+  },
+  {
     category: 'service-principal-invalid',
     codes:
       /^(AADSTS7000215|AADSTS7000222|AADSTS700016|AADSTS7000112|ServicePrincipalValidationClientError|ServicePrincipalNotFound|InvalidServicePrincipalProfile)$/i,

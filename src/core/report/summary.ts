@@ -5,6 +5,9 @@ import { describeOperation } from '../pending.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Settings } from '../settings.ts';
 import { codeBlock, md, table } from './markdown.ts';
+import { diagnosisMarkdown } from './diagnosis.ts';
+import { renderClusterReport } from './cluster-report.ts';
+import type { Diagnosis } from '../diagnose/types.ts';
 
 const ICON: Record<Outcome['result'], string> = {
   succeeded: '✅',
@@ -62,7 +65,7 @@ function what(s: Settings): string {
   }
 }
 
-export function renderSummary(s: Settings, o: Outcome): string {
+export function renderSummary(s: Settings, o: Outcome, d?: Diagnosis): string {
   const parts: string[] = [];
   parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
   parts.push(md(o.message));
@@ -88,7 +91,8 @@ export function renderSummary(s: Settings, o: Outcome): string {
   if (o.command?.exitCode !== undefined)
     facts.push(['command exit code', String(o.command.exitCode)]);
   parts.push(table(['', ''], facts));
-  if (o.before) parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
+  if (o.report) parts.push(renderClusterReport(s, o));
+  else if (o.before) parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
   if (o.after) parts.push(`### After\n\n${stateTable(o.after)}`);
   if (o.plan.length)
     parts.push(
@@ -110,7 +114,9 @@ export function renderSummary(s: Settings, o: Outcome): string {
   }
   if (o.command?.logs)
     parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(-20000))}`);
-  if (o.error) {
+  if (o.error && d) {
+    parts.push(diagnosisMarkdown(d, { raw: JSON.stringify(o.error, null, 2) }));
+  } else if (o.error) {
     parts.push(
       `### Error\n\n**${md(o.error.code)}**: ${md(o.error.message)}\n\n<details><summary>The error as ARM returned it</summary>\n\n${codeBlock(JSON.stringify(o.error, null, 2), 'json')}\n\n</details>`,
     );

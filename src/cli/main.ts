@@ -1,0 +1,273 @@
+/**
+ * `aks-guard`, the command line: `diagnose` explains an AKS error from a file, stdin or flags;
+ * `check` and `run` run the guard from a terminal with the Action's settings (flags named like the
+ * inputs), signed in with the local Azure CLI login or environment credentials by default.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AksClient } from '../core/aks-client.ts';
+import { buildCredential } from '../core/credentials.ts';
+import { diagnose, type DiagnosisContext } from '../core/diagnose/index.ts';
+import { diagnoseOutcome } from '../core/diagnose/outcome.ts';
+import { runGuard } from '../core/guard.ts';
+import { outputsOf } from '../core/outputs.ts';
+import { diagnosisMarkdown, diagnosisText } from '../core/report/diagnosis.ts';
+import { renderSummary } from '../core/report/summary.ts';
+import type { Reporter } from '../core/reporter.ts';
+import { INPUT_NAMES, InputError, parseSettings } from '../core/settings.ts';
+
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+}
+
+const USAGE = `aks-guard: safe AKS upgrades and scale operations, and explanations of AKS errors.
+
+Usage:
+  aks-guard diagnose [FILE|-] [--json] [--resource-group RG --cluster-name NAME ...]
+  aks-guard diagnose --code CODE --message TEXT [--json]
+  aks-guard diagnose --jsonl < errors.jsonl      one {"code","message"} per line in, one diagnosis per line out
+  aks-guard check --resource-group RG --cluster-name NAME [--on-pending wait|abort|fail ...]
+  aks-guard run --operation upgrade --kubernetes-version 1.35 --resource-group RG --cluster-name NAME ...
+
+check and run take the Action's inputs as flags (--on-pending, --wait-timeout, --node-pool, ...);
+auth-type defaults to "default" (environment credentials, then the Azure CLI login).
+Options: --output json|table|none (run/check, default json), --summary-file FILE (Markdown summary),
+--quiet (no progress on stderr). Exit codes: 0 success, 1 the run failed, 2 bad usage or input.`;
+
+class UsageError extends Error {}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON input stays structured (nested details keep their codes); anything else is text. */
+function parseInput(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      return JSON.parse(t) as unknown;
+    } catch {
+      // Not JSON after all (a paste that starts with a brace): the text is the input.
+    }
+  }
+  return text;
+}
+
+function contextFrom(values: Record<string, unknown>, env: Io['env']): DiagnosisContext {
+  const get = (k: string): string | undefined =>
+    typeof values[k] === 'string' && values[k] !== '' ? values[k] : undefined;
+  const ctx: DiagnosisContext = {};
+  const sub = get('subscription-id') ?? env.AZURE_SUBSCRIPTION_ID;
+  if (sub) ctx.subscriptionId = sub;
+  const rg = get('resource-group');
+  if (rg) ctx.resourceGroup = rg;
+  const cluster = get('cluster-name');
+  if (cluster) ctx.clusterName = cluster;
+  const pool = get('node-pool');
+  if (pool) ctx.nodePool = pool;
+  const version = get('kubernetes-version');
+  if (version) ctx.kubernetesVersion = version;
+  return ctx;
+}
+
+async function diagnoseCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      jsonl: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      code: { type: 'string' },
+      message: { type: 'string' },
+      'subscription-id': { type: 'string' },
+      'resource-group': { type: 'string' },
+      'cluster-name': { type: 'string' },
+      'node-pool': { type: 'string' },
+      'kubernetes-version': { type: 'string' },
+    },
+  });
+  const context = contextFrom(values, io.env);
+  if (values.jsonl) {
+    const text = await readAll(io.stdin);
+    let lineNo = 0;
+    for (const line of text.split('\n')) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      let entry: { code?: unknown; message?: unknown };
+      try {
+        entry = JSON.parse(line) as { code?: unknown; message?: unknown };
+      } catch {
+        throw new UsageError(`--jsonl: line ${lineNo} is not JSON: ${line.slice(0, 80)}`);
+      }
+      const message = typeof entry.message === 'string' ? entry.message : JSON.stringify(entry);
+      const code = typeof entry.code === 'string' && entry.code ? entry.code : undefined;
+      io.stdout.write(
+        `${JSON.stringify(diagnose(message, { ...(code ? { code } : {}), context }))}\n`,
+      );
+    }
+    return 0;
+  }
+  let input: unknown;
+  let raw: string;
+  if (values.message !== undefined || values.code !== undefined) {
+    if (positionals.length > 0)
+      throw new UsageError('Give either a FILE (or -) or --code/--message, not both.');
+    raw = values.message ?? '';
+    input = raw;
+  } else {
+    const file = positionals[0] ?? '-';
+    if (positionals.length > 1) throw new UsageError('diagnose takes one FILE (or - for stdin).');
+    raw = file === '-' ? await readAll(io.stdin) : readFile(file);
+    input = parseInput(raw);
+  }
+  if (raw.trim() === '') throw new UsageError('Nothing to diagnose: the input is empty.');
+  const d = diagnose(input, { ...(values.code ? { code: values.code } : {}), context });
+  if (values.json) io.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+  else if (values.markdown) io.stdout.write(`${diagnosisMarkdown(d, { level: 2, raw })}\n`);
+  else io.stdout.write(`${diagnosisText(d)}\n`);
+  return 0;
+}
+
+function readFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `Cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+/** az-style progress on stderr, with every masked value replaced by ***. */
+function terminalReporter(io: Io, quiet: boolean): Reporter {
+  const masks: string[] = [];
+  const hide = (line: string): string =>
+    masks.reduce((l, m) => (m ? l.split(m).join('***') : l), line);
+  const out = (line: string): void => void io.stderr.write(`${hide(line)}\n`);
+  return {
+    info: (l) => (quiet ? undefined : out(l)),
+    warning: (l) => out(`WARNING: ${l}`),
+    error: (l) => out(`ERROR: ${l}`),
+    debug: (l) => (io.env.AKS_GUARD_DEBUG ? out(`DEBUG: ${l}`) : undefined),
+    startGroup: (n) => (quiet ? undefined : out(`== ${n}`)),
+    endGroup: () => undefined,
+    mask: (s) => void masks.push(s),
+  };
+}
+
+async function guardCommand(command: 'check' | 'run', args: string[], io: Io): Promise<number> {
+  const inputOptions = Object.fromEntries(INPUT_NAMES.map((n) => [n, { type: 'string' as const }]));
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...inputOptions,
+      output: { type: 'string', short: 'o', default: 'json' },
+      'summary-file': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (!['json', 'table', 'none'].includes(values.output))
+    throw new UsageError(`--output "${values.output}" is not allowed; use json, table or none.`);
+  const flags = values as Record<string, string | boolean | undefined>;
+  if (command === 'check' && flags.operation !== undefined && flags.operation !== 'check')
+    throw new UsageError('check runs operation "check"; use `aks-guard run --operation ...`.');
+  if (command === 'run' && flags.operation === undefined)
+    throw new UsageError('run needs --operation (upgrade, upgrade-node-image, scale, ...).');
+  const reporter = terminalReporter(io, values.quiet);
+  const { settings, warnings } = parseSettings({
+    get: (name) => {
+      const v = flags[name];
+      return typeof v === 'string' ? v : name === 'operation' && command === 'check' ? 'check' : '';
+    },
+    env: io.env,
+    defaultAuthType: 'default',
+  });
+  if (settings.auth.clientSecret) reporter.mask(settings.auth.clientSecret);
+  for (const w of warnings) reporter.warning(w);
+  const cancel = new AbortController();
+  const onSignal = (): void => {
+    reporter.warning('Interrupted: stopping.');
+    cancel.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const credential = buildCredential(settings, { reporter });
+    const client = new AksClient({
+      credential,
+      cloud: settings.cloud,
+      subscriptionId: settings.subscriptionId,
+      resourceGroup: settings.resourceGroup,
+      clusterName: settings.clusterName,
+      userAgent: 'aks-guard-cli',
+    });
+    const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
+    const diagnosis = diagnoseOutcome(settings, outcome);
+    const outputs = outputsOf(settings, outcome, diagnosis);
+    if (values['summary-file'])
+      writeFileSync(values['summary-file'], renderSummary(settings, outcome, diagnosis));
+    if (outcome.failed) {
+      reporter.error(outcome.message);
+      if (diagnosis) io.stderr.write(`\n${diagnosisText(diagnosis)}\n\n`);
+    }
+    if (values.output === 'json') {
+      const shown = Object.fromEntries(
+        Object.entries(outputs)
+          .filter(([k, v]) => v !== '' && k !== 'diagnosis')
+          .map(([k, v]) => [k, v]),
+      );
+      io.stdout.write(
+        `${JSON.stringify({ ...shown, ...(diagnosis ? { diagnosis } : {}) }, null, 2)}\n`,
+      );
+    } else if (values.output === 'table') {
+      const rows = Object.entries(outputs).filter(([k, v]) => v !== '' && k !== 'diagnosis');
+      const width = Math.max(...rows.map(([k]) => k.length));
+      for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v.split('\n')[0]}\n`);
+    }
+    return outcome.failed ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'diagnose':
+        return await diagnoseCommand(rest, io);
+      case 'check':
+      case 'run':
+        return await guardCommand(command, rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}"; use diagnose, check or run.`);
+    }
+  } catch (err) {
+    if (err instanceof InputError || err instanceof UsageError) {
+      io.stderr.write(`ERROR: ${err.message}\n`);
+      return 2;
+    }
+    // parseArgs reports unknown flags and missing values with a code; they are usage errors too.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`ERROR: ${(err as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr.write(`ERROR: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

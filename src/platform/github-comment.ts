@@ -1,0 +1,258 @@
+/**
+ * The sticky pull-request comment: one comment per cluster, found again by a hidden marker and
+ * updated in place, never duplicated. Writing it is best effort: a fork's read-only token, a
+ * missing token or any GitHub error gives `{ action: 'skipped', reason }`, never an exception.
+ */
+import { readFileSync } from 'node:fs';
+import { getOctokit } from '@actions/github';
+
+/** GitHub's limit for an issue or pull-request comment body, in characters. */
+export const MAX_COMMENT_CHARS = 65536;
+
+const DEFAULT_API_URL = 'https://api.github.com';
+/** Each GitHub request gets this long; a hung API must not hold up the run. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The hidden marker for a cluster: an HTML comment, lowercase, e.g. <!-- aks-guard:sub/rg/cluster --> */
+export function commentMarker(
+  subscriptionId: string,
+  resourceGroup: string,
+  clusterName: string,
+): string {
+  // Azure names hold no "<", ">" or whitespace; dropping them keeps the HTML comment well formed.
+  const part = (s: string): string =>
+    s
+      .trim()
+      .toLowerCase()
+      .replace(/[<>\s]/g, '');
+  return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
+}
+
+/** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
+const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+
+/** What is left open at the end of some Markdown: a fenced code block, <details> elements. */
+function openBlocks(text: string): { fence?: string; details: number } {
+  let fence: string | undefined;
+  let details = 0;
+  for (const line of text.split('\n')) {
+    const m = FENCE.exec(line.replace(/\r$/, ''));
+    if (fence !== undefined) {
+      // A closing fence: same character, at least as long, nothing after it but spaces.
+      if (m && m[1]![0] === fence[0] && m[1]!.length >= fence.length && m[2]!.trim() === '')
+        fence = undefined;
+      continue;
+    }
+    // A backtick fence's info string cannot hold a backtick.
+    if (m && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
+      fence = m[1]!;
+      continue;
+    }
+    details += (line.match(/<details\b/gi) ?? []).length;
+    details -= (line.match(/<\/details\s*>/gi) ?? []).length;
+    if (details < 0) details = 0;
+  }
+  return { ...(fence !== undefined ? { fence } : {}), details };
+}
+
+/** The first `max` characters of `text`, cut at a line end when one is not too far back. */
+function cutAt(text: string, max: number): string {
+  if (max <= 0) return '';
+  let kept = text.slice(0, max);
+  const nl = kept.lastIndexOf('\n');
+  if (nl > 0 && nl >= max / 2) {
+    kept = kept.slice(0, nl).replace(/\r$/, '');
+  } else if (/[\uD800-\uDBFF]$/.test(kept)) {
+    // Never split a surrogate pair.
+    kept = kept.slice(0, -1);
+  }
+  return kept;
+}
+
+function cutNote(left: number): string {
+  return (
+    `\n\n> [!NOTE]\n> This comment was cut to fit GitHub's limit of ` +
+    `${MAX_COMMENT_CHARS.toLocaleString('en-US')} characters per comment ` +
+    `(${left.toLocaleString('en-US')} characters left out). ` +
+    `The workflow run's job summary and log have the full report.`
+  );
+}
+
+/** Fits marker + body under MAX_COMMENT_CHARS: cuts the body (on a line boundary when possible, never inside a fenced code block left open — close it) and appends a note that it was cut. */
+export function fitComment(marker: string, body: string): { body: string; truncated: boolean } {
+  // The comment is `${marker}\n${body}`.
+  const limit = MAX_COMMENT_CHARS - marker.length - 1;
+  if (body.length <= limit) return { body, truncated: false };
+  let keep = limit - cutNote(body.length).length;
+  while (keep > 0) {
+    const kept = cutAt(body, keep);
+    const open = openBlocks(kept);
+    const closers =
+      (open.fence !== undefined ? `\n${open.fence}` : '') + '\n\n</details>'.repeat(open.details);
+    const out = kept + closers + cutNote(body.length - kept.length);
+    if (out.length <= limit) return { body: out, truncated: true };
+    keep -= out.length - limit;
+  }
+  const note = cutNote(body.length).trimStart();
+  return { body: note.length <= limit ? note : '', truncated: true };
+}
+
+export interface StickyCommentOptions {
+  token: string;
+  /** GitHub API base URL (GITHUB_API_URL); default https://api.github.com */
+  apiUrl?: string;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  marker: string;
+  body: string;
+}
+
+export type StickyResult =
+  | { action: 'created' | 'updated'; id: number; url: string; truncated: boolean }
+  | { action: 'skipped'; reason: string };
+
+/** What Octokit throws: a RequestError with the HTTP status, and the response when there was one. */
+interface OctokitError {
+  status?: unknown;
+  message?: unknown;
+  response?: { data?: unknown; headers?: Record<string, unknown> };
+}
+
+/** The status GitHub answered with, or undefined when no answer came (network error, timeout). */
+function statusOf(err: unknown): number | undefined {
+  const e = err as OctokitError | null | undefined;
+  return e && typeof e.status === 'number' && e.response ? e.status : undefined;
+}
+
+/** GitHub's own message ("Resource not accessible by integration"), else the error's. */
+function messageOf(err: unknown): string {
+  const e = err as OctokitError | null | undefined;
+  const data = e?.response?.data;
+  if (data && typeof data === 'object' && 'message' in data) {
+    const m = (data as { message?: unknown }).message;
+    if (typeof m === 'string' && m) return m.split('\n')[0]!.trim();
+  }
+  if (typeof data === 'string' && data.trim()) return data.trim().slice(0, 300);
+  if (e && typeof e.message === 'string' && e.message) return e.message;
+  return String(err);
+}
+
+type Phase = 'list' | 'update' | 'create';
+
+function reasonFor(err: unknown, phase: Phase, o: StickyCommentOptions, apiUrl: string): string {
+  const status = statusOf(err);
+  const message = messageOf(err);
+  const where = `${o.owner}/${o.repo}#${o.issueNumber}`;
+  const doing =
+    phase === 'list'
+      ? `listing the comments of ${where}`
+      : phase === 'update'
+        ? `updating the aks-guard comment on ${where}`
+        : `commenting on ${where}`;
+  if (status === undefined) return `could not reach the GitHub API at ${apiUrl} (${message})`;
+  const answer = `${status} ${message}`;
+  if (status === 429 || /rate limit/i.test(message))
+    return `GitHub rate-limited the request while ${doing} (${answer}); the comment is written on the next run`;
+  if (status === 401)
+    return `the GitHub token was refused (${answer}): it is invalid or expired, so no comment was written`;
+  if (status === 403 && phase !== 'list')
+    return `the token cannot write comments (${answer}): pull requests from forks get a read-only GITHUB_TOKEN; otherwise give the job \`permissions: pull-requests: write\``;
+  if (status === 403)
+    return `the token cannot read the comments of ${where} (${answer}): give the job \`permissions: pull-requests: write\``;
+  if (status === 404)
+    return `GitHub answered ${answer} while ${doing}: the repository or pull request does not exist at ${apiUrl}, or the token cannot see it`;
+  return `GitHub answered ${answer} while ${doing}`;
+}
+
+/** Replaces the token wherever it might appear; a reason is logged and must never leak it. */
+function redact(text: string, token: string): string {
+  return token ? text.split(token).join('***') : text;
+}
+
+function skipped(reason: string, token: string): StickyResult {
+  return { action: 'skipped', reason: redact(reason, token) };
+}
+
+/**
+ * Creates or updates the comment that carries `o.marker` on the pull request (or issue). The first
+ * comment holding the marker is updated; others holding it (from some earlier bug) are left alone.
+ */
+export async function upsertStickyComment(o: StickyCommentOptions): Promise<StickyResult> {
+  const token = o.token?.trim() ?? '';
+  if (!token)
+    return skipped('no GitHub token was given, so no pull-request comment was written', '');
+  if (!o.owner || !o.repo || !Number.isInteger(o.issueNumber) || o.issueNumber <= 0) {
+    return skipped(
+      `no pull request to comment on (repository "${o.owner}/${o.repo}", number ${o.issueNumber})`,
+      token,
+    );
+  }
+  if (!o.marker) return skipped('no comment marker was given', token);
+  const apiUrl = (o.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+  const { body, truncated } = fitComment(o.marker, o.body);
+  const full = `${o.marker}\n${body}`;
+  const signal = (): AbortSignal => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const where = { owner: o.owner, repo: o.repo };
+
+  let phase: Phase = 'list';
+  try {
+    const octokit = getOctokit(token, { baseUrl: apiUrl });
+    const found = await octokit.paginate(
+      octokit.rest.issues.listComments,
+      { ...where, issue_number: o.issueNumber, per_page: 100, request: { signal: signal() } },
+      (response, done) => {
+        const hit = response.data.find((c) => c.body?.includes(o.marker));
+        if (hit) done();
+        return hit ? [hit] : [];
+      },
+    );
+    const existing = found[0];
+    if (existing) {
+      phase = 'update';
+      try {
+        const { data } = await octokit.rest.issues.updateComment({
+          ...where,
+          comment_id: existing.id,
+          body: full,
+          request: { signal: signal() },
+        });
+        return { action: 'updated', id: data.id, url: data.html_url, truncated };
+      } catch (err) {
+        // Deleted between listing and updating: write a new one instead.
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    phase = 'create';
+    const { data } = await octokit.rest.issues.createComment({
+      ...where,
+      issue_number: o.issueNumber,
+      body: full,
+      request: { signal: signal() },
+    });
+    return { action: 'created', id: data.id, url: data.html_url, truncated };
+  } catch (err) {
+    return skipped(reasonFor(err, phase, o, apiUrl), token);
+  }
+}
+
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+
+/** From the GitHub Actions environment: the PR number of a pull_request / pull_request_target event (from GITHUB_EVENT_PATH's payload), owner/repo from GITHUB_REPOSITORY; undefined for other events. */
+export function pullRequestOf(
+  env: Record<string, string | undefined>,
+): { owner: string; repo: string; issueNumber: number } | undefined {
+  if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) return undefined;
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
+  if (!m || !env.GITHUB_EVENT_PATH) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const p = payload as { pull_request?: { number?: unknown }; number?: unknown } | null;
+  const n = p?.pull_request?.number ?? p?.number;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return undefined;
+  return { owner: m[1]!, repo: m[2]!, issueNumber: n };
+}
