@@ -4,7 +4,7 @@
  * (on-failed fail or reconcile), and dry runs.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { FAST, simulator } from '../helpers/simulator.ts';
+import { admin, FAST, simulator } from '../helpers/simulator.ts';
 import { armWrites, runAction } from '../helpers/action.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
@@ -203,5 +203,54 @@ describe('dry-run', () => {
     expect(run.summary).toContain('### Plan (dry run: nothing was written)');
     expect(run.summary).toMatch(/1\. wait for it/);
     expect(run.summary).toMatch(/2\. scale node pool user from 2 to 5 nodes/);
+  });
+});
+
+describe('an AKS internal error', () => {
+  const internal = (times: number) =>
+    admin(sim, 'POST', '/failures', {
+      operation: 'scale',
+      atPercent: 20,
+      times,
+      error: {
+        code: 'InternalOperationError',
+        message: 'An internal operation failed. Please try again later.',
+      },
+    });
+
+  test('is retried once with the same request, which then succeeds', async () => {
+    await sim.reset('idle', FAST);
+    await internal(1);
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('succeeded');
+    expect(armWrites(sim, since)).toEqual([
+      'AgentPools_CreateOrUpdate',
+      'AgentPools_CreateOrUpdate',
+    ]);
+    expect(run.stdout).toMatch(/::warning::AKS reported an internal error/);
+    expect(pool('user').count).toBe(3);
+  });
+
+  test('twice in a row: no third attempt, and the diagnosis says so', async () => {
+    await sim.reset('idle', FAST);
+    await internal(2);
+    const since = sim.log.lastSeq;
+    const run = await runAction(sim, {
+      operation: 'scale',
+      'node-pool': 'user',
+      'node-count': '3',
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs['diagnosis-category']).toBe('internal-error');
+    expect(armWrites(sim, since)).toEqual([
+      'AgentPools_CreateOrUpdate',
+      'AgentPools_CreateOrUpdate',
+    ]);
   });
 });

@@ -51893,6 +51893,7 @@ function progressLine(describe, o, nowMs) {
 
 
 
+
 /** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
 const MAX_WRITE_RACES = 3;
 /** How many aborts one run sends to operations in its way. */
@@ -51922,6 +51923,7 @@ class GuardRun {
     started;
     waitedMs = 0;
     abortsSent = 0;
+    retriedInternalError = false;
     before;
     /** The latest view of the cluster this run read. */
     current;
@@ -52075,7 +52077,10 @@ class GuardRun {
                     raced = true;
                     break;
                 }
-                await this.waitOwn(step, accepted);
+                if ((await this.waitOwnRetryingInternal(step, accepted)) === 'race') {
+                    raced = true;
+                    break;
+                }
             }
             if (!raced)
                 return `${capitalise(s.operation)} of ${cluster.name} succeeded.`;
@@ -52391,6 +52396,30 @@ class GuardRun {
         }
         finally {
             this.r.endGroup();
+        }
+    }
+    /**
+     * Waits for an operation this run started. AKS internal errors are usually transient: the same
+     * request is sent once more (it re-reads the resource, so it also reconciles it); any other
+     * failure, or a second internal error, ends the run with its diagnosis.
+     */
+    async waitOwnRetryingInternal(step, accepted) {
+        try {
+            await this.waitOwn(step, accepted);
+        }
+        catch (err) {
+            if (!(err instanceof Stop) ||
+                err.result !== 'failed' ||
+                !err.error ||
+                this.retriedInternalError ||
+                classify(err.error).category !== 'internal-error')
+                throw err;
+            this.retriedInternalError = true;
+            this.note('retry', `AKS reported an internal error (${err.error.code}); these are usually transient, so the same request is sent once more.`, 'warning');
+            const again = await this.write(step);
+            if (again === 'race')
+                return 'race';
+            await this.waitOwn(step, again);
         }
     }
     /** Waits for an operation this run started; on timeout or cancellation, on-timeout / on-cancel decide. */

@@ -5,6 +5,7 @@
  * for the operation with a timeout, and never leave an operation this run started unannounced.
  */
 import { AksError, type ArmError } from './arm-error.ts';
+import { classify } from './diagnose/classify.ts';
 import type { AksClient, ClusterView, OperationStatus, WriteAccepted } from './aks-client.ts';
 import { formatDuration } from './duration.ts';
 import { planOperation, targetOf, ValidationError, type Step } from './operations.ts';
@@ -81,6 +82,7 @@ class GuardRun {
   private readonly started: number;
   private waitedMs = 0;
   private abortsSent = 0;
+  private retriedInternalError = false;
   private before: ClusterView | undefined;
   /** The latest view of the cluster this run read. */
   private current: ClusterView | undefined;
@@ -233,7 +235,10 @@ class GuardRun {
           raced = true;
           break;
         }
-        await this.waitOwn(step, accepted);
+        if ((await this.waitOwnRetryingInternal(step, accepted)) === 'race') {
+          raced = true;
+          break;
+        }
       }
       if (!raced) return `${capitalise(s.operation)} of ${cluster.name} succeeded.`;
       if (races + 1 >= MAX_WRITE_RACES) {
@@ -624,6 +629,38 @@ class GuardRun {
       }
     } finally {
       this.r.endGroup();
+    }
+  }
+
+  /**
+   * Waits for an operation this run started. AKS internal errors are usually transient: the same
+   * request is sent once more (it re-reads the resource, so it also reconciles it); any other
+   * failure, or a second internal error, ends the run with its diagnosis.
+   */
+  private async waitOwnRetryingInternal(
+    step: Step,
+    accepted: WriteAccepted,
+  ): Promise<void | 'race'> {
+    try {
+      await this.waitOwn(step, accepted);
+    } catch (err) {
+      if (
+        !(err instanceof Stop) ||
+        err.result !== 'failed' ||
+        !err.error ||
+        this.retriedInternalError ||
+        classify(err.error).category !== 'internal-error'
+      )
+        throw err;
+      this.retriedInternalError = true;
+      this.note(
+        'retry',
+        `AKS reported an internal error (${err.error.code}); these are usually transient, so the same request is sent once more.`,
+        'warning',
+      );
+      const again = await this.write(step);
+      if (again === 'race') return 'race';
+      await this.waitOwn(step, again);
     }
   }
 
