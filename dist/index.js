@@ -85013,10 +85013,73 @@ function what(s) {
             return s.operation + (s.nodePool ? ` (node pool ${s.nodePool})` : '');
     }
 }
+/** GitHub's limit for one step's summary is 1 MiB; stay clear of it. */
+const SUMMARY_LIMIT_BYTES = 1_000_000;
+/** A Mermaid gantt chart of the run's phases (GitHub renders it); phase names are aks-guard's own. */
+function timelineChart(timeline) {
+    if (timeline.length === 0)
+        return '';
+    const segments = [];
+    for (const e of timeline) {
+        const t = e.at.getTime();
+        const last = segments.at(-1);
+        if (last && last.phase === e.phase)
+            last.end = t;
+        else {
+            if (last)
+                last.end = Math.max(last.end, t);
+            segments.push({ phase: e.phase, start: t, end: t });
+        }
+    }
+    const label = {
+        'pre-flight': 'pre-flight',
+        pending: 'waiting for the operation in progress',
+        abort: 'abort',
+        failed: 'Failed resource',
+        plan: 'plan',
+        write: 'write',
+        wait: 'waiting for this run’s operation',
+        retry: 'retry',
+        done: 'done',
+    };
+    const lines = segments.map((g, i) => {
+        const name = (label[g.phase] ?? g.phase).replace(/[^\w\s’-]/g, ' ');
+        // At least a second, so short phases stay visible.
+        const end = Math.max(g.end, g.start + 1000);
+        return `    ${name} :${i === segments.length - 1 ? 'milestone, ' : ''}p${i}, ${g.start}, ${end}`;
+    });
+    return [
+        '```mermaid',
+        'gantt',
+        '    dateFormat x',
+        '    axisFormat %H:%M:%S',
+        '    section run',
+        ...lines,
+        '```',
+    ].join('\n');
+}
 function renderSummary(s, o, d) {
+    const full = render(s, o, d, false);
+    if (Buffer.byteLength(full) <= SUMMARY_LIMIT_BYTES)
+        return full;
+    const lean = render(s, o, d, true);
+    if (Buffer.byteLength(lean) <= SUMMARY_LIMIT_BYTES)
+        return lean;
+    // Still too big: keep the start, which holds the result and the diagnosis.
+    let cut = lean.slice(0, SUMMARY_LIMIT_BYTES / 4);
+    while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 200)
+        cut = cut.slice(0, -1000);
+    const fences = (cut.match(/^```/gm) ?? []).length;
+    return `${cut}${fences % 2 ? '\n```' : ''}\n\n_(The summary was cut to fit GitHub’s 1 MiB limit; the log has everything.)_\n`;
+}
+/** The summary; `lean` keeps large parts short (command output, raw error, long timelines). */
+function render(s, o, d, lean) {
     const parts = [];
     parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
     parts.push(md(o.message));
+    // On failure, what to do about it comes first.
+    if (o.error && d)
+        parts.push(diagnosisMarkdown(d, lean ? {} : { raw: JSON.stringify(o.error, null, 2) }));
     const facts = [
         [
             'cluster',
@@ -85053,7 +85116,8 @@ function renderSummary(s, o, d) {
         parts.push(`### Plan (dry run: nothing was written)\n\n${o.plan.map((p, i) => `${i + 1}. ${md(p)}`).join('\n')}`);
     if (o.timeline.length) {
         const t0 = o.timeline[0].at.getTime();
-        parts.push(`### Timeline\n\n${table(['time (UTC)', '+', 'phase', 'event'], o.timeline.map((e) => [
+        const rows = lean ? o.timeline.slice(-100) : o.timeline;
+        parts.push(`### Timeline\n\n${timelineChart(rows)}\n\n${table(['time (UTC)', '+', 'phase', 'event'], rows.map((e) => [
             e.at.toISOString().slice(11, 19),
             formatDuration((e.at.getTime() - t0) / 1000),
             md(e.phase),
@@ -85061,11 +85125,8 @@ function renderSummary(s, o, d) {
         ]))}`);
     }
     if (o.command?.logs)
-        parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(-20000))}`);
-    if (o.error && d) {
-        parts.push(diagnosisMarkdown(d, { raw: JSON.stringify(o.error, null, 2) }));
-    }
-    else if (o.error) {
+        parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(lean ? -2000 : -20000))}`);
+    if (o.error && !d) {
         parts.push(`### Error\n\n**${md(o.error.code)}**: ${md(o.error.message)}\n\n<details><summary>The error as ARM returned it</summary>\n\n${codeBlock(JSON.stringify(o.error, null, 2), 'json')}\n\n</details>`);
     }
     return `${parts.join('\n\n')}\n`;
