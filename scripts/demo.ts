@@ -47,10 +47,35 @@ function render(line: string, masks: string[]): string | undefined {
   return `  ${line}`;
 }
 
+/** The ending: an upgrade that fails on a PodDisruptionBudget, and what aks-guard says about it. */
+async function failureStory(): Promise<void> {
+  const sim = await startSimulator({
+    scenario: 'upgrade-fails-drain',
+    overrides: { durations: { upgrade: 8 }, retryAfterSeconds: 2 },
+  });
+  try {
+    say();
+    say(bold('And when the operation itself fails: an upgrade blocked by a PodDisruptionBudget'));
+    say(dim(`scenario "upgrade-fails-drain", with: operation upgrade, kubernetes-version 1.35`));
+    const run = await runAction(
+      sim,
+      { operation: 'upgrade', 'kubernetes-version': '1.35' },
+      { mode: 'proxy', killAfterMs: 5 * 60_000 },
+    );
+    say(bold(`exit code ${run.code}; diagnosis-category: ${run.outputs['diagnosis-category']}`));
+    say(bold('the Diagnosis section of its job summary:'));
+    const start = run.summary.indexOf('### Diagnosis');
+    const end = run.summary.indexOf('<details>', start);
+    say(run.summary.slice(start, end > start ? end : undefined).trim());
+  } finally {
+    await sim.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'pool-upgrading' },
+      scenario: { type: 'string' },
       input: { type: 'string', multiple: true, default: [] },
       list: { type: 'boolean', default: false },
     },
@@ -68,7 +93,7 @@ async function main(): Promise<void> {
   }
   // Operations take seconds here, not minutes, so the story fits in half a minute.
   const sim = await startSimulator({
-    scenario: values.scenario,
+    scenario: values.scenario ?? 'pool-upgrading',
     overrides: {
       durations: {
         upgrade: 20,
@@ -118,6 +143,7 @@ async function main(): Promise<void> {
       .map((e) => `${e.operation} ${e.status}`);
     const reads = sim.log.list().filter((e) => e.service === 'arm' && e.method === 'GET').length;
     say(dim(`ARM saw ${reads} reads and these writes: ${writes.join(', ') || 'none'}.`));
+    if (!values.scenario || values.scenario === 'pool-upgrading') await failureStory();
     say();
     say(dim('Try another story: npm run demo -- --list, then e.g.'));
     say(dim('  npm run demo -- --scenario stuck-operation --input on-pending=abort'));

@@ -48133,7 +48133,8 @@ const CODE_PATTERNS = [
     /"(?:code|subcode|errorCode)"\s*:\s*"([A-Za-z][\w.]*)"/gi,
     /\b(?:Code|SubCode|ErrorCode)\s*=\s*"?([A-Za-z][\w.]*)"?/g,
     /\b(?:Code|SubCode|ERROR CODE|Error code)\s*:\s*"?([A-Za-z][\w.]*)"?/g,
-    /(?:^|[\s:])\(([A-Z][A-Za-z0-9_]+)\)\s/gm,
+    // (Code) as az prints it; an acronym in parentheses, like "(PDB)", is not a code.
+    /(?:^|[\s:])\(((?=\w*[a-z])[A-Z][A-Za-z0-9_]{4,})\)\s/gm,
     /\b(AADSTS\d+)\b/g,
 ];
 /** Codes the patterns pick up that are words of the wrapper, not error codes. */
@@ -48493,7 +48494,10 @@ const EXTRACTORS = [
     // Pools and nodes.
     (t, f) => {
         set(f, 'pool', first(t, /on agent ?pool '?([a-z][a-z0-9]{0,11})\b/i, /agent ?pool '([a-z][a-z0-9]{0,11})'/i, /Failed to save agent pool '?([a-z][a-z0-9]{0,11})\b/i)?.[1]);
-        set(f, 'node', /\b(aks-[a-z0-9]+-\d+-vmss[0-9a-z]+)\b/i.exec(t)?.[1]);
+        const node = /\b(aks-([a-z0-9]+)-\d+-vmss[0-9a-z]+)\b/i.exec(t);
+        set(f, 'node', node?.[1]);
+        // AKS names VMSS nodes aks-<pool>-<id>-vmss<n>: the node tells which pool it belongs to.
+        set(f, 'pool', node?.[2]);
     },
     // Drains and PDBs.
     (t, f) => {

@@ -64,7 +64,10 @@ const EXTRACTORS: Extractor[] = [
         /Failed to save agent pool '?([a-z][a-z0-9]{0,11})\b/i,
       )?.[1],
     );
-    set(f, 'node', /\b(aks-[a-z0-9]+-\d+-vmss[0-9a-z]+)\b/i.exec(t)?.[1]);
+    const node = /\b(aks-([a-z0-9]+)-\d+-vmss[0-9a-z]+)\b/i.exec(t);
+    set(f, 'node', node?.[1]);
+    // AKS names VMSS nodes aks-<pool>-<id>-vmss<n>: the node tells which pool it belongs to.
+    set(f, 'pool', node?.[2]);
   },
   // Drains and PDBs.
   (t, f) => {

@@ -59,7 +59,8 @@ const CODE_PATTERNS: RegExp[] = [
   /"(?:code|subcode|errorCode)"\s*:\s*"([A-Za-z][\w.]*)"/gi,
   /\b(?:Code|SubCode|ErrorCode)\s*=\s*"?([A-Za-z][\w.]*)"?/g,
   /\b(?:Code|SubCode|ERROR CODE|Error code)\s*:\s*"?([A-Za-z][\w.]*)"?/g,
-  /(?:^|[\s:])\(([A-Z][A-Za-z0-9_]+)\)\s/gm,
+  // (Code) as az prints it; an acronym in parentheses, like "(PDB)", is not a code.
+  /(?:^|[\s:])\(((?=\w*[a-z])[A-Z][A-Za-z0-9_]{4,})\)\s/gm,
   /\b(AADSTS\d+)\b/g,
 ];
 
