@@ -83421,7 +83421,11 @@ function fact(f, key) {
     const v = f[key];
     if (typeof v !== 'string')
         return undefined;
-    const clean = v.replace(/[\r\n\t`]+/g, ' ').trim();
+    // Facts come from Azure and go into copyable shell commands: nothing that the shell would act on.
+    const clean = v
+        .replace(/[\r\n\t`]+/g, ' ')
+        .replace(/[$;&|<>"'\\]/g, '')
+        .trim();
     return clean === '' ? undefined : clean;
 }
 /** The node pool the error is about: the one named in the error wins over the run's pool. */

@@ -12,13 +12,14 @@
  * It runs when `az` is installed (apt-get install azure-cli); otherwise its column says so.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../src/simulator/index.ts';
 import { waitForOperation, type Clockwork, type Observation } from '../src/core/waiter.ts';
-import { runAction } from './lib/action-runner.ts';
+import { ROOT, runAction } from './lib/action-runner.ts';
+import { diagnose } from '../src/core/diagnose/index.ts';
 
 const exec = promisify(execFile);
 const RUNS = 5;
@@ -227,6 +228,27 @@ async function modelledWait(
   return { detectionMs: now - end, readsPerMinute: reads / (now / 60_000) };
 }
 
+/** `aks-guard diagnose --jsonl` on 200 messages: the whole process, and the work after start-up. */
+async function diagnoseBulk(): Promise<{ processMs: number; workMs: number }> {
+  const lines = readFileSync(path.join(ROOT, '__tests__/fixtures/error-corpus/dev.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
+  const input = Array.from({ length: 200 }, (_, i) => lines[i % lines.length]!).join('\n');
+  const started = Date.now();
+  const child = exec(process.execPath, [
+    path.join(ROOT, 'dist/cli/index.js'),
+    'diagnose',
+    '--jsonl',
+  ]);
+  child.child.stdin!.end(input);
+  await child;
+  const processMs = Date.now() - started;
+  const messages = input.split('\n').map((l) => JSON.parse(l) as { code: string; message: string });
+  const t0 = performance.now();
+  for (const m of messages) diagnose(m.message, m.code ? { code: m.code } : {});
+  return { processMs, workMs: performance.now() - t0 };
+}
+
 async function main(): Promise<void> {
   const withAz = azInstalled();
   log('aks-guard benchmark: idle pre-flight…');
@@ -243,6 +265,8 @@ async function main(): Promise<void> {
   } else {
     log('az is not installed: the az column is skipped (apt-get install azure-cli).');
   }
+  log('aks-guard diagnose --jsonl: 200 messages…');
+  const bulk = await diagnoseBulk();
   const modelled: [number, WaitFigures][] = [];
   for (const m of [10, 30, 60]) modelled.push([m, await modelledWait(m)]);
   // Progress that lies: 95% after two thirds of the time, then nothing until the end.
@@ -286,6 +310,11 @@ async function main(): Promise<void> {
       '2.0, 15 s on average, up to 30 s (from --interval 30)',
     ],
   ];
+  rows.push([
+    '`aks-guard diagnose --jsonl`, 200 real messages: whole process / diagnosis work',
+    `${fmt(bulk.processMs, 0)} ms / ${fmt(bulk.workMs, 0)} ms`,
+    'no equivalent',
+  ]);
   const out = [
     `| measure | aks-guard (dist/index.js) | az CLI script |`,
     `|---|---|---|`,

