@@ -37799,7 +37799,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(102);
+/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5087);
 // Entry of the GitHub Action bundle (dist/index.js).
 
 await (0,_platform_github_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37809,7 +37809,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 102:
+/***/ 5087:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41280,7 +41280,7 @@ class HttpHeadersImpl {
  * Creates an object that satisfies the `HttpHeaders` interface.
  * @param rawHeaders - A simple object representing initial headers
  */
-function httpHeaders_createHttpHeaders(rawHeaders) {
+function createHttpHeaders(rawHeaders) {
     return new HttpHeadersImpl(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
@@ -41324,7 +41324,7 @@ class PipelineRequestImpl {
     constructor(options) {
         this.url = options.url;
         this.body = options.body;
-        this.headers = options.headers ?? httpHeaders_createHttpHeaders();
+        this.headers = options.headers ?? createHttpHeaders();
         this.method = options.method ?? "GET";
         this.timeout = options.timeout ?? 0;
         this.multipartBody = options.multipartBody;
@@ -42180,7 +42180,7 @@ class NodeHttpClient {
     }
 }
 function getResponseHeaders(res) {
-    const headers = httpHeaders_createHttpHeaders();
+    const headers = createHttpHeaders();
     for (const header of Object.keys(res.headers)) {
         const value = res.headers[header];
         if (Array.isArray(value)) {
@@ -42888,7 +42888,7 @@ async function prepareFormData(formData, request) {
         for (const value of Array.isArray(values) ? values : [values]) {
             if (typeof value === "string") {
                 parts.push({
-                    headers: httpHeaders_createHttpHeaders({
+                    headers: createHttpHeaders({
                         "Content-Disposition": `form-data; name="${fieldName}"`,
                     }),
                     body: bytesEncoding_stringToUint8Array(value, "utf-8"),
@@ -42900,7 +42900,7 @@ async function prepareFormData(formData, request) {
             else {
                 // using || instead of ?? here since if value.name is empty we should create a file name
                 const fileName = value.name || "blob";
-                const headers = httpHeaders_createHttpHeaders();
+                const headers = createHttpHeaders();
                 headers.set("Content-Disposition", `form-data; name="${fieldName}"; filename="${fileName}"`);
                 // again, || is used since an empty value.type means the content type is unset
                 headers.set("Content-Type", value.type || "application/octet-stream");
@@ -43901,7 +43901,7 @@ function normalizeBody(body, contentType) {
 function buildBodyPart(descriptor) {
     const contentType = getPartContentType(descriptor);
     const contentDisposition = getContentDisposition(descriptor);
-    const headers = httpHeaders_createHttpHeaders(descriptor.headers ?? {});
+    const headers = createHttpHeaders(descriptor.headers ?? {});
     if (contentType) {
         headers.set("content-type", contentType);
     }
@@ -44012,7 +44012,7 @@ function getContentType(body) {
 function buildPipelineRequest(method, url, options = {}) {
     const requestContentType = getRequestContentType(options);
     const { body, multipartBody } = getRequestBody(options.body, requestContentType);
-    const headers = httpHeaders_createHttpHeaders({
+    const headers = createHttpHeaders({
         ...(options.headers ? options.headers : {}),
         accept: options.accept ?? options.headers?.accept ?? "application/json",
         ...(requestContentType && {
@@ -44495,7 +44495,7 @@ function createRestError(messageOrResponse, response) {
 }
 function toPipelineResponse(errorResponse) {
     return {
-        headers: httpHeaders_createHttpHeaders(errorResponse.headers),
+        headers: createHttpHeaders(errorResponse.headers),
         request: errorResponse.request,
         status: statusCodeToNumber(errorResponse.status) ?? -1,
         ...(typeof errorResponse.body === "string" ? { bodyAsText: errorResponse.body } : {}),
@@ -45993,8 +45993,8 @@ function defaultHttpClient_createDefaultHttpClient() {
  * Creates an object that satisfies the `HttpHeaders` interface.
  * @param rawHeaders - A simple object representing initial headers
  */
-function esm_httpHeaders_createHttpHeaders(rawHeaders) {
-    return httpHeaders_createHttpHeaders(rawHeaders);
+function httpHeaders_createHttpHeaders(rawHeaders) {
+    return createHttpHeaders(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
 ;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
@@ -57253,7 +57253,7 @@ const AuthenticationErrorName = "AuthenticationError";
  * Directory.  The `errorResponse` field contains more details about
  * the specific failure.
  */
-class errors_AuthenticationError extends Error {
+class AuthenticationError extends Error {
     /**
      * The HTTP status code returned from the authentication request.
      */
@@ -75046,7 +75046,7 @@ function getIdentityClientAuthorityHost(options) {
  * by calling to the `abortRequests()` method.
  *
  */
-class identityClient_IdentityClient extends ServiceClient {
+class IdentityClient extends ServiceClient {
     authorityHost;
     allowLoggingAccountIdentifiers;
     abortControllers;
@@ -75105,7 +75105,7 @@ class identityClient_IdentityClient extends ServiceClient {
             return token;
         }
         else {
-            const error = new errors_AuthenticationError(response.status, response.bodyAsText);
+            const error = new AuthenticationError(response.status, response.bodyAsText);
             logging_logger.warning(`IdentityClient: authentication error. HTTP status: ${response.status}, ${error.errorResponse.errorDescription}`);
             throw error;
         }
@@ -75133,7 +75133,7 @@ class identityClient_IdentityClient extends ServiceClient {
                     method: "POST",
                     body: query.toString(),
                     abortSignal: options.abortSignal,
-                    headers: esm_httpHeaders_createHttpHeaders({
+                    headers: httpHeaders_createHttpHeaders({
                         Accept: "application/json",
                         "Content-Type": "application/x-www-form-urlencoded",
                     }),
@@ -75204,7 +75204,7 @@ class identityClient_IdentityClient extends ServiceClient {
             method: "GET",
             body: options?.body,
             allowInsecureConnection: this.allowInsecureConnection,
-            headers: esm_httpHeaders_createHttpHeaders(options?.headers),
+            headers: httpHeaders_createHttpHeaders(options?.headers),
             abortSignal: this.generateAbortSignal(noCorrelationId),
         });
         const response = await this.sendRequest(request);
@@ -75220,7 +75220,7 @@ class identityClient_IdentityClient extends ServiceClient {
             url,
             method: "POST",
             body: options?.body,
-            headers: esm_httpHeaders_createHttpHeaders(options?.headers),
+            headers: httpHeaders_createHttpHeaders(options?.headers),
             allowInsecureConnection: this.allowInsecureConnection,
             // MSAL doesn't send the correlation ID on the get requests.
             abortSignal: this.generateAbortSignal(this.getCorrelationId(options)),
@@ -75522,7 +75522,7 @@ function generateMsalConfiguration(clientId, tenantId, msalClientOptions = {}) {
     const resolvedTenant = tenantIdUtils_resolveTenantId(msalClientOptions.logger ?? msalLogger, tenantId, clientId);
     // TODO: move and reuse getIdentityClientAuthorityHost
     const authority = getAuthority(resolvedTenant, getAuthorityHost(msalClientOptions));
-    const httpClient = new identityClient_IdentityClient({
+    const httpClient = new IdentityClient({
         ...msalClientOptions.tokenCredentialOptions,
         authorityHost: authority,
         loggingOptions: msalClientOptions.loggingOptions,
@@ -76427,7 +76427,7 @@ class EnvironmentCredential {
                     return result;
                 }
                 catch (err) {
-                    const authenticationError = new errors_AuthenticationError(400, {
+                    const authenticationError = new AuthenticationError(400, {
                         error: `${environmentCredential_credentialName} authentication failed. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.`,
                         error_description: err.message.toString().split("More details:").join(""),
                     });
@@ -76516,7 +76516,7 @@ function prepareInvalidRequestOptions(scopes) {
         // intentionally not including any query
         url: `${url}`,
         method: "GET",
-        headers: esm_httpHeaders_createHttpHeaders(rawHeaders),
+        headers: httpHeaders_createHttpHeaders(rawHeaders),
     };
 }
 /**
@@ -76594,7 +76594,7 @@ const clientAssertionCredential_logger = credentialLogger("ClientAssertionCreden
 /**
  * Authenticates a service principal with a JWT assertion.
  */
-class clientAssertionCredential_ClientAssertionCredential {
+class ClientAssertionCredential {
     msalClient;
     tenantId;
     additionallyAllowedTenantIds;
@@ -76718,7 +76718,7 @@ class WorkloadIdentityCredential {
         See the troubleshooting guide for more information: https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot`);
         }
         workloadIdentityCredential_logger.info(`Invoking ClientAssertionCredential with tenant ID: ${tenantId}, clientId: ${workloadIdentityCredentialOptions.clientId} and federated token path: [REDACTED]`);
-        this.client = new clientAssertionCredential_ClientAssertionCredential(tenantId, clientId, this.readFileContents.bind(this), options);
+        this.client = new ClientAssertionCredential(tenantId, clientId, this.readFileContents.bind(this), options);
     }
     /**
      * Authenticates with Microsoft Entra ID and returns an access token if successful.
@@ -76871,7 +76871,7 @@ class ManagedIdentityCredential {
         if (_options.retryOptions?.maxRetries !== undefined) {
             this.msiRetryConfig.maxRetries = _options.retryOptions.maxRetries;
         }
-        this.identityClient = new identityClient_IdentityClient({
+        this.identityClient = new IdentityClient({
             ..._options,
             additionalPolicies: [{ policy: imdsRetryPolicy(this.msiRetryConfig), position: "perCall" }],
         });
@@ -76891,7 +76891,7 @@ class ManagedIdentityCredential {
                 },
             },
         });
-        this.isAvailableIdentityClient = new identityClient_IdentityClient({
+        this.isAvailableIdentityClient = new IdentityClient({
             ..._options,
             retryOptions: {
                 maxRetries: 0,
@@ -78563,16 +78563,16 @@ class AzurePipelinesCredential {
      */
     constructor(tenantId, clientId, serviceConnectionId, systemAccessToken, options = {}) {
         if (!clientId) {
-            throw new CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. clientId is a required parameter.`);
+            throw new errors_CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. clientId is a required parameter.`);
         }
         if (!tenantId) {
-            throw new CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. tenantId is a required parameter.`);
+            throw new errors_CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. tenantId is a required parameter.`);
         }
         if (!serviceConnectionId) {
-            throw new CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. serviceConnectionId is a required parameter.`);
+            throw new errors_CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. serviceConnectionId is a required parameter.`);
         }
         if (!systemAccessToken) {
-            throw new CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. systemAccessToken is a required parameter.`);
+            throw new errors_CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. systemAccessToken is a required parameter.`);
         }
         // Allow these headers to be logged for troubleshooting by AzurePipelines.
         options.loggingOptions = {
@@ -78584,10 +78584,10 @@ class AzurePipelinesCredential {
             ],
         };
         this.identityClient = new IdentityClient(options);
-        checkTenantId(azurePipelinesCredential_logger, tenantId);
+        tenantIdUtils_checkTenantId(azurePipelinesCredential_logger, tenantId);
         azurePipelinesCredential_logger.info(`Invoking AzurePipelinesCredential with tenant ID: ${tenantId}, client ID: ${clientId}, and service connection ID: ${serviceConnectionId}`);
         if (!process.env.SYSTEM_OIDCREQUESTURI) {
-            throw new CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. Ensure that you're running this task in an Azure Pipeline, so that following missing system variable(s) can be defined- "SYSTEM_OIDCREQUESTURI"`);
+            throw new errors_CredentialUnavailableError(`${azurePipelinesCredential_credentialName}: is unavailable. Ensure that you're running this task in an Azure Pipeline, so that following missing system variable(s) can be defined- "SYSTEM_OIDCREQUESTURI"`);
         }
         const oidcRequestUrl = `${process.env.SYSTEM_OIDCREQUESTURI}?api-version=${OIDC_API_VERSION}&serviceConnectionId=${serviceConnectionId}`;
         azurePipelinesCredential_logger.info(`Invoking ClientAssertionCredential with tenant ID: ${tenantId}, client ID: ${clientId} and service connection ID: ${serviceConnectionId}`);
@@ -78611,7 +78611,7 @@ class AzurePipelinesCredential {
       "SYSTEM_OIDCREQUESTURI".      
       See the troubleshooting guide for more information: https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot`;
             azurePipelinesCredential_logger.error(errorMessage);
-            throw new CredentialUnavailableError(errorMessage);
+            throw new errors_CredentialUnavailableError(errorMessage);
         }
         azurePipelinesCredential_logger.info("Invoking getToken() of Client Assertion Credential");
         return this.clientAssertionCredential.getToken(scopes, options);
@@ -78625,10 +78625,10 @@ class AzurePipelinesCredential {
     async requestOidcToken(oidcRequestUrl, systemAccessToken) {
         azurePipelinesCredential_logger.info("Requesting OIDC token from Azure Pipelines...");
         azurePipelinesCredential_logger.info(oidcRequestUrl);
-        const request = createPipelineRequest({
+        const request = esm_pipelineRequest_createPipelineRequest({
             url: oidcRequestUrl,
             method: "POST",
-            headers: createHttpHeaders({
+            headers: httpHeaders_createHttpHeaders({
                 "Content-Type": "application/json",
                 Authorization: `Bearer ${systemAccessToken}`,
                 // Prevents the service from responding with a redirect HTTP status code (useful for automation).
@@ -78998,10 +78998,15 @@ function buildCredential(s, deps) {
     let inner;
     switch (s.auth.type) {
         case 'oidc': {
+            if (deps.azurePipelines) {
+                deps.reporter.mask(deps.azurePipelines.systemAccessToken);
+                inner = new AzurePipelinesCredential(tenantId, clientId, deps.azurePipelines.serviceConnectionId, deps.azurePipelines.systemAccessToken, authority);
+                break;
+            }
             const assertion = deps.oidcAssertion;
             if (!assertion)
                 throw new Error('auth-type "oidc" needs the runner\'s OIDC token, which this front door does not provide.');
-            inner = new clientAssertionCredential_ClientAssertionCredential(tenantId, clientId, async () => {
+            inner = new ClientAssertionCredential(tenantId, clientId, async () => {
                 const token = await assertion();
                 deps.reporter.mask(token);
                 return token;
@@ -79009,6 +79014,11 @@ function buildCredential(s, deps) {
             break;
         }
         case 'service-principal':
+            if (s.auth.clientCertificate) {
+                deps.reporter.mask(s.auth.clientCertificate);
+                inner = new ClientCertificateCredential(tenantId, clientId, { certificate: s.auth.clientCertificate }, authority);
+                break;
+            }
             deps.reporter.mask(clientSecret);
             inner = new ClientSecretCredential(tenantId, clientId, clientSecret, authority);
             break;
@@ -85066,11 +85076,12 @@ function timelineChart(timeline) {
         '```',
     ].join('\n');
 }
-function renderSummary(s, o, d) {
-    const full = render(s, o, d, false);
+function renderSummary(s, o, d, options = {}) {
+    const mermaid = options.mermaid ?? true;
+    const full = render(s, o, d, false, mermaid);
     if (Buffer.byteLength(full) <= SUMMARY_LIMIT_BYTES)
         return full;
-    const lean = render(s, o, d, true);
+    const lean = render(s, o, d, true, mermaid);
     if (Buffer.byteLength(lean) <= SUMMARY_LIMIT_BYTES)
         return lean;
     // Still too big: keep the start, which holds the result and the diagnosis.
@@ -85081,7 +85092,7 @@ function renderSummary(s, o, d) {
     return `${cut}${fences % 2 ? '\n```' : ''}\n\n_(The summary was cut to fit GitHub’s 1 MiB limit; the log has everything.)_\n`;
 }
 /** The summary; `lean` keeps large parts short (command output, raw error, long timelines). */
-function render(s, o, d, lean) {
+function render(s, o, d, lean, mermaid) {
     const parts = [];
     parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
     parts.push(md(o.message));
@@ -85125,7 +85136,7 @@ function render(s, o, d, lean) {
     if (o.timeline.length) {
         const t0 = o.timeline[0].at.getTime();
         const rows = lean ? o.timeline.slice(-100) : o.timeline;
-        parts.push(`### Timeline\n\n${timelineChart(rows)}\n\n${table(['time (UTC)', '+', 'phase', 'event'], rows.map((e) => [
+        parts.push(`### Timeline\n\n${mermaid ? `${timelineChart(rows)}\n\n` : ''}${table(['time (UTC)', '+', 'phase', 'event'], rows.map((e) => [
             e.at.toISOString().slice(11, 19),
             formatDuration((e.at.getTime() - t0) / 1000),
             md(e.phase),
@@ -85403,7 +85414,7 @@ function parseSettings(raw) {
             bad('tenant-id', `is required with auth-type "${authType}": the Microsoft Entra tenant ID.`);
         }
     }
-    if (authType === 'service-principal' && !clientSecret) {
+    if (authType === 'service-principal' && !clientSecret && !raw.clientCertificate) {
         bad('client-secret', 'is required with auth-type "service-principal": pass it from a secret, e.g. ${{ secrets.AZURE_CLIENT_SECRET }}.');
     }
     if (authType !== 'service-principal' && clientSecret) {
@@ -85461,6 +85472,7 @@ function parseSettings(raw) {
                 ...(clientId !== undefined ? { clientId } : {}),
                 ...(tenantId !== undefined ? { tenantId } : {}),
                 ...(clientSecret !== undefined ? { clientSecret } : {}),
+                ...(raw.clientCertificate ? { clientCertificate: raw.clientCertificate } : {}),
             },
             cloud,
         },
@@ -90465,6 +90477,18 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/core/report/marker.ts
+/** The hidden marker that finds a cluster's sticky pull-request comment again, on any platform. */
+/** The hidden marker for a cluster: an HTML comment, lowercase, e.g. <!-- aks-guard:sub/rg/cluster --> */
+function commentMarker(subscriptionId, resourceGroup, clusterName) {
+    // Azure names hold no "<", ">" or whitespace; dropping them keeps the HTML comment well formed.
+    const part = (s) => s
+        .trim()
+        .toLowerCase()
+        .replace(/[<>\s]/g, '');
+    return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
+}
+
 ;// CONCATENATED MODULE: ./src/platform/github-comment.ts
 /**
  * The sticky pull-request comment: one comment per cluster, found again by a hidden marker and
@@ -90478,15 +90502,7 @@ const MAX_COMMENT_CHARS = 65536;
 const DEFAULT_API_URL = 'https://api.github.com';
 /** Each GitHub request gets this long; a hung API must not hold up the run. */
 const REQUEST_TIMEOUT_MS = 30_000;
-/** The hidden marker for a cluster: an HTML comment, lowercase, e.g. <!-- aks-guard:sub/rg/cluster --> */
-function commentMarker(subscriptionId, resourceGroup, clusterName) {
-    // Azure names hold no "<", ">" or whitespace; dropping them keeps the HTML comment well formed.
-    const part = (s) => s
-        .trim()
-        .toLowerCase()
-        .replace(/[<>\s]/g, '');
-    return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
-}
+
 /** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
 const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
 /** What is left open at the end of some Markdown: a fenced code block, <details> elements. */

@@ -6,7 +6,9 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import {
   AzureCliCredential,
+  AzurePipelinesCredential,
   ClientAssertionCredential,
+  ClientCertificateCredential,
   ClientSecretCredential,
   DefaultAzureCredential,
   ManagedIdentityCredential,
@@ -30,8 +32,13 @@ export function maskingCredential(inner: TokenCredential, reporter: Reporter): T
 
 export interface CredentialDeps {
   reporter: Reporter;
-  /** The OIDC token of the runner (GitHub Actions, Azure Pipelines); required for auth-type oidc. */
+  /** The runner's OIDC token (GitHub Actions); for auth-type oidc outside Azure Pipelines. */
   oidcAssertion?: () => Promise<string>;
+  /**
+   * Azure Pipelines workload identity federation: the service connection and the job's access
+   * token, with which AzurePipelinesCredential asks Azure DevOps for a fresh OIDC token each time.
+   */
+  azurePipelines?: { serviceConnectionId: string; systemAccessToken: string };
 }
 
 export function buildCredential(s: Settings, deps: CredentialDeps): TokenCredential {
@@ -45,6 +52,17 @@ export function buildCredential(s: Settings, deps: CredentialDeps): TokenCredent
   let inner: TokenCredential;
   switch (s.auth.type) {
     case 'oidc': {
+      if (deps.azurePipelines) {
+        deps.reporter.mask(deps.azurePipelines.systemAccessToken);
+        inner = new AzurePipelinesCredential(
+          tenantId!,
+          clientId!,
+          deps.azurePipelines.serviceConnectionId,
+          deps.azurePipelines.systemAccessToken,
+          authority,
+        );
+        break;
+      }
       const assertion = deps.oidcAssertion;
       if (!assertion)
         throw new Error(
@@ -63,6 +81,16 @@ export function buildCredential(s: Settings, deps: CredentialDeps): TokenCredent
       break;
     }
     case 'service-principal':
+      if (s.auth.clientCertificate) {
+        deps.reporter.mask(s.auth.clientCertificate);
+        inner = new ClientCertificateCredential(
+          tenantId!,
+          clientId!,
+          { certificate: s.auth.clientCertificate },
+          authority,
+        );
+        break;
+      }
       deps.reporter.mask(clientSecret!);
       inner = new ClientSecretCredential(tenantId!, clientId!, clientSecret!, authority);
       break;

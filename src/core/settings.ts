@@ -100,7 +100,14 @@ export interface Settings {
   dryRun: boolean;
   /** The sticky pull-request comment: whether to post it, and the token to post it with. */
   comment: { onPr: boolean; token?: string };
-  auth: { type: AuthType; clientId?: string; tenantId?: string; clientSecret?: string };
+  auth: {
+    type: AuthType;
+    clientId?: string;
+    tenantId?: string;
+    clientSecret?: string;
+    /** A PEM certificate (and key) instead of a secret: from an Azure DevOps service connection. */
+    clientCertificate?: string;
+  };
   cloud: Cloud;
 }
 
@@ -151,6 +158,8 @@ export interface RawInputs {
   env: Record<string, string | undefined>;
   /** The front door's default auth type (oidc on GitHub Actions). */
   defaultAuthType: AuthType;
+  /** A service principal's PEM certificate, when the front door has one (not an input). */
+  clientCertificate?: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -369,7 +378,7 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
       bad('tenant-id', `is required with auth-type "${authType}": the Microsoft Entra tenant ID.`);
     }
   }
-  if (authType === 'service-principal' && !clientSecret) {
+  if (authType === 'service-principal' && !clientSecret && !raw.clientCertificate) {
     bad(
       'client-secret',
       'is required with auth-type "service-principal": pass it from a secret, e.g. ${{ secrets.AZURE_CLIENT_SECRET }}.',
@@ -434,6 +443,7 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
         ...(clientId !== undefined ? { clientId } : {}),
         ...(tenantId !== undefined ? { tenantId } : {}),
         ...(clientSecret !== undefined ? { clientSecret } : {}),
+        ...(raw.clientCertificate ? { clientCertificate: raw.clientCertificate } : {}),
       },
       cloud,
     },

@@ -13,20 +13,7 @@ const DEFAULT_API_URL = 'https://api.github.com';
 /** Each GitHub request gets this long; a hung API must not hold up the run. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** The hidden marker for a cluster: an HTML comment, lowercase, e.g. <!-- aks-guard:sub/rg/cluster --> */
-export function commentMarker(
-  subscriptionId: string,
-  resourceGroup: string,
-  clusterName: string,
-): string {
-  // Azure names hold no "<", ">" or whitespace; dropping them keeps the HTML comment well formed.
-  const part = (s: string): string =>
-    s
-      .trim()
-      .toLowerCase()
-      .replace(/[<>\s]/g, '');
-  return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
-}
+export { commentMarker } from '../core/report/marker.ts';
 
 /** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
 const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;

@@ -20,6 +20,8 @@ export interface AdminDeps {
   faults: FaultInjector;
   reset: (scenario?: string) => Promise<void>;
   info: () => Record<string, unknown>;
+  /** The Azure DevOps organization, job, service connections and pull-request threads. */
+  azureDevOps: () => Record<string, unknown>;
 }
 
 function bad(message: string): SimResponse {
@@ -118,6 +120,8 @@ export class AdminService {
         clusters: [...state.clusters.values()].map((c) => clusterSnapshot(state, c)),
       });
     }
+    if (req.method === 'GET' && path === '/_sim/azure-devops')
+      return json(200, this.d.azureDevOps());
     if (path === '/_sim/requests') {
       if (req.method === 'DELETE') {
         this.d.log.clear();

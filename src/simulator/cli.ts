@@ -64,20 +64,22 @@ async function main(): Promise<number> {
       ? { proxyPort: port(args['proxy-port'], 'proxy-port')! }
       : {}),
   });
-  const lines = Object.entries(sim.env()).map(([k, v]) => `${k}=${quote(v)}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (args['env-out']) writeFileSync(args['env-out'], `${lines.join('\n')}\n`, { mode: 0o600 });
-  process.stderr.write(
-    `\naks-guard simulator: scenario "${sim.scenarioName}": ${sim.scenario.description}\n` +
-      `  direct endpoints  ${sim.origin}  (ARM, Entra authority host, GitHub API at /api/v3)\n` +
-      `  proxy             ${sim.proxyUrl}  (answers for management.azure.com, login.microsoftonline.com, api.github.com)\n` +
-      `  admin API         ${sim.origin}/_sim  (state, requests, clock, faults)\n` +
-      `Export the lines above (e.g. --env-out sim.env, then: set -a; . ./sim.env; set +a). Ctrl-C stops.\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listen for the interrupt before printing: whoever reads the lines may send it at once.
+  const interrupted = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const lines = Object.entries(sim.env()).map(([k, v]) => `${k}=${quote(v)}`);
+  if (args['env-out']) writeFileSync(args['env-out'], `${lines.join('\n')}\n`, { mode: 0o600 });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stderr.write(
+    `\naks-guard simulator: scenario "${sim.scenarioName}": ${sim.scenario.description}\n` +
+      `  direct endpoints  ${sim.origin}  (ARM, Entra authority host, GitHub API at /api/v3, Azure DevOps at /ado/${sim.azureDevOps.organization}/)\n` +
+      `  proxy             ${sim.proxyUrl}  (answers for management.azure.com, login.microsoftonline.com, api.github.com, dev.azure.com)\n` +
+      `  admin API         ${sim.origin}/_sim  (state, requests, clock, faults)\n` +
+      `Export the lines above (e.g. --env-out sim.env, then: set -a; . ./sim.env; set +a). Ctrl-C stops.\n`,
+  );
+  await interrupted;
   await sim.stop();
   process.stderr.write('aks-guard simulator stopped.\n');
   return 0;

@@ -1,12 +1,12 @@
 /**
- * The aks-guard simulator: Azure Resource Manager (AKS), Microsoft Entra ID, GitHub Actions OIDC
- * and the GitHub REST API on loopback over HTTPS, reachable directly (https://127.0.0.1:PORT) or
+ * The aks-guard simulator: Azure Resource Manager (AKS), Microsoft Entra ID, GitHub Actions OIDC,
+ * the GitHub REST API and Azure DevOps (pipeline OIDC tokens, pull-request threads) on loopback over HTTPS, reachable directly (https://127.0.0.1:PORT) or
  * through a CONNECT proxy that answers for the real host names with certificates from its own CA.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Clock } from './clock.ts';
 import { createCertificateAuthority } from './tls/ca.ts';
 import { startSimServer, type SimServer } from './net/server.ts';
@@ -25,6 +25,18 @@ import {
   type GitHubRun,
 } from './github/oidc.ts';
 import { GitHubRestService, type GitHubToken } from './github/rest.ts';
+import {
+  AZURE_DEVOPS_HOST,
+  AZURE_DEVOPS_PREFIX,
+  AzureDevOpsService,
+} from './azure-devops/service.ts';
+import {
+  azureDevOpsIssuer,
+  resolveAzureDevOps,
+  type AdoServiceConnection,
+  type AzureDevOpsConfig,
+  type PullRequestThread,
+} from './azure-devops/model.ts';
 import { AdminService } from './admin.ts';
 import { IMDS_PATH, MSI_PATH, ManagedIdentityService } from './identity/managed-identity.ts';
 import { loadScenario } from './scenario/load.ts';
@@ -48,6 +60,7 @@ export const GITHUB_OIDC_HOSTS = [
   'token.actions.githubusercontent.com',
   'pipelines.actions.githubusercontent.com',
 ];
+export { AZURE_DEVOPS_HOST } from './azure-devops/service.ts';
 /** The Azure Instance Metadata Service: plain HTTP, reachable through the proxy as an HTTP proxy. */
 export const IMDS_HOST = '169.254.169.254';
 const DIRECT_HOSTS = ['127.0.0.1', 'localhost'];
@@ -77,6 +90,30 @@ export interface SimulatorOptions {
   proxyPort?: number;
 }
 
+/** The simulated Azure DevOps organization and pipeline job, with its URLs in both modes. */
+export interface SimAzureDevOps extends AzureDevOpsConfig {
+  /** System.CollectionUri in direct mode: https://127.0.0.1:PORT/ado/{organization}/ */
+  collectionUri: string;
+  /** System.CollectionUri through the proxy: https://dev.azure.com/{organization}/ */
+  proxyCollectionUri: string;
+  /** The `iss` of the OIDC tokens: https://vstoken.dev.azure.com/{organizationId} */
+  issuer: string;
+  /** Pull-request threads, live (reset clears them). */
+  threads: PullRequestThread[];
+  /** System.OidcRequestUri (no query): direct or through the proxy. */
+  oidcRequestUri(direct: boolean): string;
+  /** The pull request's threads URL (no query), for pullRequestId or the scenario's pull request. */
+  threadsUri(direct: boolean, pullRequestId?: number): string;
+  /**
+   * The environment an Azure Pipelines agent gives a task in this job: System.* and Build.*
+   * variables, System.AccessToken (SECRET_SYSTEM_ACCESSTOKEN) and the SYSTEMVSSCONNECTION
+   * endpoint, and every service connection's ENDPOINT_URL_/ENDPOINT_AUTH_/ENDPOINT_DATA_ variables
+   * (names contain the connection GUID, so they are not in env()).
+   */
+  taskEnv(options?: { direct?: boolean; readOnly?: boolean }): Record<string, string>;
+  service: AzureDevOpsService;
+}
+
 export interface Simulator {
   readonly scenarioName: string;
   readonly scenario: Scenario;
@@ -101,6 +138,7 @@ export interface Simulator {
     readToken: string;
     rest: GitHubRestService;
   };
+  readonly azureDevOps: SimAzureDevOps;
   /** Environment to export: default endpoints through the proxy, plus the direct endpoints. */
   env(): Record<string, string>;
   /** Moves simulated time forward. */
@@ -116,13 +154,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clock = new Clock();
   const log = new RequestLog();
   const faults = new FaultInjector(scenario.seed);
-  const [entraKey, githubKey] = await Promise.all([SigningKey.create(), SigningKey.create()]);
+  const [entraKey, githubKey, adoKey] = await Promise.all([
+    SigningKey.create(),
+    SigningKey.create(),
+    SigningKey.create(),
+  ]);
   const ca = await createCertificateAuthority();
   const leaf = await ca.issueServerCertificate([
     ...ARM_HOSTS,
     ...LOGIN_HOSTS,
     GITHUB_API_HOST,
     ...GITHUB_OIDC_HOSTS,
+    AZURE_DEVOPS_HOST,
     'localhost',
     '127.0.0.1',
   ]);
@@ -166,8 +209,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(scenario.github?.tokens ?? []),
   ];
 
+  // System.AccessToken of the job (and a read-only one): JWTs, as Azure DevOps issues them.
+  const jobToken = async (): Promise<string> => {
+    const now = Math.floor(Date.now() / 1000);
+    return adoKey.sign({
+      nameid: randomUUID(),
+      scp: 'app_token',
+      aui: randomUUID(),
+      sid: randomUUID(),
+      iss: 'app.vstoken.visualstudio.com',
+      aud: 'app.vstoken.visualstudio.com|vso:00000000-0000-0000-0000-000000000000',
+      nbf: now,
+      exp: now + 2 * 86400,
+    });
+  };
+  const adoTokens = { accessToken: await jobToken(), readToken: await jobToken() };
+  let ado = resolveAzureDevOps(scenario, built.state.directory, built.secrets, adoTokens);
+
   let directOrigin = '';
-  const federation: FederationIssuer[] = [{ issuer: GITHUB_OIDC_ISSUER, key: githubKey }];
+  const federation: FederationIssuer[] = [
+    { issuer: GITHUB_OIDC_ISSUER, key: githubKey },
+    { issuer: azureDevOpsIssuer(ado.organizationId), key: adoKey },
+  ];
   const entra = new EntraService({
     clock,
     get directory() {
@@ -204,6 +267,79 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     () => [run.repository],
     GITHUB_API_PREFIX,
   );
+
+  const azureDevOps = new AzureDevOpsService(clock, adoKey, () => ado);
+  azureDevOps.load(scenario.azureDevOps?.threads ?? []);
+  const adoCollection = (direct: boolean): string =>
+    direct
+      ? `${directOrigin}${AZURE_DEVOPS_PREFIX}/${ado.organization}/`
+      : `https://${AZURE_DEVOPS_HOST}/${ado.organization}/`;
+  const adoOidcUri = (direct: boolean): string =>
+    `${adoCollection(direct)}${ado.projectId}/_apis/distributedtask/hubs/${ado.hostType}/plans/${ado.planId}/jobs/${ado.jobId}/oidctoken`;
+  const adoConnection = (): AdoServiceConnection | undefined =>
+    ado.serviceConnections.find((c) => c.scheme === 'WorkloadIdentityFederation') ??
+    ado.serviceConnections[0];
+  /** The variables the agent gives a task (see SimAzureDevOps.taskEnv). */
+  const adoTaskEnv = (direct: boolean, readOnly: boolean): Record<string, string> => {
+    const collection = adoCollection(direct);
+    const token = readOnly ? ado.readToken : ado.accessToken;
+    const sub = built.state.subscriptions[0]!;
+    const env: Record<string, string> = {
+      TF_BUILD: 'True',
+      SYSTEM_COLLECTIONURI: collection,
+      SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: collection,
+      SYSTEM_TEAMFOUNDATIONSERVERURI: collection,
+      SYSTEM_COLLECTIONID: ado.organizationId,
+      SYSTEM_TEAMPROJECT: ado.project,
+      SYSTEM_TEAMPROJECTID: ado.projectId,
+      SYSTEM_PLANID: ado.planId,
+      SYSTEM_JOBID: ado.jobId,
+      SYSTEM_HOSTTYPE: ado.hostType,
+      SYSTEM_OIDCREQUESTURI: adoOidcUri(direct),
+      BUILD_REPOSITORY_ID: ado.repositoryId,
+      BUILD_REPOSITORY_NAME: ado.repository,
+      BUILD_REPOSITORY_PROVIDER: 'TfsGit',
+      BUILD_REASON: ado.pullRequestId !== undefined ? 'PullRequest' : 'IndividualCI',
+      ...(ado.pullRequestId !== undefined
+        ? { SYSTEM_PULLREQUEST_PULLREQUESTID: String(ado.pullRequestId) }
+        : {}),
+      SECRET_SYSTEM_ACCESSTOKEN: token,
+      ENDPOINT_URL_SYSTEMVSSCONNECTION: collection,
+      ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({
+        parameters: { AccessToken: token },
+        scheme: 'OAuth',
+      }),
+      ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION: 'OAuth',
+      ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: token,
+    };
+    for (const c of ado.serviceConnections) {
+      const parameters: Record<string, string> = { tenantid: c.tenantId };
+      if (c.scheme !== 'ManagedServiceIdentity') parameters.serviceprincipalid = c.principal;
+      if (c.scheme === 'ServicePrincipal') {
+        parameters.authenticationType = 'spnKey';
+        parameters.serviceprincipalkey = built.secrets.get(c.principal) ?? '';
+      }
+      if (c.scheme === 'WorkloadIdentityFederation') {
+        parameters.workloadIdentityFederationIssuer = c.issuer;
+        parameters.workloadIdentityFederationSubject = c.subject;
+      }
+      env[`ENDPOINT_URL_${c.id}`] = direct ? `${directOrigin}/` : `https://${ARM_HOSTS[0]}/`;
+      env[`ENDPOINT_AUTH_${c.id}`] = JSON.stringify({ parameters, scheme: c.scheme });
+      env[`ENDPOINT_AUTH_SCHEME_${c.id}`] = c.scheme;
+      for (const [k, v] of Object.entries(parameters))
+        env[`ENDPOINT_AUTH_PARAMETER_${c.id}_${k.toUpperCase()}`] = v;
+      Object.assign(env, {
+        [`ENDPOINT_DATA_${c.id}_SUBSCRIPTIONID`]: sub.id,
+        [`ENDPOINT_DATA_${c.id}_SUBSCRIPTIONNAME`]: sub.displayName,
+        [`ENDPOINT_DATA_${c.id}_ENVIRONMENT`]: 'AzureCloud',
+        [`ENDPOINT_DATA_${c.id}_SCOPELEVEL`]: 'Subscription',
+        ...(direct
+          ? { [`ENDPOINT_DATA_${c.id}_ACTIVEDIRECTORYAUTHORITY`]: `${directOrigin}/` }
+          : {}),
+      });
+    }
+    return env;
+  };
 
   // Assigned once listening; the getters below only run after that.
   const net: { server?: SimServer; identity?: SimServer; proxy?: ProxyServer } = {};
@@ -251,6 +387,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get github() {
       return { run, writeToken, readToken, rest: githubRest };
     },
+    get azureDevOps() {
+      return {
+        ...ado,
+        collectionUri: adoCollection(true),
+        proxyCollectionUri: adoCollection(false),
+        issuer: azureDevOpsIssuer(ado.organizationId),
+        threads: azureDevOps.threads,
+        oidcRequestUri: adoOidcUri,
+        threadsUri: (direct: boolean, pullRequestId?: number) => {
+          const pr = pullRequestId ?? ado.pullRequestId;
+          if (pr === undefined)
+            throw new Error('No pull request: give one, or set azureDevOps.pullRequestId.');
+          return `${adoCollection(direct)}${ado.project}/_apis/git/repositories/${ado.repositoryId}/pullRequests/${pr}/threads`;
+        },
+        taskEnv: (options: { direct?: boolean; readOnly?: boolean } = {}) =>
+          adoTaskEnv(options.direct ?? true, options.readOnly ?? false),
+        service: azureDevOps,
+      };
+    },
     env() {
       const first = [...built.state.clusters.values()][0];
       const sp = built.state.directory.principals.find((x) => built.secrets.has(x.appId));
@@ -287,6 +442,38 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         AKS_SIM_MSI_ENDPOINT: `http://127.0.0.1:${net.identity!.port}${MSI_PATH}`,
         AKS_SIM_IDENTITY_HEADER: managedIdentity.identityHeader,
       });
+      // Azure Pipelines: the job's System.* variables with the default endpoints (through the
+      // proxy), and the direct ones. Service connection ENDPOINT_* names hold a GUID, which a
+      // shell cannot export: see azureDevOps.taskEnv().
+      const connection = adoConnection();
+      Object.assign(env, {
+        SYSTEM_COLLECTIONURI: adoCollection(false),
+        SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: adoCollection(false),
+        SYSTEM_COLLECTIONID: ado.organizationId,
+        SYSTEM_TEAMPROJECT: ado.project,
+        SYSTEM_TEAMPROJECTID: ado.projectId,
+        SYSTEM_PLANID: ado.planId,
+        SYSTEM_JOBID: ado.jobId,
+        SYSTEM_HOSTTYPE: ado.hostType,
+        SYSTEM_OIDCREQUESTURI: adoOidcUri(false),
+        SYSTEM_ACCESSTOKEN: ado.accessToken,
+        BUILD_REPOSITORY_ID: ado.repositoryId,
+        BUILD_REPOSITORY_NAME: ado.repository,
+        ...(ado.pullRequestId !== undefined
+          ? { SYSTEM_PULLREQUEST_PULLREQUESTID: String(ado.pullRequestId) }
+          : {}),
+        AKS_SIM_ADO_COLLECTION_URI: adoCollection(true),
+        AKS_SIM_ADO_OIDC_REQUEST_URI: adoOidcUri(true),
+        AKS_SIM_ADO_READ_TOKEN: ado.readToken,
+        AKS_SIM_ADO_OIDC_ISSUER: azureDevOpsIssuer(ado.organizationId),
+        ...(connection
+          ? {
+              AKS_SIM_ADO_SERVICE_CONNECTION_ID: connection.id,
+              AKS_SIM_ADO_SERVICE_CONNECTION_NAME: connection.name,
+              AKS_SIM_ADO_OIDC_SUBJECT: connection.subject,
+            }
+          : {}),
+      });
       return env;
     },
     advance(seconds) {
@@ -295,7 +482,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async reset(name, overrides) {
       const next = name ?? scenarioName;
       const loaded = loadScenario(next, overrides);
-      built = buildState(loaded, clock);
+      const nextBuilt = buildState(loaded, clock);
+      ado = resolveAzureDevOps(loaded, nextBuilt.state.directory, nextBuilt.secrets, adoTokens);
+      federation[1] = { issuer: azureDevOpsIssuer(ado.organizationId), key: adoKey };
+      azureDevOps.load(loaded.azureDevOps?.threads ?? []);
+      built = nextBuilt;
       scenario = loaded;
       scenarioName = next;
       run = runOf(loaded);
@@ -314,6 +505,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     log,
     faults,
     reset: (name) => sim.reset(name),
+    azureDevOps: () => ({
+      collectionUri: adoCollection(true),
+      proxyCollectionUri: adoCollection(false),
+      organization: ado.organization,
+      organizationId: ado.organizationId,
+      project: ado.project,
+      projectId: ado.projectId,
+      repository: ado.repository,
+      repositoryId: ado.repositoryId,
+      planId: ado.planId,
+      jobId: ado.jobId,
+      hostType: ado.hostType,
+      pullRequestId: ado.pullRequestId,
+      oidcRequestUri: adoOidcUri(true),
+      issuer: azureDevOpsIssuer(ado.organizationId),
+      serviceConnections: ado.serviceConnections,
+      threads: azureDevOps.threads,
+    }),
     info: () => ({
       scenario: scenarioName,
       description: scenario.description,
@@ -322,6 +531,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         direct: directOrigin,
         proxy: sim.proxyUrl,
         githubApi: `${directOrigin}${GITHUB_API_PREFIX}`,
+        azureDevOps: adoCollection(true),
         admin: `${directOrigin}/_sim`,
       },
     }),
@@ -333,6 +543,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (LOGIN_HOSTS.includes(h)) return entra.handle(req, ctx);
     if (h === GITHUB_API_HOST) return githubRest.handle(req, ctx);
     if (GITHUB_OIDC_HOSTS.includes(h)) return githubOidc.handle(req, ctx);
+    if (h === AZURE_DEVOPS_HOST) return azureDevOps.handle(req, ctx);
     if (h === IMDS_HOST) return managedIdentity.handle(req, ctx);
     if (!DIRECT_HOSTS.includes(h)) {
       ctx.service = 'unknown-host';
@@ -344,6 +555,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const first = p.split('/')[1]?.toLowerCase() ?? '';
     if (first === '_sim') return admin.handle(req, ctx);
     if (first === '_apis') return githubOidc.handle(req, ctx);
+    if (first === AZURE_DEVOPS_PREFIX.slice(1)) return azureDevOps.handle(req, ctx);
     if (p.startsWith(IMDS_PATH) || p.startsWith(MSI_PATH)) return managedIdentity.handle(req, ctx);
     if (p.startsWith(`${GITHUB_API_PREFIX}/`)) return githubRest.handle(req, ctx);
     if (['subscriptions', 'providers', 'tenants'].includes(first)) return arm.handle(req, ctx);
@@ -359,6 +571,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     arm: directOrigin,
     authorityHost: directOrigin,
     githubApi: `${directOrigin}${GITHUB_API_PREFIX}`,
+    azureDevOps: adoCollection(true),
     admin: `${directOrigin}/_sim`,
   });
 
@@ -395,6 +608,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         (ARM_HOSTS.includes(host) ||
           LOGIN_HOSTS.includes(host) ||
           host === GITHUB_API_HOST ||
+          host === AZURE_DEVOPS_HOST ||
           GITHUB_OIDC_HOSTS.includes(host))) ||
       (DIRECT_HOSTS.includes(host) && port === server.port),
     isSimulatedPlain: (host) => host === IMDS_HOST,
@@ -413,3 +627,9 @@ function loginHostFor(armHost: string): string {
 
 export { loadScenario, listScenarios, ScenarioError } from './scenario/load.ts';
 export type { Scenario } from './scenario/schema.ts';
+export type {
+  AdoComment,
+  AdoServiceConnection,
+  AzureDevOpsConfig,
+  PullRequestThread,
+} from './azure-devops/model.ts';

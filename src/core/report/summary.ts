@@ -109,10 +109,21 @@ export function timelineChart(timeline: Outcome['timeline']): string {
   ].join('\n');
 }
 
-export function renderSummary(s: Settings, o: Outcome, d?: Diagnosis): string {
-  const full = render(s, o, d, false);
+export interface SummaryOptions {
+  /** Include the Mermaid chart (GitHub renders it; Azure DevOps summaries show it as code). */
+  mermaid?: boolean;
+}
+
+export function renderSummary(
+  s: Settings,
+  o: Outcome,
+  d?: Diagnosis,
+  options: SummaryOptions = {},
+): string {
+  const mermaid = options.mermaid ?? true;
+  const full = render(s, o, d, false, mermaid);
   if (Buffer.byteLength(full) <= SUMMARY_LIMIT_BYTES) return full;
-  const lean = render(s, o, d, true);
+  const lean = render(s, o, d, true, mermaid);
   if (Buffer.byteLength(lean) <= SUMMARY_LIMIT_BYTES) return lean;
   // Still too big: keep the start, which holds the result and the diagnosis.
   let cut = lean.slice(0, SUMMARY_LIMIT_BYTES / 4);
@@ -122,7 +133,13 @@ export function renderSummary(s: Settings, o: Outcome, d?: Diagnosis): string {
 }
 
 /** The summary; `lean` keeps large parts short (command output, raw error, long timelines). */
-function render(s: Settings, o: Outcome, d: Diagnosis | undefined, lean: boolean): string {
+function render(
+  s: Settings,
+  o: Outcome,
+  d: Diagnosis | undefined,
+  lean: boolean,
+  mermaid: boolean,
+): string {
   const parts: string[] = [];
   parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
   parts.push(md(o.message));
@@ -162,7 +179,7 @@ function render(s: Settings, o: Outcome, d: Diagnosis | undefined, lean: boolean
     const t0 = o.timeline[0]!.at.getTime();
     const rows = lean ? o.timeline.slice(-100) : o.timeline;
     parts.push(
-      `### Timeline\n\n${timelineChart(rows)}\n\n${table(
+      `### Timeline\n\n${mermaid ? `${timelineChart(rows)}\n\n` : ''}${table(
         ['time (UTC)', '+', 'phase', 'event'],
         rows.map((e) => [
           e.at.toISOString().slice(11, 19),

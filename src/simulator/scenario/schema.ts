@@ -147,6 +147,79 @@ const bucket = z
   .object({ capacity: z.number().positive(), refillPerSecond: z.number().min(0) })
   .strict();
 
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a GUID');
+
+/** The default Azure DevOps service connection: workload identity federation for the CI principal. */
+export const DEFAULT_SERVICE_CONNECTION_ID = '8b3e5f7a-2c4d-4e6f-9a1b-3c5d7e9f1a2b';
+
+/**
+ * The Azure DevOps organization and pipeline job (System.* variables), its AzureRM service
+ * connections, and pull-request threads already there. Every field has a default, so the section
+ * can be left out.
+ */
+export const azureDevOpsSchema = z
+  .object({
+    organization: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'letters, digits and hyphens')
+      .default('contoso'),
+    organizationId: guid.default('6d2e8f4a-1b3c-4d5e-8f7a-9b1c3d5e7f20'),
+    project: z.string().min(1).default('platform'),
+    projectId: guid.default('a4c6e8f0-2b4d-4f6a-8c0e-1d3f5b7d9e21'),
+    repository: z.string().min(1).default('platform'),
+    repositoryId: guid.default('c2e4a6b8-0d1f-4a3c-9e5b-7d9f1b3d5a22'),
+    planId: guid.default('e1f3a5c7-9b2d-4c6e-8a0f-2b4d6f8a0c23'),
+    jobId: guid.default('0a2c4e6f-8b1d-4f3a-9c5e-7b9d1f3a5c24'),
+    hostType: z.enum(['build', 'release']).default('build'),
+    /** System.AccessToken; absent: a fresh one at every start. */
+    accessToken: z.string().min(1).optional(),
+    /** A System.AccessToken without "Contribute to pull requests"; absent: a fresh one. */
+    readToken: z.string().min(1).optional(),
+    oidcTokenLifetimeSeconds: z.number().int().positive().default(600),
+    /** System.PullRequest.PullRequestId, when the run is a pull-request build. */
+    pullRequestId: z.number().int().positive().optional(),
+    serviceConnections: z
+      .array(
+        z
+          .object({
+            id: guid.default(DEFAULT_SERVICE_CONNECTION_ID),
+            name: z.string().min(1).default('aks-prod'),
+            scheme: z
+              .enum(['WorkloadIdentityFederation', 'ServicePrincipal', 'ManagedServiceIdentity'])
+              .default('WorkloadIdentityFederation'),
+            /** App ID; absent: the first principal with a secret (or managed identity for MSI). */
+            principal: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([
+        {
+          id: DEFAULT_SERVICE_CONNECTION_ID,
+          name: 'aks-prod',
+          scheme: 'WorkloadIdentityFederation',
+        },
+      ]),
+    /** Threads already on pull requests (someone else's review comments, system threads). */
+    threads: z
+      .array(
+        z
+          .object({
+            pullRequestId: z.number().int().positive().optional(),
+            content: z.string(),
+            author: z.string().default('Megan Bowen'),
+            commentType: z.enum(['text', 'system']).default('text'),
+            status: z
+              .enum(['unknown', 'active', 'fixed', 'wontFix', 'closed', 'byDesign', 'pending'])
+              .default('active'),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
 export const scenarioSchema = z
   .object({
     description: z.string(),
@@ -274,6 +347,7 @@ export const scenarioSchema = z
       })
       .strict()
       .optional(),
+    azureDevOps: azureDevOpsSchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,202 @@
+/**
+ * The built Azure DevOps task (tasks/AksGuardV1/dist/index.js), spawned the way the agent runs it,
+ * against the simulator: service principal connections (secret and certificate), the same guard
+ * behaviour as the Action, output variables, the summary attachment and the result; bad inputs and
+ * bad service connections fail the task with a clear message and no write.
+ */
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { FAST, simulator } from '../helpers/simulator.ts';
+import { armWrites } from '../helpers/action.ts';
+import { runTask, taskJson, type ServiceConnection } from '../../scripts/lib/task-runner.ts';
+import type { Simulator } from '../../src/simulator/index.ts';
+
+jest.setTimeout(90_000);
+
+const CONNECTION_ID = '1f0c2a9e-4b3d-4c5e-9f7a-6b8c0d2e4f61';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await simulator('idle', FAST);
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+/** A ServicePrincipal (secret) connection to the simulator's direct endpoints, as Azure Stack Hub. */
+function spConnection(over: Partial<ServiceConnection> = {}): ServiceConnection {
+  const sp = sim.servicePrincipal;
+  return {
+    id: CONNECTION_ID,
+    url: `${sim.origin}/`,
+    scheme: 'ServicePrincipal',
+    parameters: {
+      serviceprincipalid: sp.appId,
+      tenantid: sp.tenantId,
+      serviceprincipalkey: sp.secret,
+      authenticationType: 'spnKey',
+    },
+    data: {
+      subscriptionId: sim.env().AZURE_SUBSCRIPTION_ID!,
+      environment: 'AzureStack',
+      activeDirectoryAuthority: `${sim.origin}/`,
+    },
+    ...over,
+  };
+}
+
+function inputs(extra: Record<string, string>): Record<string, string> {
+  const env = sim.env();
+  return {
+    azureSubscription: CONNECTION_ID,
+    resourceGroup: env.AKS_RESOURCE_GROUP!,
+    clusterName: env.AKS_CLUSTER_NAME!,
+    ...extra,
+  };
+}
+
+const common = () => ({ extraEnv: { NODE_EXTRA_CA_CERTS: sim.caFile } });
+
+describe('task.json', () => {
+  test('declares both Node handlers, a Node24-capable agent, and mirrors the Action’s inputs', () => {
+    const t = taskJson() as Record<string, unknown> & {
+      execution: Record<string, { target: string }>;
+      inputs: { name: string; type: string }[];
+      outputVariables: { name: string }[];
+      minimumAgentVersion: string;
+    };
+    expect(t.name).toBe('AksGuard');
+    expect(t.category).toBe('Deploy');
+    expect(Object.keys(t.execution).sort()).toEqual(['Node20_1', 'Node24']);
+    // Node24 handlers run on agents from 4.265.1.
+    const [major, minor, patch] = t.minimumAgentVersion.split('.').map(Number) as [
+      number,
+      number,
+      number,
+    ];
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(4_265_001);
+    expect(t.inputs.find((i) => i.name === 'azureSubscription')!.type).toBe(
+      'connectedService:AzureRM',
+    );
+    for (const name of [
+      'resourceGroup',
+      'clusterName',
+      'operation',
+      'onPending',
+      'kubernetesVersion',
+      'nodePool',
+      'nodeCount',
+    ])
+      expect(t.inputs.map((i) => i.name)).toContain(name);
+    expect(t.outputVariables.map((o) => o.name)).toContain('diagnosisCategory');
+  });
+});
+
+describe('the task against the simulator', () => {
+  test('a scale with a service principal secret: output variables, summary, Succeeded', async () => {
+    await sim.reset('idle', FAST);
+    const since = sim.log.lastSeq;
+    const run = await runTask(inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3' }), {
+      connection: spConnection(),
+      ...common(),
+    });
+    expect(run.code).toBe(0);
+    expect(run.result).toBe('Succeeded');
+    expect(run.outputs).toMatchObject({ result: 'succeeded', provisioningState: 'Succeeded' });
+    expect(run.outputs.operationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(armWrites(sim, since)).toEqual(['AgentPools_CreateOrUpdate']);
+    expect(run.attachments).toHaveLength(1);
+    expect(run.attachments[0]!.type).toBe('Distributedtask.Core.Summary');
+    expect(run.attachments[0]!.content).toContain('aks-demo');
+    expect(run.attachments[0]!.content).not.toContain('```mermaid');
+    // The secret is registered before anything could print it, and never printed.
+    expect(run.secrets).toContain(sim.servicePrincipal.secret);
+    const visible = run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('##vso[task.setsecret]'))
+      .join('\n');
+    expect(visible).not.toContain(sim.servicePrincipal.secret);
+  });
+
+  test('waits for a busy pool like the Action, then scales', async () => {
+    await sim.reset('pool-scaling', {
+      ...FAST,
+      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5 } }],
+    });
+    const run = await runTask(inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3' }), {
+      connection: spConnection(),
+      ...common(),
+    });
+    expect(run.result).toBe('Succeeded');
+    expect(run.outputs.pendingOperation).toMatch(/node pool user/);
+  });
+
+  test('a failing upgrade: Failed, with the diagnosis in the output variables and the summary', async () => {
+    await sim.reset('upgrade-fails-drain', FAST);
+    const run = await runTask(inputs({ operation: 'upgrade', kubernetesVersion: '1.35' }), {
+      connection: spConnection(),
+      ...common(),
+    });
+    expect(run.code).toBe(0);
+    expect(run.result).toBe('Failed');
+    expect(run.outputs.diagnosisCategory).toBe('pod-drain-failure');
+    expect(run.attachments[0]!.content).toContain('### Diagnosis');
+    expect(run.issues.filter((i) => i.type === 'error')).toHaveLength(1);
+  });
+
+  test('aborting another pipeline’s operation succeeds with issues', async () => {
+    await sim.reset('cluster-upgrading', FAST);
+    const run = await runTask(
+      inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3', onPending: 'abort' }),
+      { connection: spConnection(), ...common() },
+    );
+    expect(run.result).toBe('SucceededWithIssues');
+    expect(run.outputs.abortedOperationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(run.issues.some((i) => i.type === 'warning' && /Aborted/.test(i.message))).toBe(true);
+  });
+});
+
+describe('bad inputs and bad service connections', () => {
+  test('bad inputs are named with the task’s input names; nothing is sent', async () => {
+    const since = sim.log.lastSeq;
+    const run = await runTask(
+      inputs({ operation: 'upgrayed', onPending: 'later', nodeCount: 'x', abortAfter: '10m' }),
+      { connection: spConnection(), ...common() },
+    );
+    expect(run.result).toBe('Failed');
+    expect(run.outputs.errorCode).toBe('InvalidInput');
+    expect(run.resultMessage).toMatch(/"operation"/);
+    expect(run.resultMessage).toMatch(/"onPending"/);
+    expect(run.resultMessage).not.toMatch(/on-pending/);
+    expect(sim.log.list(since)).toEqual([]);
+  });
+
+  test.each([
+    ['an unsupported scheme', { scheme: 'PublishProfile' }, /PublishProfile.*not support/],
+    ['no subscription', { data: { environment: 'AzureCloud' } }, /does not name a subscription/],
+    ['a wrong secret', undefined, /AADSTS7000215/],
+  ])('%s fails the task with a clear message', async (_, over, message) => {
+    const connection =
+      over === undefined
+        ? spConnection({
+            parameters: { ...spConnection().parameters, serviceprincipalkey: 'wrong-secret' },
+          })
+        : spConnection(over);
+    const since = sim.log.lastSeq;
+    const run = await runTask(inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3' }), {
+      connection,
+      ...common(),
+    });
+    expect(run.result).toBe('Failed');
+    expect(run.resultMessage).toMatch(message);
+    expect(armWrites(sim, since)).toEqual([]);
+  });
+
+  test('a missing service connection input', async () => {
+    const run = await runTask(inputs({ azureSubscription: '' }), {
+      connection: spConnection(),
+      ...common(),
+    });
+    expect(run.result).toBe('Failed');
+    expect(run.resultMessage).toMatch(/azureSubscription/);
+  });
+});
