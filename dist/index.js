@@ -85392,10 +85392,9 @@ function parseSettings(raw) {
     const onTimeout = choice('on-timeout', ON_TIMEOUT, 'fail');
     const onCancel = choice('on-cancel', ON_CANCEL, 'leave');
     const dryRun = flag('dry-run');
+    // No token is not an input error: the comment is skipped with a log line, the run goes on.
     const commentOnPr = flag('comment-on-pr');
     const githubToken = raw.get('github-token').trim() || undefined;
-    if (commentOnPr && !githubToken)
-        bad('github-token', 'is required with comment-on-pr "true": pass ${{ github.token }} (the default) or a token that can write pull-request comments.');
     if (operation === 'check' || operation === 'report') {
         if (onPending === 'abort')
             bad('on-pending', `cannot be "abort" with operation "${operation}": ${operation} only reads; use "wait" or "fail".`);

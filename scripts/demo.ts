@@ -9,10 +9,12 @@
  *   npm run demo                                  the default story
  *   npm run demo -- --scenario stuck-operation --input on-pending=abort
  *   npm run demo -- --list                        the scenarios
+ *   npm run demo -- --task                        the same with the Azure DevOps task (AksGuard@1)
  */
 import { parseArgs } from 'node:util';
 import { listScenarios, startSimulator } from '../src/simulator/index.ts';
 import { runAction } from './lib/action-runner.ts';
+import { runTask, vsoCommands } from './lib/task-runner.ts';
 
 const tty = process.stdout.isTTY;
 const bold = (s: string): string => (tty ? `\x1b[1m${s}\x1b[0m` : s);
@@ -47,6 +49,50 @@ function render(line: string, masks: string[]): string | undefined {
   return `  ${line}`;
 }
 
+/** The same story as an Azure Pipelines job: the task with a workload identity federation connection. */
+async function taskStory(
+  sim: Awaited<ReturnType<typeof startSimulator>>,
+  actionInputs: Record<string, string>,
+): Promise<void> {
+  const camel = (k: string): string => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const env = sim.env();
+  const inputs: Record<string, string> = {
+    azureSubscription: sim.azureDevOps.serviceConnections[0]!.id,
+    resourceGroup: env.AKS_RESOURCE_GROUP!,
+    clusterName: env.AKS_CLUSTER_NAME!,
+  };
+  for (const [k, v] of Object.entries(actionInputs)) inputs[camel(k)] = v;
+  say(
+    dim(
+      `the agent's view: node tasks/AksGuardV1/dist/index.js, service connection "${sim.azureDevOps.serviceConnections[0]!.name}" (WorkloadIdentityFederation), OIDC from the simulated Azure DevOps`,
+    ),
+  );
+  const run = await runTask(inputs, {
+    agentEnv: sim.azureDevOps.taskEnv({ direct: false }),
+    extraEnv: { NODE_EXTRA_CA_CERTS: sim.caFile, HTTPS_PROXY: sim.proxyUrl },
+    killAfterMs: 15 * 60_000,
+  });
+  const masks = run.secrets;
+  for (const line of run.stdout.split('\n')) {
+    if (line.startsWith('##vso[')) {
+      const [cmd] = vsoCommands(line);
+      if (cmd?.command === 'task.issue')
+        say(yellow(`${cmd.props.type === 'error' ? 'Error' : 'Warning'}: ${cmd.data}`));
+      continue;
+    }
+    const shown = masks.reduce((l, m) => (m ? l.split(m).join('***') : l), line);
+    if (shown.startsWith('##[group]')) say(bold(`▶ ${shown.slice(9)}`));
+    else if (!shown.startsWith('##[endgroup]') && shown.trim()) say(`  ${shown}`);
+  }
+  say();
+  say(bold(`task result: ${run.result}`));
+  say(bold('output variables:'));
+  for (const [k, v] of Object.entries(run.outputs)) if (v) say(`  ${k}: ${v.split('\n')[0]}`);
+  say();
+  say(bold(`build summary section "${run.attachments[0]?.name ?? ''}":`));
+  say(run.attachments[0]?.content ?? '');
+}
+
 /** The ending: an upgrade that fails on a PodDisruptionBudget, and what aks-guard says about it. */
 async function failureStory(): Promise<void> {
   const sim = await startSimulator({
@@ -78,6 +124,7 @@ async function main(): Promise<void> {
       scenario: { type: 'string' },
       input: { type: 'string', multiple: true, default: [] },
       list: { type: 'boolean', default: false },
+      task: { type: 'boolean', default: false },
     },
   });
   if (values.list) {
@@ -109,17 +156,26 @@ async function main(): Promise<void> {
   });
   try {
     const scenario = listScenarios().find((s) => s.name === sim.scenarioName);
-    say(bold('aks-guard demo: the built Action on the AKS simulator'));
-    say(dim(`scenario "${sim.scenarioName}": ${scenario?.description ?? ''}`));
     say(
-      dim(
-        `the runner's view: node dist/index.js, HTTPS_PROXY=${sim.proxyUrl} (management.azure.com and login.microsoftonline.com are simulated), OIDC from the simulated GitHub token service`,
+      bold(
+        `aks-guard demo: the built ${values.task ? 'Azure DevOps task' : 'Action'} on the AKS simulator`,
       ),
     );
+    say(dim(`scenario "${sim.scenarioName}": ${scenario?.description ?? ''}`));
+    if (!values.task)
+      say(
+        dim(
+          `the runner's view: node dist/index.js, HTTPS_PROXY=${sim.proxyUrl} (management.azure.com and login.microsoftonline.com are simulated), OIDC from the simulated GitHub token service`,
+        ),
+      );
     say();
     say(bold('with:'));
     for (const [k, v] of Object.entries(inputs)) say(`  ${k}: ${v}`);
     say();
+    if (values.task) {
+      await taskStory(sim, inputs);
+      return;
+    }
     const masks: string[] = [];
     const run = await runAction(sim, inputs, {
       mode: 'proxy',

@@ -200,3 +200,73 @@ describe('bad inputs and bad service connections', () => {
     expect(run.resultMessage).toMatch(/azureSubscription/);
   });
 });
+
+describe('the guard’s policies through the task', () => {
+  test('dry run: nothing written, result dry-run, plan warnings as issues', async () => {
+    await sim.reset('cluster-upgrading', FAST);
+    const since = sim.log.lastSeq;
+    const run = await runTask(
+      inputs({ operation: 'scale', nodePool: 'user', nodeCount: '5', dryRun: 'true' }),
+      { connection: spConnection(), ...common() },
+    );
+    // The plan carries a warning (the pool's unfinished upgrade), so: with issues.
+    expect(run.result).toBe('SucceededWithIssues');
+    expect(run.issues[0]!.message).toMatch(/unfinished upgrade/);
+    expect(run.outputs.result).toBe('dry-run');
+    expect(armWrites(sim, since)).toEqual([]);
+  });
+
+  test('a Failed cluster reconciled first with onFailed reconcile', async () => {
+    await sim.reset('failed-cluster', FAST);
+    const since = sim.log.lastSeq;
+    const run = await runTask(
+      inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3', onFailed: 'reconcile' }),
+      { connection: spConnection(), ...common() },
+    );
+    expect(run.outputs.result).toBe('succeeded');
+    expect(armWrites(sim, since)).toEqual([
+      'ManagedClusters_CreateOrUpdate',
+      'AgentPools_CreateOrUpdate',
+    ]);
+  });
+
+  test('operationTimeout with onTimeout abort aborts the operation this run started', async () => {
+    await sim.reset('idle', { ...FAST, durations: { ...FAST.durations, upgrade: 600 } });
+    const since = sim.log.lastSeq;
+    const run = await runTask(
+      inputs({
+        operation: 'upgrade',
+        kubernetesVersion: '1.35',
+        operationTimeout: '3s',
+        onTimeout: 'abort',
+      }),
+      { connection: spConnection(), ...common() },
+    );
+    expect(run.result).toBe('Failed');
+    expect(run.outputs.result).toBe('aborted');
+    expect(armWrites(sim, since)).toEqual([
+      'ManagedClusters_CreateOrUpdate',
+      'ManagedClusters_AbortLatestOperation',
+    ]);
+  });
+
+  test('cancellation (the agent sends SIGINT) with onCancel abort', async () => {
+    await sim.reset('idle', { ...FAST, durations: { ...FAST.durations, upgrade: 600 } });
+    const since = sim.log.lastSeq;
+    const run = await runTask(
+      inputs({ operation: 'upgrade', kubernetesVersion: '1.35', onCancel: 'abort' }),
+      {
+        connection: spConnection(),
+        ...common(),
+        interrupt: { signal: 'SIGINT', when: (out) => out.includes('##[group]Waiting:') },
+      },
+    );
+    expect(run.result).toBe('Failed');
+    expect(run.outputs.result).toBe('aborted');
+    expect(armWrites(sim, since)).toEqual([
+      'ManagedClusters_CreateOrUpdate',
+      'ManagedClusters_AbortLatestOperation',
+    ]);
+    expect(run.attachments).toHaveLength(1);
+  });
+});

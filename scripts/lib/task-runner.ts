@@ -47,7 +47,10 @@ export interface TaskRun {
 }
 
 export interface TaskRunOptions {
-  connection: ServiceConnection;
+  /** The service connection to hand over (or give it in agentEnv, e.g. the simulator's taskEnv()). */
+  connection?: ServiceConnection;
+  /** Variables as the agent sets them (SYSTEM_*, ENDPOINT_*, SECRET_*), merged over the defaults. */
+  agentEnv?: Record<string, string>;
   /** System and build variables (e.g. from the simulator), merged over the defaults. */
   variables?: Record<string, string | undefined>;
   /** System.AccessToken; absent means the job has none. */
@@ -102,7 +105,6 @@ export async function runTask(
 ): Promise<TaskRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-task-'));
   try {
-    const c = options.connection;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: dir,
@@ -118,14 +120,18 @@ export async function runTask(
     for (const input of taskJson().inputs)
       env[`INPUT_${envName(input.name)}`] = String(input.defaultValue ?? '');
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${envName(name)}`] = value;
-    env[`ENDPOINT_URL_${c.id}`] = c.url;
-    env[`ENDPOINT_AUTH_${c.id}`] = JSON.stringify({ parameters: c.parameters, scheme: c.scheme });
-    env[`ENDPOINT_AUTH_SCHEME_${c.id}`] = c.scheme;
-    for (const [k, v] of Object.entries(c.parameters))
-      env[`ENDPOINT_AUTH_PARAMETER_${c.id}_${k.toUpperCase()}`] = v;
-    env[`ENDPOINT_DATA_${c.id}`] = JSON.stringify(c.data);
-    for (const [k, v] of Object.entries(c.data))
-      env[`ENDPOINT_DATA_${c.id}_${k.toUpperCase()}`] = v;
+    const c = options.connection;
+    if (c) {
+      env[`ENDPOINT_URL_${c.id}`] = c.url;
+      env[`ENDPOINT_AUTH_${c.id}`] = JSON.stringify({ parameters: c.parameters, scheme: c.scheme });
+      env[`ENDPOINT_AUTH_SCHEME_${c.id}`] = c.scheme;
+      for (const [k, v] of Object.entries(c.parameters))
+        env[`ENDPOINT_AUTH_PARAMETER_${c.id}_${k.toUpperCase()}`] = v;
+      env[`ENDPOINT_DATA_${c.id}`] = JSON.stringify(c.data);
+      for (const [k, v] of Object.entries(c.data))
+        env[`ENDPOINT_DATA_${c.id}_${k.toUpperCase()}`] = v;
+    }
+    Object.assign(env, options.agentEnv ?? {});
     const secretNames: string[] = [];
     if (options.accessToken) {
       env.SECRET_SYSTEM_ACCESSTOKEN = options.accessToken;
@@ -136,6 +142,8 @@ export async function runTask(
         scheme: 'OAuth',
       });
     }
+    if (env.SECRET_SYSTEM_ACCESSTOKEN && !secretNames.includes('System.AccessToken'))
+      secretNames.push('System.AccessToken');
     env.VSTS_SECRET_VARIABLES = JSON.stringify(secretNames);
     for (const [k, v] of Object.entries({ ...options.variables, ...options.extraEnv })) {
       if (v === undefined) delete env[k];

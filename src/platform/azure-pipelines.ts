@@ -210,7 +210,9 @@ export async function run(): Promise<void> {
         name in fromConnection
           ? fromConnection[name]!
           : name === 'github-token'
-            ? ''
+            ? // The comment's token on this platform: the job's own access token.
+              (tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ??
+              '')
             : (tl.getInput(taskInputName(name), false) ?? ''),
       env: {},
       defaultAuthType: c.authType,
@@ -286,8 +288,7 @@ async function commentOnPullRequest(settings: Settings, body: string): Promise<v
   }
   const result = await upsertThreadComment({
     pr,
-    accessToken:
-      tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ?? '',
+    accessToken: settings.comment.token ?? '',
     marker: commentMarker(settings.subscriptionId, settings.resourceGroup, settings.clusterName),
     body,
   });

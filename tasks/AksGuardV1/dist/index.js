@@ -64675,10 +64675,9 @@ function parseSettings(raw) {
     const onTimeout = choice('on-timeout', ON_TIMEOUT, 'fail');
     const onCancel = choice('on-cancel', ON_CANCEL, 'leave');
     const dryRun = flag('dry-run');
+    // No token is not an input error: the comment is skipped with a log line, the run goes on.
     const commentOnPr = flag('comment-on-pr');
     const githubToken = raw.get('github-token').trim() || undefined;
-    if (commentOnPr && !githubToken)
-        bad('github-token', 'is required with comment-on-pr "true": pass ${{ github.token }} (the default) or a token that can write pull-request comments.');
     if (operation === 'check' || operation === 'report') {
         if (onPending === 'abort')
             bad('on-pending', `cannot be "abort" with operation "${operation}": ${operation} only reads; use "wait" or "fail".`);
@@ -65044,7 +65043,9 @@ async function run() {
             get: (name) => name in fromConnection
                 ? fromConnection[name]
                 : name === 'github-token'
-                    ? ''
+                    ? // The comment's token on this platform: the job's own access token.
+                        (task.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ??
+                            '')
                     : (task.getInput(taskInputName(name), false) ?? ''),
             env: {},
             defaultAuthType: c.authType,
@@ -65114,7 +65115,7 @@ async function commentOnPullRequest(settings, body) {
     }
     const result = await upsertThreadComment({
         pr,
-        accessToken: task.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ?? '',
+        accessToken: settings.comment.token ?? '',
         marker: commentMarker(settings.subscriptionId, settings.resourceGroup, settings.clusterName),
         body,
     });
