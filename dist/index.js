@@ -79184,14 +79184,14 @@ const RULES = [
     },
     // --- signing in -------------------------------------------------------------------------------
     {
-        category: 'federated-credential',
-        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
-        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
-    },
-    {
         // aks-guard's own sign-in (the pipeline's identity, not the cluster's service principal).
         category: 'authentication-failed',
         text: /Signing in to Azure failed: AADSTS(?!70021:|700211:|700024:)\d+/,
+    },
+    {
+        category: 'federated-credential',
+        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
+        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
     },
     {
         category: 'service-principal-invalid',

@@ -31,6 +31,15 @@ function tableAfter(heading: string): Map<string, string[]> {
   return rows;
 }
 
+describe('the bundles', () => {
+  test('the Action never loads azure-pipelines-task-lib (it empties INPUT_* when imported)', () => {
+    const bundle = readFileSync(path.join(ROOT, 'dist/index.js'), 'utf8');
+    expect(bundle).not.toContain('_vsts_task_lib_loaded');
+    const task = readFileSync(path.join(ROOT, 'tasks/AksGuardV1/dist/index.js'), 'utf8');
+    expect(task).toContain('_vsts_task_lib_loaded');
+  });
+});
+
 describe('action.yml', () => {
   test('runs on node24 from the bundle, with branding', () => {
     const doc = yml as unknown as {

@@ -270,3 +270,85 @@ describe('the guard’s policies through the task', () => {
     expect(run.attachments).toHaveLength(1);
   });
 });
+
+describe('a service principal certificate connection', () => {
+  test('signs in with a client assertion signed by the certificate; the key never shows', async () => {
+    await sim.reset('idle', FAST);
+    const pem = await sim.addCertificate();
+    const sp = sim.servicePrincipal;
+    const since = sim.log.lastSeq;
+    const run = await runTask(inputs({ operation: 'check' }), {
+      connection: spConnection({
+        parameters: {
+          serviceprincipalid: sp.appId,
+          tenantid: sp.tenantId,
+          authenticationType: 'spnCertificate',
+          servicePrincipalCertificate: pem,
+        },
+      }),
+      ...common(),
+    });
+    expect([run.result, run.resultMessage]).toEqual(['Succeeded', expect.any(String)]);
+    expect(sim.log.list(since).some((e) => e.operation === 'Entra_Token' && e.status === 200)).toBe(
+      true,
+    );
+    const keyLine = pem.split('\n').find((l) => l.length > 40 && !l.startsWith('-----'))!;
+    const visible = run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('##vso[task.setsecret]'))
+      .join('\n');
+    expect(visible).not.toContain(keyLine);
+  });
+
+  test('a certificate Entra does not know is refused with its error', async () => {
+    await sim.reset('idle', FAST);
+    const pem = await sim.addCertificate();
+    await sim.reset('idle', FAST); // forget it
+    const sp = sim.servicePrincipal;
+    const run = await runTask(inputs({ operation: 'check' }), {
+      connection: spConnection({
+        parameters: {
+          serviceprincipalid: sp.appId,
+          tenantid: sp.tenantId,
+          authenticationType: 'spnCertificate',
+          servicePrincipalCertificate: pem,
+        },
+      }),
+      ...common(),
+    });
+    expect(run.result).toBe('Failed');
+    expect(run.resultMessage).toMatch(/AADSTS700027/);
+  });
+});
+
+describe('a managed identity connection (self-hosted agent)', () => {
+  test('gets its token from the instance metadata service', async () => {
+    await sim.reset('idle', FAST);
+    const since = sim.log.lastSeq;
+    const run = await runTask(inputs({ operation: 'check' }), {
+      connection: {
+        id: CONNECTION_ID,
+        url: 'https://management.azure.com/',
+        scheme: 'ManagedServiceIdentity',
+        parameters: { tenantid: sim.servicePrincipal.tenantId },
+        data: {
+          subscriptionId: sim.env().AZURE_SUBSCRIPTION_ID!,
+          environment: 'AzureCloud',
+          msiclientId: '6c8e0a2b-4d6f-4b1a-9e3c-5a7b9d1f3e5a',
+        },
+      },
+      extraEnv: {
+        NODE_EXTRA_CA_CERTS: sim.caFile,
+        HTTPS_PROXY: sim.proxyUrl,
+        NO_PROXY: '127.0.0.1',
+        AZURE_POD_IDENTITY_AUTHORITY_HOST: sim.env().AKS_SIM_IMDS_ENDPOINT!,
+      },
+    });
+    expect(run.result).toBe('Succeeded');
+    const log = sim.log.list(since);
+    expect(log.some((e) => e.operation === 'IMDS_Token')).toBe(true);
+    expect(new Set(log.filter((e) => e.service === 'arm').map((e) => e.principal))).toEqual(
+      new Set(['aks-guard-runner']),
+    );
+  });
+});

@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import { AksClient } from '../core/aks-client.ts';
 import { buildCredential, type CredentialDeps } from '../core/credentials.ts';
@@ -78,10 +79,7 @@ export function readConnection(id: string): Connection {
   // The whole authorization at once: task-lib's per-parameter getter logs each value in debug.
   const auth = tl.getEndpointAuthorization(id, true);
   const scheme = auth?.scheme ?? tl.getEndpointAuthorizationScheme(id, true);
-  if (!scheme)
-    throw new ServiceConnectionError(
-      `The Azure Resource Manager service connection "${id}" is not available to this job: check the input azureSubscription and that the pipeline is authorized to use it.`,
-    );
+  if (!scheme) throw new ServiceConnectionError(tl.loc('MissingServiceConnection', id));
   const parameters = auth?.parameters ?? {};
   const param = (key: string): string | undefined => {
     const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
@@ -94,10 +92,7 @@ export function readConnection(id: string): Connection {
   const data = (key: string): string | undefined =>
     tl.getEndpointDataParameter(id, key, true)?.trim() || undefined;
   const subscriptionId = data('subscriptionId');
-  if (!subscriptionId)
-    throw new ServiceConnectionError(
-      `The service connection "${id}" does not name a subscription (its data has no subscriptionId); use a subscription-scoped Azure Resource Manager connection.`,
-    );
+  if (!subscriptionId) throw new ServiceConnectionError(tl.loc('MissingSubscription', id));
   const base = {
     id,
     scheme,
@@ -143,9 +138,7 @@ export function readConnection(id: string): Connection {
       };
     }
     default:
-      throw new ServiceConnectionError(
-        `The service connection "${id}" uses the authentication scheme "${scheme}", which AksGuard does not support; use WorkloadIdentityFederation, ServicePrincipal or ManagedServiceIdentity.`,
-      );
+      throw new ServiceConnectionError(tl.loc('UnsupportedScheme', id, scheme));
   }
 }
 
@@ -174,6 +167,8 @@ function forTask(message: string): string {
 }
 
 export async function run(): Promise<void> {
+  // task.json sits beside dist/: its `messages` are the user-facing texts (localizable).
+  tl.setResourcePath(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'task.json'));
   const cancel = new AbortController();
   const onSignal = (signal: string): void => {
     reporter.warning(`Received ${signal}: the job is being cancelled.`);
@@ -226,10 +221,7 @@ export async function run(): Promise<void> {
       const token =
         tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ||
         tl.getVariable('System.AccessToken');
-      if (!token)
-        throw new ServiceConnectionError(
-          'Workload identity federation needs the job’s access token (System.AccessToken) to request an OIDC token from Azure DevOps, and this job has none: check that the job may use the OAuth token (Settings › Pipelines: limit job authorization scope, or "Allow scripts to access the OAuth token" in classic pipelines).',
-        );
+      if (!token) throw new ServiceConnectionError(tl.loc('MissingAccessToken'));
       deps.azurePipelines = { serviceConnectionId: c.id, systemAccessToken: token };
     }
     const credential = buildCredential(settings, deps);

@@ -3,6 +3,7 @@
  * the GitHub REST API and Azure DevOps (pipeline OIDC tokens, pull-request threads) on loopback over HTTPS, reachable directly (https://127.0.0.1:PORT) or
  * through a CONNECT proxy that answers for the real host names with certificates from its own CA.
  */
+import { createCertificateCredential } from './identity/certificates.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,6 +133,11 @@ export interface Simulator {
   readonly proxyUrl: string;
   /** The first principal with a secret, and its secret for this run. */
   readonly servicePrincipal: { appId: string; objectId: string; secret: string; tenantId: string };
+  /**
+   * Gives a principal (by default the first with a secret) a new certificate credential and returns
+   * its PEM (certificate and private key), as a service connection of type spnCertificate holds it.
+   */
+  addCertificate(appId?: string): Promise<string>;
   readonly github: {
     run: GitHubRun;
     writeToken: string;
@@ -372,6 +378,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     get proxyUrl() {
       return `http://127.0.0.1:${net.proxy!.port}`;
+    },
+    async addCertificate(appId) {
+      const p = built.state.directory.principals.find((x) =>
+        appId ? x.appId === appId : built.secrets.has(x.appId),
+      );
+      if (!p)
+        throw new Error(`No principal ${appId ?? 'with a secret'} in scenario ${scenarioName}.`);
+      const { credential, pem } = await createCertificateCredential(p.displayName);
+      (p.certificates ??= []).push(credential);
+      return pem;
     },
     get servicePrincipal() {
       const p = built.state.directory.principals.find((x) => built.secrets.has(x.appId));

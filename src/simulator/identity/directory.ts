@@ -2,6 +2,7 @@
  * The simulated Microsoft Entra tenant: its service principals, their credentials (secrets and
  * federated identity credentials) and their Azure role assignments.
  */
+import type { CertificateCredential } from './certificates.ts';
 export interface FederatedCredential {
   name?: string;
   issuer: string;
@@ -24,6 +25,8 @@ export interface Principal {
   roleAssignments: RoleAssignment[];
   /** Managed identities get tokens from the identity endpoint instead of with credentials. */
   managedIdentity?: boolean;
+  /** Certificate credentials (client assertions signed with the certificate's key). */
+  certificates?: CertificateCredential[];
 }
 
 /** A faithful subset of Azure's built-in role definitions (actions only). */

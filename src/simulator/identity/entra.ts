@@ -324,6 +324,47 @@ export class EntraService {
     return resource.replace(/\/+$/, '/');
   }
 
+  /** A client assertion signed with one of the app's certificates (x5t or x5t#S256 names which). */
+  private async verifyCertificateAssertion(
+    principal: Principal,
+    assertion: string,
+    auds: string[],
+  ): Promise<void> {
+    const header = decodeProtectedHeader(assertion) as { x5t?: string; 'x5t#S256'?: string };
+    const thumbprint = header['x5t#S256'] ?? header.x5t ?? '';
+    const cert = (principal.certificates ?? []).find(
+      (c) => c.x5tS256 === header['x5t#S256'] || c.x5t === header.x5t,
+    );
+    if (!cert)
+      throw this.error(
+        401,
+        'invalid_client',
+        700027,
+        `Client assertion failed signature validation. Trace ID: ${randomUUID()} [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}'. Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${principal.appId}'.]`,
+      );
+    if (!auds.some((a) => /\/oauth2\/(?:v2\.0\/)?token$/.test(a)))
+      throw this.error(
+        401,
+        'invalid_client',
+        700025,
+        `Client assertion audience claim does not match Realm issuer.`,
+      );
+    try {
+      // Entra tolerates five minutes of clock skew; MSAL rounds nbf to the nearest second.
+      await jwtVerify(assertion, cert.publicKey, {
+        currentDate: new Date(this.o.clock.now()),
+        clockTolerance: 300,
+      });
+    } catch {
+      throw this.error(
+        401,
+        'invalid_client',
+        700027,
+        `Client assertion failed signature validation. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumbprint}'.]`,
+      );
+    }
+  }
+
   private async verifyAssertion(principal: Principal, assertion: string): Promise<void> {
     let claims: JWTPayload;
     try {
@@ -335,6 +376,9 @@ export class EntraService {
     const iss = String(claims.iss ?? '');
     const sub = String(claims.sub ?? '');
     const auds = Array.isArray(claims.aud) ? claims.aud : [String(claims.aud ?? '')];
+    // Issued by the app itself: a certificate credential, not federation.
+    if (iss === principal.appId && sub === principal.appId)
+      return this.verifyCertificateAssertion(principal, assertion, auds);
     const noMatch = (): HttpError =>
       this.error(
         401,

@@ -20031,6 +20031,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: ./node_modules/azure-pipelines-task-lib/task.js
 var task = __nccwpck_require__(358);
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
@@ -59658,14 +59660,14 @@ const RULES = [
     },
     // --- signing in -------------------------------------------------------------------------------
     {
-        category: 'federated-credential',
-        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
-        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
-    },
-    {
         // aks-guard's own sign-in (the pipeline's identity, not the cluster's service principal).
         category: 'authentication-failed',
         text: /Signing in to Azure failed: AADSTS(?!70021:|700211:|700024:)\d+/,
+    },
+    {
+        category: 'federated-credential',
+        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
+        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
     },
     {
         category: 'service-principal-invalid',
@@ -64884,6 +64886,7 @@ async function upsertThreadComment(o) {
 
 
 
+
 /** The task's input name for each of the core's inputs (camelCase, as task.json declares them). */
 function taskInputName(input) {
     if (input === 'comment-on-pr')
@@ -64921,7 +64924,7 @@ function readConnection(id) {
     const auth = task.getEndpointAuthorization(id, true);
     const scheme = auth?.scheme ?? task.getEndpointAuthorizationScheme(id, true);
     if (!scheme)
-        throw new ServiceConnectionError(`The Azure Resource Manager service connection "${id}" is not available to this job: check the input azureSubscription and that the pipeline is authorized to use it.`);
+        throw new ServiceConnectionError(task.loc('MissingServiceConnection', id));
     const parameters = auth?.parameters ?? {};
     const param = (key) => {
         const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
@@ -64935,7 +64938,7 @@ function readConnection(id) {
     const data = (key) => task.getEndpointDataParameter(id, key, true)?.trim() || undefined;
     const subscriptionId = data('subscriptionId');
     if (!subscriptionId)
-        throw new ServiceConnectionError(`The service connection "${id}" does not name a subscription (its data has no subscriptionId); use a subscription-scoped Azure Resource Manager connection.`);
+        throw new ServiceConnectionError(task.loc('MissingSubscription', id));
     const base = {
         id,
         scheme,
@@ -64981,7 +64984,7 @@ function readConnection(id) {
             };
         }
         default:
-            throw new ServiceConnectionError(`The service connection "${id}" uses the authentication scheme "${scheme}", which AksGuard does not support; use WorkloadIdentityFederation, ServicePrincipal or ManagedServiceIdentity.`);
+            throw new ServiceConnectionError(task.loc('UnsupportedScheme', id, scheme));
     }
 }
 /** The cloud of a service connection: a public cloud by name, anything else as custom endpoints. */
@@ -65006,6 +65009,8 @@ function forTask(message) {
     return out;
 }
 async function run() {
+    // task.json sits beside dist/: its `messages` are the user-facing texts (localizable).
+    task.setResourcePath(external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', 'task.json'));
     const cancel = new AbortController();
     const onSignal = (signal) => {
         reporter.warning(`Received ${signal}: the job is being cancelled.`);
@@ -65059,7 +65064,7 @@ async function run() {
             const token = task.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ||
                 task.getVariable('System.AccessToken');
             if (!token)
-                throw new ServiceConnectionError('Workload identity federation needs the job’s access token (System.AccessToken) to request an OIDC token from Azure DevOps, and this job has none: check that the job may use the OAuth token (Settings › Pipelines: limit job authorization scope, or "Allow scripts to access the OAuth token" in classic pipelines).');
+                throw new ServiceConnectionError(task.loc('MissingAccessToken'));
             deps.azurePipelines = { serviceConnectionId: c.id, systemAccessToken: token };
         }
         const credential = buildCredential(settings, deps);
