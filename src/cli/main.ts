@@ -5,12 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AksClient } from '../core/aks-client.ts';
-import { buildCredential } from '../core/credentials.ts';
 import { diagnose, type DiagnosisContext } from '../core/diagnose/index.ts';
-import { diagnoseOutcome } from '../core/diagnose/outcome.ts';
-import { runGuard } from '../core/guard.ts';
-import { outputsOf } from '../core/outputs.ts';
+import { executeRun } from '../core/run.ts';
 import { diagnosisMarkdown, diagnosisText } from '../core/report/diagnosis.ts';
 import { renderSummary } from '../core/report/summary.ts';
 import type { Reporter } from '../core/reporter.ts';
@@ -199,18 +195,11 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const credential = buildCredential(settings, { reporter });
-    const client = new AksClient({
-      credential,
-      cloud: settings.cloud,
-      subscriptionId: settings.subscriptionId,
-      resourceGroup: settings.resourceGroup,
-      clusterName: settings.clusterName,
+    const { outcome, diagnosis, outputs } = await executeRun(settings, {
+      reporter,
       userAgent: 'aks-guard-cli',
+      signal: cancel.signal,
     });
-    const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
-    const diagnosis = diagnoseOutcome(settings, outcome);
-    const outputs = outputsOf(settings, outcome, diagnosis);
     if (values['summary-file'])
       writeFileSync(values['summary-file'], renderSummary(settings, outcome, diagnosis));
     if (outcome.failed) {

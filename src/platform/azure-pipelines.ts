@@ -9,11 +9,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tl from 'azure-pipelines-task-lib/task.js';
-import { AksClient } from '../core/aks-client.ts';
-import { buildCredential, type CredentialDeps } from '../core/credentials.ts';
-import { diagnoseOutcome } from '../core/diagnose/outcome.ts';
-import { runGuard } from '../core/guard.ts';
-import { outputsOf } from '../core/outputs.ts';
+import type { CredentialDeps } from '../core/credentials.ts';
+import { executeRun } from '../core/run.ts';
 import { renderSummary } from '../core/report/summary.ts';
 import type { Reporter } from '../core/reporter.ts';
 import { commentMarker } from '../core/report/marker.ts';
@@ -224,18 +221,12 @@ export async function run(): Promise<void> {
       if (!token) throw new ServiceConnectionError(tl.loc('MissingAccessToken'));
       deps.azurePipelines = { serviceConnectionId: c.id, systemAccessToken: token };
     }
-    const credential = buildCredential(settings, deps);
-    const client = new AksClient({
-      credential,
-      cloud: settings.cloud,
-      subscriptionId: settings.subscriptionId,
-      resourceGroup: settings.resourceGroup,
-      clusterName: settings.clusterName,
+    const { outcome, diagnosis, outputs } = await executeRun(settings, {
+      ...deps,
       userAgent: 'aks-guard-azure-pipelines',
+      signal: cancel.signal,
     });
-    const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
-    const diagnosis = diagnoseOutcome(settings, outcome);
-    setOutputs(outputsOf(settings, outcome, diagnosis));
+    setOutputs(outputs);
     const summary = renderSummary(settings, outcome, diagnosis, { mermaid: false });
     const dir = tl.getVariable('Agent.TempDirectory') ?? process.cwd();
     const file = path.join(dir, `aks-guard-${settings.clusterName}.md`);

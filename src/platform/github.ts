@@ -4,12 +4,8 @@
  * The only file of the Action that imports a runner SDK.
  */
 import * as core from '@actions/core';
-import { AksClient } from '../core/aks-client.ts';
-import { buildCredential } from '../core/credentials.ts';
-import { runGuard } from '../core/guard.ts';
+import { executeRun } from '../core/run.ts';
 import type { Reporter } from '../core/reporter.ts';
-import { diagnoseOutcome } from '../core/diagnose/outcome.ts';
-import { outputsOf } from '../core/outputs.ts';
 import { renderSummary } from '../core/report/summary.ts';
 import { InputError, parseSettings, type Settings } from '../core/settings.ts';
 import { commentMarker, pullRequestOf, upsertStickyComment } from './github-comment.ts';
@@ -77,23 +73,14 @@ export async function run(): Promise<void> {
         },
       ]);
     }
-    const credential = buildCredential(settings, {
+    const { outcome, diagnosis, outputs } = await executeRun(settings, {
       reporter,
       // getIDToken masks the token it returns; a fresh one is fetched for every Entra token request.
       oidcAssertion: () => core.getIDToken(OIDC_AUDIENCE),
-    });
-    const client = new AksClient({
-      credential,
-      cloud: settings.cloud,
-      subscriptionId: settings.subscriptionId,
-      resourceGroup: settings.resourceGroup,
-      clusterName: settings.clusterName,
       userAgent: 'aks-guard-github-action',
+      signal: cancel.signal,
     });
-    const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
-    const diagnosis = diagnoseOutcome(settings, outcome);
-    for (const [name, value] of Object.entries(outputsOf(settings, outcome, diagnosis)))
-      core.setOutput(name, value);
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     const summary = renderSummary(settings, outcome, diagnosis);
     await core.summary.addRaw(summary).write();
     if (settings.comment.onPr) await commentOnPullRequest(settings, summary);

@@ -20005,7 +20005,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8696);
+/* harmony import */ var _platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6395);
 /** Entry of the Azure DevOps task bundle (tasks/AksGuardV1/dist/index.js). */
 
 await (0,_platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -20015,7 +20015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8696:
+/***/ 6395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64097,6 +64097,35 @@ function outputsOf(s, o, d) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/run.ts
+/**
+ * One run of the guard, as every front door does it: sign in, run the guard against the cluster,
+ * diagnose a failure, and work out the outputs. The front doors only read inputs and publish
+ * what comes back (outputs, summary, result) in their own way.
+ */
+
+
+
+
+
+async function executeRun(settings, deps) {
+    const client = new AksClient({
+        credential: buildCredential(settings, deps),
+        cloud: settings.cloud,
+        subscriptionId: settings.subscriptionId,
+        resourceGroup: settings.resourceGroup,
+        clusterName: settings.clusterName,
+        userAgent: deps.userAgent,
+    });
+    const outcome = await runGuard(settings, {
+        client,
+        reporter: deps.reporter,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    const diagnosis = diagnoseOutcome(settings, outcome);
+    return { outcome, diagnosis, outputs: outputsOf(settings, outcome, diagnosis) };
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/markdown.ts
 /**
  * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
@@ -64883,10 +64912,6 @@ async function upsertThreadComment(o) {
 
 
 
-
-
-
-
 /** The task's input name for each of the core's inputs (camelCase, as task.json declares them). */
 function taskInputName(input) {
     if (input === 'comment-on-pr')
@@ -65067,18 +65092,12 @@ async function run() {
                 throw new ServiceConnectionError(task.loc('MissingAccessToken'));
             deps.azurePipelines = { serviceConnectionId: c.id, systemAccessToken: token };
         }
-        const credential = buildCredential(settings, deps);
-        const client = new AksClient({
-            credential,
-            cloud: settings.cloud,
-            subscriptionId: settings.subscriptionId,
-            resourceGroup: settings.resourceGroup,
-            clusterName: settings.clusterName,
+        const { outcome, diagnosis, outputs } = await executeRun(settings, {
+            ...deps,
             userAgent: 'aks-guard-azure-pipelines',
+            signal: cancel.signal,
         });
-        const outcome = await runGuard(settings, { client, reporter, signal: cancel.signal });
-        const diagnosis = diagnoseOutcome(settings, outcome);
-        setOutputs(outputsOf(settings, outcome, diagnosis));
+        setOutputs(outputs);
         const summary = renderSummary(settings, outcome, diagnosis, { mermaid: false });
         const dir = task.getVariable('Agent.TempDirectory') ?? process.cwd();
         const file = external_node_path_default().join(dir, `aks-guard-${settings.clusterName}.md`);
