@@ -37799,7 +37799,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3117);
+/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1694);
 // Entry of the GitHub Action bundle (dist/index.js).
 
 await (0,_platform_github_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37809,7 +37809,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3117:
+/***/ 1694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40767,6 +40767,24 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+function cancelOnSignals(onCancel) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        onCancel(signal);
+        controller.abort();
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.removeListener('SIGINT', handler);
+            process.removeListener('SIGTERM', handler);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -90739,6 +90757,7 @@ function pullRequestOf(env) {
 
 
 
+
 const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 const reporter = {
     info: (line) => info(line),
@@ -90769,13 +90788,7 @@ async function commentOnPullRequest(settings, body) {
         info(`Pull-request comment ${result.action}: ${result.url}${result.truncated ? ' (cut to fit GitHub’s limit)' : ''}`);
 }
 async function run() {
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        warning(`Received ${signal}: the job is being cancelled.`);
-        cancel.abort();
-    };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    const cancel = cancelOnSignals((signal) => warning(`Received ${signal}: the job is being cancelled.`));
     try {
         for (const name of ['client-secret', 'github-token']) {
             const secret = getInput(name);

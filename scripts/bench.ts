@@ -11,14 +11,15 @@
  * The az script: `az aks show`, `az aks wait --updated --interval 30`, as in pipelines today.
  * It runs when `az` is installed (apt-get install azure-cli); otherwise its column says so.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../src/simulator/index.ts';
 import { waitForOperation, type Clockwork, type Observation } from '../src/core/waiter.ts';
 import { ROOT, runAction } from './lib/action-runner.ts';
+import { azInstalled, azLogin } from './lib/az.ts';
 import { diagnose } from '../src/core/diagnose/index.ts';
 
 const exec = promisify(execFile);
@@ -65,129 +66,87 @@ function busyOverrides(endsAfterSeconds: number) {
   };
 }
 
-// ---------------------------------------------------------------- aks-guard (the built Action)
+// ---------------------------------------------------------------- the contenders
 
-async function guardIdle(): Promise<{ firstArmMs: number[]; armRequests: number[] }> {
-  const sim = await startSimulator({ scenario: 'idle' });
-  const firstArmMs: number[] = [];
-  const armRequests: number[] = [];
-  try {
-    for (let i = 0; i < RUNS; i++) {
-      const since = sim.log.lastSeq;
-      const t0 = Date.now();
-      const run = await runAction(sim, { operation: 'check' }, { mode: 'proxy' });
-      if (run.code !== 0) throw new Error(`check failed: ${run.stdout}`);
-      const arm = armEntries(sim, since);
-      // Logged when answered; subtract the handling time to get when it arrived.
-      firstArmMs.push(Date.parse(arm[0]!.time) - arm[0]!.durationMs - t0);
-      armRequests.push(arm.length);
-    }
-  } finally {
-    await sim.stop();
-  }
-  return { firstArmMs, armRequests };
+/** One way of running "check the cluster, wait until it is idle" against a simulator. */
+interface Contender {
+  /** Prepares a simulator (e.g. signs in) and returns the run, and what to clean up. */
+  prepare(sim: Simulator): Promise<{ run: () => Promise<void>; done: () => void }>;
 }
 
-async function guardWait(endsAfter: number): Promise<WaitFigures> {
-  const sim = await startSimulator({
-    scenario: 'cluster-upgrading',
-    overrides: busyOverrides(endsAfter),
-  });
-  try {
-    const since = sim.log.lastSeq;
-    const t0 = Date.now();
-    const run = await runAction(
-      sim,
-      { operation: 'check' },
-      { mode: 'proxy', killAfterMs: 300_000 },
-    );
-    if (run.code !== 0) throw new Error(`check failed: ${run.stdout}`);
-    return waitFigures(sim, since, t0);
-  } finally {
-    await sim.stop();
-  }
-}
-
-// ---------------------------------------------------------------- the az CLI script
-
-function azInstalled(): boolean {
-  try {
-    execFileSync('az', ['version', '-o', 'none'], { stdio: 'ignore', timeout: 60_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function azSession(sim: Simulator): Promise<{ env: NodeJS.ProcessEnv; done: () => void }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-bench-az-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    AZURE_CONFIG_DIR: dir,
-    AZURE_CORE_COLLECT_TELEMETRY: 'no',
-    AZURE_CORE_NO_COLOR: 'true',
-    ...sim.env(),
-  };
-  const sp = sim.servicePrincipal;
-  await exec(
-    'az',
-    [
-      'login',
-      '--service-principal',
-      '-u',
-      sp.appId,
-      '-p',
-      sp.secret,
-      '--tenant',
-      sp.tenantId,
-      '-o',
-      'none',
-    ],
-    { env },
-  );
-  return { env, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
+/** The built Action, as the runner starts it, through the proxy with the default endpoints. */
+const guard: Contender = {
+  prepare: (sim) =>
+    Promise.resolve({
+      run: async () => {
+        const run = await runAction(
+          sim,
+          { operation: 'check' },
+          { mode: 'proxy', killAfterMs: 300_000 },
+        );
+        if (run.code !== 0) throw new Error(`check failed: ${run.stdout}`);
+      },
+      done: () => undefined,
+    }),
+};
 
 const AZ_SCRIPT = `set -e
 az aks show -g "$AKS_RESOURCE_GROUP" -n "$AKS_CLUSTER_NAME" --query provisioningState -o tsv
 az aks wait -g "$AKS_RESOURCE_GROUP" -n "$AKS_CLUSTER_NAME" --updated --interval 30 --timeout 3600
 `;
 
-async function azIdle(): Promise<{ firstArmMs: number[]; armRequests: number[] }> {
+/** The az CLI script of today's pipelines, signed in beforehand. */
+const azScript: Contender = {
+  prepare: async (sim) => {
+    const session = await azLogin(sim);
+    return {
+      run: async () => {
+        await exec('bash', ['-c', AZ_SCRIPT], { env: session.env, timeout: 300_000 });
+      },
+      done: session.done,
+    };
+  },
+};
+
+/** An idle cluster, RUNS times: time to the first ARM request, and every ARM request made. */
+async function measureIdle(
+  contender: Contender,
+): Promise<{ firstArmMs: number[]; armRequests: number[] }> {
   const sim = await startSimulator({ scenario: 'idle' });
-  const session = await azSession(sim);
+  const prepared = await contender.prepare(sim);
   const firstArmMs: number[] = [];
   const armRequests: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       const since = sim.log.lastSeq;
       const t0 = Date.now();
-      await exec('bash', ['-c', AZ_SCRIPT], { env: session.env });
+      await prepared.run();
       const arm = armEntries(sim, since);
+      // Logged when answered; subtract the handling time to get when it arrived.
       firstArmMs.push(Date.parse(arm[0]!.time) - arm[0]!.durationMs - t0);
       armRequests.push(arm.length);
     }
   } finally {
-    session.done();
+    prepared.done();
     await sim.stop();
   }
   return { firstArmMs, armRequests };
 }
 
-async function azWait(endsAfter: number): Promise<WaitFigures> {
+/** A cluster upgrade that ends `endsAfter` seconds after the run starts. */
+async function measureWait(contender: Contender, endsAfter: number): Promise<WaitFigures> {
   const sim = await startSimulator({
     scenario: 'cluster-upgrading',
     overrides: busyOverrides(endsAfter),
   });
-  const session = await azSession(sim);
+  const prepared = await contender.prepare(sim);
   try {
     const since = sim.log.lastSeq;
     const t0 = Date.now();
-    await exec('bash', ['-c', AZ_SCRIPT], { env: session.env, timeout: 300_000 });
+    await prepared.run();
     return waitFigures(sim, since, t0);
   } finally {
-    session.done();
+    prepared.done();
     await sim.stop();
   }
 }
@@ -252,16 +211,16 @@ async function diagnoseBulk(): Promise<{ processMs: number; workMs: number }> {
 async function main(): Promise<void> {
   const withAz = azInstalled();
   log('aks-guard benchmark: idle pre-flight…');
-  const gIdle = await guardIdle();
+  const gIdle = await measureIdle(guard);
   log('aks-guard: waiting for an upgrade to end (5 runs in parallel)…');
-  const gWaits = await Promise.all(WAIT_ENDS_AFTER.map((s) => guardWait(s)));
-  let aIdle: Awaited<ReturnType<typeof azIdle>> | undefined;
+  const gWaits = await Promise.all(WAIT_ENDS_AFTER.map((s) => measureWait(guard, s)));
+  let aIdle: Awaited<ReturnType<typeof measureIdle>> | undefined;
   let aWaits: WaitFigures[] | undefined;
   if (withAz) {
     log('az script: idle pre-flight…');
-    aIdle = await azIdle();
+    aIdle = await measureIdle(azScript);
     log('az script: waiting for an upgrade to end (5 runs in parallel)…');
-    aWaits = await Promise.all(WAIT_ENDS_AFTER.map((s) => azWait(s)));
+    aWaits = await Promise.all(WAIT_ENDS_AFTER.map((s) => measureWait(azScript, s)));
   } else {
     log('az is not installed: the az column is skipped (apt-get install azure-cli).');
   }

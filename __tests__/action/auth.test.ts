@@ -3,14 +3,10 @@
  * managed identity from the instance metadata service, DefaultAzureCredential from the environment,
  * and the Azure CLI session azure/login leaves behind (when az is installed).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { FAST, simulator } from '../helpers/simulator.ts';
 import { runAction } from '../helpers/action.ts';
+import { azInstalled, azLogin } from '../../scripts/lib/az.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
 jest.setTimeout(120_000);
@@ -111,48 +107,15 @@ describe('auth-type', () => {
   });
 });
 
-function azInstalled(): boolean {
-  try {
-    execFileSync('az', ['version', '-o', 'none'], { stdio: 'ignore', timeout: 60_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const withAz = azInstalled();
-if (!withAz && process.env.AKS_GUARD_REQUIRE_AZ === '1')
-  throw new Error('AKS_GUARD_REQUIRE_AZ=1 but `az` is not installed (apt-get install azure-cli).');
 
 (withAz ? describe : describe.skip)(
   `auth-type azure-cli${withAz ? '' : ' (SKIPPED: az is not installed)'}`,
   () => {
     test('uses the session of az login, as after azure/login', async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-azcli-'));
+      const session = await azLogin(sim);
+      const { dir } = session;
       try {
-        const env = {
-          PATH: process.env.PATH,
-          HOME: dir,
-          AZURE_CONFIG_DIR: dir,
-          AZURE_CORE_COLLECT_TELEMETRY: 'no',
-          ...sim.env(),
-        };
-        const sp = sim.servicePrincipal;
-        await promisify(execFile)(
-          'az',
-          [
-            'login',
-            '--service-principal',
-            '-u',
-            sp.appId,
-            '-p',
-            sp.secret,
-            '--tenant',
-            sp.tenantId,
-            '-o',
-            'none',
-          ],
-          { env },
-        );
         const since = sim.log.lastSeq;
         const run = await runAction(
           sim,
@@ -170,7 +133,7 @@ if (!withAz && process.env.AKS_GUARD_REQUIRE_AZ === '1')
         expect(run.code).toBe(0);
         expect(principals(since)).toEqual(['aks-guard-ci']);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        session.done();
       }
     });
   },

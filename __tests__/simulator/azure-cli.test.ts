@@ -3,7 +3,7 @@
  * an unmodified client with default endpoints accepts the simulator. `.ci/run` installs az; where
  * it is missing this suite is skipped and says so.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,24 +11,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { admin, simulator, FAST } from '../helpers/simulator.ts';
+import { azEnv, azInstalled } from '../../scripts/lib/az.ts';
 
 const run = promisify(execFile);
 
-function azInstalled(): boolean {
-  try {
-    execFileSync('az', ['version', '-o', 'none'], { stdio: 'ignore', timeout: 60000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const available = azInstalled();
-if (!available && process.env.AKS_GUARD_REQUIRE_AZ === '1') {
-  throw new Error(
-    'AKS_GUARD_REQUIRE_AZ=1 but `az` is not installed: CI must run the Azure CLI test (apt-get install azure-cli).',
-  );
-}
 const suite = available ? describe : describe.skip;
 const title = available
   ? 'Azure CLI against the simulator'
@@ -60,14 +47,7 @@ suite(title, () => {
     // Retry-After 1: az polls every second instead of its default 30.
     sim = await simulator('idle', { ...FAST, retryAfterSeconds: 1, durations: { upgrade: 2 } });
     configDir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-az-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: configDir,
-      AZURE_CONFIG_DIR: configDir,
-      AZURE_CORE_COLLECT_TELEMETRY: 'no',
-      AZURE_CORE_NO_COLOR: 'true',
-      ...sim.env(),
-    };
+    env = azEnv(sim, configDir);
   }, 60000);
   afterAll(async () => {
     await sim.stop();

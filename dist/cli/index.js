@@ -8590,7 +8590,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9333);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(947);
 /** The `aks-guard` command. */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
@@ -8605,7 +8605,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9333:
+/***/ 947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10353,6 +10353,24 @@ function diagnose(input, options = {}) {
         remediation: info.remediation(facts, names),
         docs: info.docs,
         facts,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+function cancelOnSignals(onCancel) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        onCancel(signal);
+        controller.abort();
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.removeListener('SIGINT', handler);
+            process.removeListener('SIGTERM', handler);
+        },
     };
 }
 
@@ -53377,6 +53395,7 @@ function parseSettings(raw) {
 
 
 
+
 const USAGE = `aks-guard: safe AKS upgrades and scale operations, and explanations of AKS errors.
 
 Usage:
@@ -53545,17 +53564,9 @@ async function guardCommand(command, args, io) {
         env: io.env,
         defaultAuthType: 'default',
     });
-    if (settings.auth.clientSecret)
-        reporter.mask(settings.auth.clientSecret);
     for (const w of warnings)
         reporter.warning(w);
-    const cancel = new AbortController();
-    const onSignal = () => {
-        reporter.warning('Interrupted: stopping.');
-        cancel.abort();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const cancel = cancelOnSignals(() => reporter.warning('Interrupted: stopping.'));
     try {
         const { outcome, diagnosis, outputs } = await executeRun(settings, {
             reporter,
@@ -53584,8 +53595,7 @@ async function guardCommand(command, args, io) {
         return outcome.failed ? 1 : 0;
     }
     finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        cancel.dispose();
     }
 }
 async function main(argv, io) {

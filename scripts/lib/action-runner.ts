@@ -5,13 +5,13 @@
  * (environment: custom) or through its proxy with the default endpoints. Used by the demo, the
  * benchmark and the end-to-end tests.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { spawnBundle, type SpawnOptions } from './spawn-bundle.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE = path.join(ROOT, 'dist/index.js');
@@ -42,17 +42,11 @@ export interface ActionRun {
 
 export type Mode = 'direct' | 'proxy';
 
-export interface RunOptions {
+export interface RunOptions extends SpawnOptions {
   /** direct: environment custom with the simulator's origin; proxy: default endpoints via HTTPS_PROXY. */
   mode?: Mode;
   /** Extra environment (overrides the defaults; undefined removes a variable). */
   env?: Record<string, string | undefined>;
-  /** Send this signal once `when` returns true for the output so far. */
-  interrupt?: { signal: NodeJS.Signals; when: (stdout: string) => boolean };
-  /** Called with each complete stdout line as it arrives. */
-  onLine?: (line: string) => void;
-  /** Kill the process after this long (a safety net). */
-  killAfterMs?: number;
 }
 
 /** Inputs the way a workflow's `with:` gives them; the cluster and identity come from the simulator. */
@@ -145,7 +139,7 @@ export async function runAction(
     writeFileSync(env.GITHUB_OUTPUT!, '');
     writeFileSync(env.GITHUB_STEP_SUMMARY!, '');
     const started = Date.now();
-    const { code, signal, stdout, stderr } = await spawnBundle(env, dir, options);
+    const { code, signal, stdout, stderr } = await spawnBundle(BUNDLE, env, dir, options);
     const elapsedMs = Date.now() - started;
     const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT!, 'utf8'));
     const summary = readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8');
@@ -164,39 +158,4 @@ export async function runAction(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function spawnBundle(
-  env: Record<string, string>,
-  cwd: string,
-  options: RunOptions,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { env, cwd, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    let interrupted = false;
-    const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (options.onLine) {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop()!;
-        for (const line of lines) options.onLine(line);
-      }
-      if (options.interrupt && !interrupted && options.interrupt.when(stdout)) {
-        interrupted = true;
-        child.kill(options.interrupt.signal);
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      if (pending && options.onLine) options.onLine(pending);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
 }

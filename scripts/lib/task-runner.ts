@@ -4,11 +4,11 @@
  * ENDPOINT_URL_* / ENDPOINT_AUTH_* / ENDPOINT_DATA_*, System.AccessToken as a secret variable,
  * SYSTEM_* / BUILD_* / AGENT_* variables; then reads back the ##vso[...] logging commands.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './action-runner.ts';
+import { spawnBundle, type SpawnOptions } from './spawn-bundle.ts';
 
 export const TASK_DIR = path.join(ROOT, 'tasks/AksGuardV1');
 export const TASK_BUNDLE = path.join(TASK_DIR, 'dist/index.js');
@@ -46,7 +46,7 @@ export interface TaskRun {
   attachments: { type: string; name: string; content: string }[];
 }
 
-export interface TaskRunOptions {
+export interface TaskRunOptions extends SpawnOptions {
   /** The service connection to hand over (or give it in agentEnv, e.g. the simulator's taskEnv()). */
   connection?: ServiceConnection;
   /** Variables as the agent sets them (SYSTEM_*, ENDPOINT_*, SECRET_*), merged over the defaults. */
@@ -56,8 +56,6 @@ export interface TaskRunOptions {
   /** System.AccessToken; absent means the job has none. */
   accessToken?: string;
   extraEnv?: Record<string, string | undefined>;
-  interrupt?: { signal: NodeJS.Signals; when: (stdout: string) => boolean };
-  killAfterMs?: number;
 }
 
 /** The agent's rule for variable names in the environment: dots and spaces become _, upper-cased. */
@@ -149,30 +147,7 @@ export async function runTask(
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const { code, stdout, stderr } = await new Promise<{
-      code: number | null;
-      stdout: string;
-      stderr: string;
-    }>((resolve, reject) => {
-      const child = spawn(process.execPath, [TASK_BUNDLE], { env, cwd: dir, stdio: 'pipe' });
-      let out = '';
-      let err = '';
-      let interrupted = false;
-      const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        if (options.interrupt && !interrupted && options.interrupt.when(out)) {
-          interrupted = true;
-          child.kill(options.interrupt.signal);
-        }
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      child.on('error', reject);
-      child.on('close', (exit) => {
-        clearTimeout(killer);
-        resolve({ code: exit, stdout: out, stderr: err });
-      });
-    });
+    const { code, stdout, stderr } = await spawnBundle(TASK_BUNDLE, env, dir, options);
     const commands = vsoCommands(stdout);
     const outputs: Record<string, string> = {};
     const run: TaskRun = {

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { diagnose, type DiagnosisContext } from '../core/diagnose/index.ts';
+import { cancelOnSignals } from '../core/cancellation.ts';
 import { executeRun } from '../core/run.ts';
 import { diagnosisMarkdown, diagnosisText } from '../core/report/diagnosis.ts';
 import { renderSummary } from '../core/report/summary.ts';
@@ -185,15 +186,8 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
     env: io.env,
     defaultAuthType: 'default',
   });
-  if (settings.auth.clientSecret) reporter.mask(settings.auth.clientSecret);
   for (const w of warnings) reporter.warning(w);
-  const cancel = new AbortController();
-  const onSignal = (): void => {
-    reporter.warning('Interrupted: stopping.');
-    cancel.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancel = cancelOnSignals(() => reporter.warning('Interrupted: stopping.'));
   try {
     const { outcome, diagnosis, outputs } = await executeRun(settings, {
       reporter,
@@ -222,8 +216,7 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
     }
     return outcome.failed ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    cancel.dispose();
   }
 }
 

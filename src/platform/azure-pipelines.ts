@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import type { CredentialDeps } from '../core/credentials.ts';
+import { cancelOnSignals } from '../core/cancellation.ts';
 import { executeRun } from '../core/run.ts';
 import { renderSummary } from '../core/report/summary.ts';
 import type { Reporter } from '../core/reporter.ts';
@@ -39,6 +40,7 @@ export function outputVariableName(output: string): string {
 export class ServiceConnectionError extends Error {}
 
 let warned = false;
+const masked = new Set<string>();
 
 const reporter: Reporter = {
   info: (line) => console.log(line),
@@ -50,10 +52,13 @@ const reporter: Reporter = {
   debug: (line) => tl.debug(line),
   startGroup: (name) => console.log(`##[group]${name}`),
   endGroup: () => console.log('##[endgroup]'),
-  // task-lib refuses multi-line secrets: a PEM is masked line by line.
+  // task-lib refuses multi-line secrets: a PEM is masked line by line, each value once.
   mask: (secret) => {
     for (const line of secret.split(/\r?\n/).map((l) => l.trim()))
-      if (line.length >= 8 && !line.startsWith('-----')) tl.setSecret(line);
+      if (line.length >= 8 && !line.startsWith('-----') && !masked.has(line)) {
+        masked.add(line);
+        tl.setSecret(line);
+      }
   },
 };
 
@@ -166,13 +171,9 @@ function forTask(message: string): string {
 export async function run(): Promise<void> {
   // task.json sits beside dist/: its `messages` are the user-facing texts (localizable).
   tl.setResourcePath(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'task.json'));
-  const cancel = new AbortController();
-  const onSignal = (signal: string): void => {
-    reporter.warning(`Received ${signal}: the job is being cancelled.`);
-    cancel.abort();
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  const cancel = cancelOnSignals((signal) =>
+    reporter.warning(`Received ${signal}: the job is being cancelled.`),
+  );
   const setOutputs = (values: Record<string, string>): void => {
     for (const [name, value] of Object.entries(values))
       tl.setVariable(outputVariableName(name), value, false, true);
@@ -187,8 +188,6 @@ export async function run(): Promise<void> {
         },
       ]);
     const c = readConnection(connectionId);
-    if (c.clientSecret) reporter.mask(c.clientSecret);
-    if (c.clientCertificate) reporter.mask(c.clientCertificate);
     const fromConnection: Record<string, string> = {
       'subscription-id': c.subscriptionId,
       'auth-type': c.authType,

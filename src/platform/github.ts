@@ -4,6 +4,7 @@
  * The only file of the Action that imports a runner SDK.
  */
 import * as core from '@actions/core';
+import { cancelOnSignals } from '../core/cancellation.ts';
 import { executeRun } from '../core/run.ts';
 import type { Reporter } from '../core/reporter.ts';
 import { renderSummary } from '../core/report/summary.ts';
@@ -46,13 +47,9 @@ async function commentOnPullRequest(settings: Settings, body: string): Promise<v
 }
 
 export async function run(): Promise<void> {
-  const cancel = new AbortController();
-  const onSignal = (signal: string): void => {
-    core.warning(`Received ${signal}: the job is being cancelled.`);
-    cancel.abort();
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  const cancel = cancelOnSignals((signal) =>
+    core.warning(`Received ${signal}: the job is being cancelled.`),
+  );
   try {
     for (const name of ['client-secret', 'github-token']) {
       const secret = core.getInput(name);

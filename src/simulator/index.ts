@@ -285,6 +285,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const adoConnection = (): AdoServiceConnection | undefined =>
     ado.serviceConnections.find((c) => c.scheme === 'WorkloadIdentityFederation') ??
     ado.serviceConnections[0];
+  /** The job's public System.* and Build.* variables, as environment variables. */
+  const adoJobVariables = (direct: boolean): Record<string, string> => ({
+    SYSTEM_COLLECTIONURI: adoCollection(direct),
+    SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: adoCollection(direct),
+    SYSTEM_COLLECTIONID: ado.organizationId,
+    SYSTEM_TEAMPROJECT: ado.project,
+    SYSTEM_TEAMPROJECTID: ado.projectId,
+    SYSTEM_PLANID: ado.planId,
+    SYSTEM_JOBID: ado.jobId,
+    SYSTEM_HOSTTYPE: ado.hostType,
+    SYSTEM_OIDCREQUESTURI: adoOidcUri(direct),
+    BUILD_REPOSITORY_ID: ado.repositoryId,
+    BUILD_REPOSITORY_NAME: ado.repository,
+    ...(ado.pullRequestId !== undefined
+      ? { SYSTEM_PULLREQUEST_PULLREQUESTID: String(ado.pullRequestId) }
+      : {}),
+  });
   /** The variables the agent gives a task (see SimAzureDevOps.taskEnv). */
   const adoTaskEnv = (direct: boolean, readOnly: boolean): Record<string, string> => {
     const collection = adoCollection(direct);
@@ -292,23 +309,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const sub = built.state.subscriptions[0]!;
     const env: Record<string, string> = {
       TF_BUILD: 'True',
-      SYSTEM_COLLECTIONURI: collection,
-      SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: collection,
+      ...adoJobVariables(direct),
       SYSTEM_TEAMFOUNDATIONSERVERURI: collection,
-      SYSTEM_COLLECTIONID: ado.organizationId,
-      SYSTEM_TEAMPROJECT: ado.project,
-      SYSTEM_TEAMPROJECTID: ado.projectId,
-      SYSTEM_PLANID: ado.planId,
-      SYSTEM_JOBID: ado.jobId,
-      SYSTEM_HOSTTYPE: ado.hostType,
-      SYSTEM_OIDCREQUESTURI: adoOidcUri(direct),
-      BUILD_REPOSITORY_ID: ado.repositoryId,
-      BUILD_REPOSITORY_NAME: ado.repository,
       BUILD_REPOSITORY_PROVIDER: 'TfsGit',
       BUILD_REASON: ado.pullRequestId !== undefined ? 'PullRequest' : 'IndividualCI',
-      ...(ado.pullRequestId !== undefined
-        ? { SYSTEM_PULLREQUEST_PULLREQUESTID: String(ado.pullRequestId) }
-        : {}),
       SECRET_SYSTEM_ACCESSTOKEN: token,
       ENDPOINT_URL_SYSTEMVSSCONNECTION: collection,
       ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({
@@ -463,21 +467,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // shell cannot export: see azureDevOps.taskEnv().
       const connection = adoConnection();
       Object.assign(env, {
-        SYSTEM_COLLECTIONURI: adoCollection(false),
-        SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: adoCollection(false),
-        SYSTEM_COLLECTIONID: ado.organizationId,
-        SYSTEM_TEAMPROJECT: ado.project,
-        SYSTEM_TEAMPROJECTID: ado.projectId,
-        SYSTEM_PLANID: ado.planId,
-        SYSTEM_JOBID: ado.jobId,
-        SYSTEM_HOSTTYPE: ado.hostType,
-        SYSTEM_OIDCREQUESTURI: adoOidcUri(false),
+        ...adoJobVariables(false),
         SYSTEM_ACCESSTOKEN: ado.accessToken,
-        BUILD_REPOSITORY_ID: ado.repositoryId,
-        BUILD_REPOSITORY_NAME: ado.repository,
-        ...(ado.pullRequestId !== undefined
-          ? { SYSTEM_PULLREQUEST_PULLREQUESTID: String(ado.pullRequestId) }
-          : {}),
         AKS_SIM_ADO_COLLECTION_URI: adoCollection(true),
         AKS_SIM_ADO_OIDC_REQUEST_URI: adoOidcUri(true),
         AKS_SIM_ADO_READ_TOKEN: ado.readToken,

@@ -20005,7 +20005,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6395);
+/* harmony import */ var _platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2284);
 /** Entry of the Azure DevOps task bundle (tasks/AksGuardV1/dist/index.js). */
 
 await (0,_platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -20015,7 +20015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6395:
+/***/ 2284:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20035,6 +20035,24 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: ./node_modules/azure-pipelines-task-lib/task.js
 var task = __nccwpck_require__(358);
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+function cancelOnSignals(onCancel) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        onCancel(signal);
+        controller.abort();
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.removeListener('SIGINT', handler);
+            process.removeListener('SIGTERM', handler);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -64912,6 +64930,7 @@ async function upsertThreadComment(o) {
 
 
 
+
 /** The task's input name for each of the core's inputs (camelCase, as task.json declares them). */
 function taskInputName(input) {
     if (input === 'comment-on-pr')
@@ -64926,6 +64945,7 @@ function outputVariableName(output) {
 class ServiceConnectionError extends Error {
 }
 let warned = false;
+const masked = new Set();
 const reporter = {
     info: (line) => console.log(line),
     warning: (line) => {
@@ -64936,11 +64956,13 @@ const reporter = {
     debug: (line) => task.debug(line),
     startGroup: (name) => console.log(`##[group]${name}`),
     endGroup: () => console.log('##[endgroup]'),
-    // task-lib refuses multi-line secrets: a PEM is masked line by line.
+    // task-lib refuses multi-line secrets: a PEM is masked line by line, each value once.
     mask: (secret) => {
         for (const line of secret.split(/\r?\n/).map((l) => l.trim()))
-            if (line.length >= 8 && !line.startsWith('-----'))
+            if (line.length >= 8 && !line.startsWith('-----') && !masked.has(line)) {
+                masked.add(line);
                 task.setSecret(line);
+            }
     },
 };
 /** Reads the AzureRM service connection the task input names. */
@@ -65036,13 +65058,7 @@ function forTask(message) {
 async function run() {
     // task.json sits beside dist/: its `messages` are the user-facing texts (localizable).
     task.setResourcePath(external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', 'task.json'));
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        reporter.warning(`Received ${signal}: the job is being cancelled.`);
-        cancel.abort();
-    };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    const cancel = cancelOnSignals((signal) => reporter.warning(`Received ${signal}: the job is being cancelled.`));
     const setOutputs = (values) => {
         for (const [name, value] of Object.entries(values))
             task.setVariable(outputVariableName(name), value, false, true);
@@ -65057,10 +65073,6 @@ async function run() {
                 },
             ]);
         const c = readConnection(connectionId);
-        if (c.clientSecret)
-            reporter.mask(c.clientSecret);
-        if (c.clientCertificate)
-            reporter.mask(c.clientCertificate);
         const fromConnection = {
             'subscription-id': c.subscriptionId,
             'auth-type': c.authType,
