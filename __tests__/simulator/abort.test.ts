@@ -6,9 +6,9 @@ import {
   armErrorOf,
   clusterPath,
   firstCluster,
+  frozenClock,
   raw,
   simulator,
-  sleep,
   FAST,
 } from '../helpers/simulator.ts';
 
@@ -20,10 +20,12 @@ interface StatusResult {
   percentComplete?: number;
 }
 
+// Simulated time stands still in these blocks: an operation or a cancel moves on only when the
+// test advances the clock, so each read sees the state the test expects however slowly it runs.
 describe('abort on the managed cluster (operation-abort)', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator('cluster-upgrading', FAST);
+    sim = await simulator('cluster-upgrading', FAST, { clock: frozenClock() });
   });
   afterAll(() => sim.stop());
 
@@ -59,6 +61,7 @@ describe('abort on the managed cluster (operation-abort)', () => {
       .body as StatusResult;
     expect(op).toMatchObject({ status: 'Canceling', percentComplete: 40 });
 
+    sim.advance(FAST.cancelSeconds);
     await poller.pollUntilDone();
     const after = await client.managedClusters.get(c.resourceGroup, c.name);
     expect(after.provisioningState).toBe('Canceled');
@@ -96,9 +99,13 @@ describe('abort on the managed cluster (operation-abort)', () => {
     const c = firstCluster(sim);
     const client = aksClient(sim);
     const mc = await client.managedClusters.get(c.resourceGroup, c.name);
-    const done = await client.managedClusters.createOrUpdate(c.resourceGroup, c.name, mc, {
+    const poller = client.managedClusters.createOrUpdate(c.resourceGroup, c.name, mc, {
       updateIntervalInMs: 100,
     });
+    await poller.submitted();
+    // The PUT of the unchanged cluster resumes the canceled upgrade (the pools are still behind).
+    sim.advance(FAST.durations.upgrade);
+    const done = await poller.pollUntilDone();
     expect(done.provisioningState).toBe('Succeeded');
   });
 });
@@ -106,7 +113,11 @@ describe('abort on the managed cluster (operation-abort)', () => {
 describe('abort answered with 204', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator('cluster-upgrading', { ...FAST, abortResponse: 204 });
+    sim = await simulator(
+      'cluster-upgrading',
+      { ...FAST, abortResponse: 204 },
+      { clock: frozenClock() },
+    );
   });
   afterAll(() => sim.stop());
 
@@ -120,7 +131,8 @@ describe('abort answered with 204', () => {
     expect((await client.managedClusters.get(c.resourceGroup, c.name)).provisioningState).toBe(
       'Canceling',
     );
-    await sleep(700);
+    // The cancel takes FAST.cancelSeconds of simulated time.
+    sim.advance(FAST.cancelSeconds);
     expect((await client.managedClusters.get(c.resourceGroup, c.name)).provisioningState).toBe(
       'Canceled',
     );
@@ -130,7 +142,7 @@ describe('abort answered with 204', () => {
 describe('abort where the operation runs', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator('pool-scaling', FAST);
+    sim = await simulator('pool-scaling', FAST, { clock: frozenClock() });
   });
   afterAll(() => sim.stop());
 
@@ -146,9 +158,12 @@ describe('abort where the operation runs', () => {
   test('the agent pool abort cancels the pool operation; the cluster and other pools are untouched', async () => {
     const c = firstCluster(sim);
     const client = aksClient(sim);
-    await client.agentPools.abortLatestOperation(c.resourceGroup, c.name, 'user', {
+    const poller = client.agentPools.abortLatestOperation(c.resourceGroup, c.name, 'user', {
       updateIntervalInMs: 100,
     });
+    await poller.submitted();
+    sim.advance(FAST.cancelSeconds);
+    await poller.pollUntilDone();
     const pools = Object.fromEntries(
       (await client.managedClusters.get(c.resourceGroup, c.name)).agentPoolProfiles!.map((p) => [
         p.name,

@@ -7,9 +7,9 @@ import {
   armErrorOf,
   clusterPath,
   firstCluster,
+  frozenClock,
   raw,
   simulator,
-  sleep,
   FAST,
 } from '../helpers/simulator.ts';
 
@@ -39,10 +39,12 @@ function upgradeTo(mc: ManagedCluster, version: string): ManagedCluster {
   };
 }
 
+// Simulated time stands still in this block: the upgrade moves on only when the test advances
+// the clock, so every read sees the state the test expects however slowly it runs.
 describe('an upgrade through the managed cluster API', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator('idle', { ...FAST, durations: { upgrade: 3 } });
+    sim = await simulator('idle', { ...FAST, durations: { upgrade: 3 } }, { clock: frozenClock() });
   });
   afterAll(() => sim.stop());
 
@@ -72,10 +74,11 @@ describe('an upgrade through the managed cluster API', () => {
         subOperationType: 'Upgrading',
       });
       seen.push(s.percentComplete!);
-      await sleep(400);
+      sim.advance(0.4);
     }
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.at(-1)).toBeGreaterThan(seen[0]!);
+    sim.advance(3);
     const done = await poller.pollUntilDone();
     expect([done.provisioningState, done.currentKubernetesVersion]).toEqual([
       'Succeeded',
@@ -163,10 +166,12 @@ describe('an upgrade through the managed cluster API', () => {
   });
 });
 
+// Frozen time here too: each operation is still running when the test reads it, and ends when the
+// test advances the clock by its duration.
 describe('each kind of operation shows its own provisioningState', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator('idle', FAST);
+    sim = await simulator('idle', FAST, { clock: frozenClock() });
   });
   afterAll(() => sim.stop());
 
@@ -186,6 +191,7 @@ describe('each kind of operation shows its own provisioningState', () => {
     expect((await client.agentPools.get(c.resourceGroup, c.name, 'user')).provisioningState).toBe(
       'Scaling',
     );
+    sim.advance(FAST.durations.scale);
     expect(await scale.pollUntilDone()).toMatchObject({ count: 4, provisioningState: 'Succeeded' });
 
     const image = client.agentPools.upgradeNodeImageVersion(c.resourceGroup, c.name, 'system', {
@@ -199,6 +205,7 @@ describe('each kind of operation shows its own provisioningState', () => {
       operationType: 'UpgradeNodeImageVersion',
       subOperationType: 'UpgradingNodeImageVersion',
     });
+    sim.advance(FAST.durations['upgrade-node-image']);
     await image.pollUntilDone();
     expect((await client.agentPools.get(c.resourceGroup, c.name, 'system')).nodeImageVersion).toBe(
       'AKSUbuntu-2204gen2containerd-202611.02.0',
@@ -218,6 +225,7 @@ describe('each kind of operation shows its own provisioningState', () => {
     expect((await client.managedClusters.get(c.resourceGroup, c.name)).provisioningState).toBe(
       'Updating',
     );
+    sim.advance(FAST.durations.reconcile);
     await reconcile.pollUntilDone();
 
     const stop = client.managedClusters.stop(c.resourceGroup, c.name, { updateIntervalInMs: 100 });
@@ -225,6 +233,7 @@ describe('each kind of operation shows its own provisioningState', () => {
     expect((await client.managedClusters.get(c.resourceGroup, c.name)).provisioningState).toBe(
       'Stopping',
     );
+    sim.advance(FAST.durations.stop);
     await stop.pollUntilDone();
     const stopped = await client.managedClusters.get(c.resourceGroup, c.name);
     expect([
@@ -240,6 +249,7 @@ describe('each kind of operation shows its own provisioningState', () => {
     expect((await client.managedClusters.get(c.resourceGroup, c.name)).provisioningState).toBe(
       'Starting',
     );
+    sim.advance(FAST.durations.start);
     await start.pollUntilDone();
     expect((await client.managedClusters.get(c.resourceGroup, c.name)).powerState?.code).toBe(
       'Running',
@@ -328,6 +338,44 @@ describe('scripted failures', () => {
     ]);
   });
 
+  test('a failed scale shows the requested count at once; asking for it again scales again', async () => {
+    await sim.reset('idle', {
+      ...FAST,
+      failures: [
+        {
+          operation: 'scale',
+          atPercent: 20,
+          times: 1,
+          error: { code: 'InternalOperationError', message: 'AKS encountered an internal error.' },
+        },
+      ],
+    });
+    const c = firstCluster(sim);
+    const client = aksClient(sim);
+    const user = await client.agentPools.get(c.resourceGroup, c.name, 'user');
+    const poller = client.agentPools.beginCreateOrUpdate(
+      c.resourceGroup,
+      c.name,
+      'user',
+      { ...user, count: 4 },
+      { updateIntervalInMs: 100 },
+    );
+    const during = await client.agentPools.get(c.resourceGroup, c.name, 'user');
+    expect([during.provisioningState, during.count]).toEqual(['Scaling', 4]);
+    const err = await (await poller).pollUntilDone().catch((e: unknown) => e);
+    expect(armErrorOf(err).code).toBe('InternalOperationError');
+    const failed = await client.agentPools.get(c.resourceGroup, c.name, 'user');
+    expect([failed.provisioningState, failed.count]).toEqual(['Failed', 4]);
+    await client.agentPools.beginCreateOrUpdateAndWait(c.resourceGroup, c.name, 'user', failed, {
+      updateIntervalInMs: 100,
+    });
+    // A scale (Scaling), not a reconcile (Updating) that would leave the pool one node short.
+    expect(await latest(sim, 'user')).toMatchObject({
+      status: 'Succeeded',
+      subOperationType: 'Scaling',
+    });
+  });
+
   test.each([
     [
       'upgrade-fails-quota',
@@ -403,7 +451,8 @@ describe('scripted failures', () => {
 describe('operations other actors start, and stuck ones', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator('stuck-operation', FAST);
+    // Frozen: the operation started through the admin API is still running when read back.
+    sim = await simulator('stuck-operation', FAST, { clock: frozenClock() });
   });
   afterAll(() => sim.stop());
 
@@ -446,5 +495,27 @@ describe('operations other actors start, and stuck ones', () => {
       count: 7,
     });
     expect(second.status).toBe(409);
+  });
+
+  test('an operation started with stuckAtPercent is held there until the admin API completes it', async () => {
+    await sim.reset('idle', FAST);
+    const c = firstCluster(sim);
+    const started = await admin(sim, 'POST', `/clusters/${c.resourceGroup}/${c.name}/operations`, {
+      type: 'scale',
+      pool: 'user',
+      count: 4,
+      durationSeconds: 10,
+      stuckAtPercent: 30,
+    });
+    expect(started.status).toBe(201);
+    sim.advance(3600);
+    expect(await latest(sim, 'user')).toMatchObject({ status: 'InProgress', percentComplete: 30 });
+    const done = await admin(
+      sim,
+      'POST',
+      `/clusters/${c.resourceGroup}/${c.name}/complete?pool=user`,
+    );
+    expect(done.status).toBe(200);
+    expect(await latest(sim, 'user')).toMatchObject({ status: 'Succeeded', percentComplete: 100 });
   });
 });

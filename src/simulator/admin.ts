@@ -73,13 +73,18 @@ export function clusterSnapshot(state: SimState, c: ClusterState): Record<string
   };
 }
 
-/** An operation started through the admin API, as "another pipeline" would. */
+/**
+ * An operation started through the admin API, as "another pipeline" would. With `stuckAtPercent`
+ * it stops progressing there and stays InProgress until `complete` or `fail` (or an abort) ends
+ * it: a test holds it while the client under test waits, and releases it when it chooses.
+ */
 const operationRequest = z.object({
   type: operationKindSchema,
   pool: z.string().optional(),
   kubernetesVersion: z.string().optional(),
   count: z.number().int().min(0).optional(),
   durationSeconds: z.number().positive().optional(),
+  stuckAtPercent: z.number().min(0).max(99).optional(),
   startedBy: z.string().default('another pipeline (admin API)'),
 });
 
@@ -235,20 +240,44 @@ export class AdminService {
     });
   };
 
-  /** The next `times` writes to the cluster each meet an operation another pipeline just started. */
+  /**
+   * The next `times` writes to the cluster each meet an operation another pipeline just started;
+   * or, with `{"endsBeforeAbort": true, "pool"?}`, the next abort there finds its operation just
+   * ended by itself (Succeeded), as when an abort loses the race to the operation's natural end.
+   */
   private addRace(state: SimState, cluster: ClusterState, payload: unknown): SimResponse {
+    const abortRace = z
+      .object({
+        endsBeforeAbort: z.literal(true),
+        pool: z.string().optional(),
+        times: z.number().int().positive().default(1),
+      })
+      .strict()
+      .safeParse(payload);
+    if (abortRace.success) {
+      const { pool, times } = abortRace.data;
+      if (pool && !findPool(cluster, pool))
+        return bad(`Cluster ${cluster.name} has no pool ${pool}.`);
+      state.abortRaces.push({
+        clusterKey: clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
+        ...(pool ? { pool } : {}),
+        remaining: times,
+      });
+      return json(201, { abortRaces: state.abortRaces.filter((r) => r.remaining > 0).length });
+    }
     const p = operationRequest
       .extend({ times: z.number().int().positive().default(1) })
       .strict()
       .safeParse(payload);
     if (!p.success) return bad(`Invalid race: ${z.prettifyError(p.error)}`);
-    const { times, durationSeconds, startedBy, ...spec } = p.data;
+    const { times, durationSeconds, stuckAtPercent, startedBy, ...spec } = p.data;
     if (spec.pool && !findPool(cluster, spec.pool))
       return bad(`Cluster ${cluster.name} has no pool ${spec.pool}.`);
     state.races.push({
       clusterKey: clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
       spec,
       ...(durationSeconds !== undefined ? { durationMs: durationSeconds * 1000 } : {}),
+      ...(stuckAtPercent !== undefined ? { stuckAtPercent } : {}),
       startedBy,
       remaining: times,
     });
@@ -280,6 +309,7 @@ export class AdminService {
         p.data.startedBy,
         p.data.durationSeconds !== undefined ? p.data.durationSeconds * 1000 : undefined,
       );
+      if (p.data.stuckAtPercent !== undefined) op.stuckAtPercent = p.data.stuckAtPercent;
       return json(201, { operationId: op.id, cluster: clusterSnapshot(state, cluster) });
     } catch (err) {
       return bad(err instanceof Error ? err.message : String(err));

@@ -2,14 +2,23 @@
  * Injected faults: server errors, dropped connections and latency, matched by host, method and
  * path. Deterministic by default (skip/times); `probability` draws from a seeded generator so a
  * flaky scenario replays the same way every run.
+ *
+ * `drop` hangs up before the request is served (nothing happened). `drop-response` and
+ * `truncate-response` serve the request first — a write is applied, an operation starts — and then
+ * lose the answer: the connection is reset before the response, or after part of its body. That is
+ * what makes a write ambiguous for a client: it cannot tell from the wire whether it landed.
+ * `respond` answers with a given status, headers and body (hostile or odd payloads in tests).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimRequest, SimResponse } from './net/http-kit.ts';
 
 export interface FaultRule {
   match?: { host?: string; method?: string; path?: string };
-  action: 'error' | 'drop' | 'latency';
+  action: 'error' | 'drop' | 'latency' | 'drop-response' | 'truncate-response' | 'respond';
   status?: number;
+  /** For `respond`: the body (an object is sent as JSON, a string as text) and extra headers. */
+  body?: unknown;
+  headers?: Record<string, string>;
   code?: string;
   message?: string;
   retryAfterSeconds?: number;
@@ -79,8 +88,13 @@ export class FaultInjector {
     return true;
   }
 
-  /** Returns the fault's answer, 'drop' to hang up, or undefined to serve the request normally. */
-  async before(req: SimRequest): Promise<SimResponse | 'drop' | undefined> {
+  /**
+   * Returns the fault's answer, 'drop' to hang up, 'drop-response' / 'truncate-response' to serve
+   * the request and then lose (part of) the answer, or undefined to serve the request normally.
+   */
+  async before(
+    req: SimRequest,
+  ): Promise<SimResponse | 'drop' | 'drop-response' | 'truncate-response' | undefined> {
     // Every matching rule counts the request, whichever rule ends up answering it, so `skip`
     // means "the first N matching requests" for each rule on its own.
     const matching = this.rules.filter((rule) => this.matches(rule, req));
@@ -94,7 +108,15 @@ export class FaultInjector {
         await sleep(rule.latencyMs ?? 1000);
         continue;
       }
-      if (rule.action === 'drop') return 'drop';
+      if (rule.action === 'drop' || rule.action === 'drop-response') return rule.action;
+      if (rule.action === 'truncate-response') return rule.action;
+      if (rule.action === 'respond') {
+        return {
+          status: rule.status ?? 200,
+          headers: { ...(rule.headers ?? {}) },
+          ...(rule.body !== undefined ? { body: rule.body } : {}),
+        };
+      }
       const status = rule.status ?? 500;
       const [code, message] = DEFAULT_MESSAGES[status] ?? ['InternalServerError', `HTTP ${status}`];
       const headers: Record<string, string> = {};

@@ -89,6 +89,13 @@ export interface SimulatorOptions {
   /** Fixed loopback ports; 0 or absent picks free ones. */
   port?: number;
   proxyPort?: number;
+  /**
+   * Simulated time (operation progress, token lifetimes, throttling refill); default: real time.
+   * `Clock.frozen(Date.now())` makes time stand still except for `advance()` (and the admin API's
+   * `clock/advance`), so a test decides when an operation moves on or a bucket refills instead of
+   * racing the machine's speed. Kept across `reset()`.
+   */
+  clock?: Clock;
 }
 
 /** The simulated Azure DevOps organization and pipeline job, with its URLs in both modes. */
@@ -157,7 +164,7 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   let scenarioName = options.scenario ?? 'idle';
   let scenario = loadScenario(scenarioName, options.overrides);
-  const clock = new Clock();
+  const clock = options.clock ?? new Clock();
   const log = new RequestLog();
   const faults = new FaultInjector(scenario.seed);
   const [entraKey, githubKey, adoKey] = await Promise.all([

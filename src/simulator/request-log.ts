@@ -15,7 +15,10 @@ export interface LoggedRequest {
   userAgent?: string;
   status: number;
   durationMs: number;
+  /** Hung up before serving: nothing happened. */
   dropped: boolean;
+  /** Served (a write applied), then the answer was lost: reset before it, or mid-body. */
+  responseLost?: 'drop-response' | 'truncate-response';
 }
 
 const MAX_ENTRIES = 20000;
@@ -23,11 +26,26 @@ const MAX_ENTRIES = 20000;
 export class RequestLog {
   private entries: LoggedRequest[] = [];
   private seq = 0;
+  private readonly listeners = new Set<(entry: LoggedRequest) => void>();
 
   record(entry: LoggedRequest): void {
-    this.entries.push({ ...entry, seq: ++this.seq });
+    const logged = { ...entry, seq: ++this.seq };
+    this.entries.push(logged);
     if (this.entries.length > MAX_ENTRIES)
       this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    for (const listener of this.listeners) listener(logged);
+  }
+
+  /**
+   * Calls `listener` with each request as it is logged: synchronously, after the simulator has
+   * decided the answer and before the client receives it. A test can react to a request at a
+   * precise point (e.g. move a frozen clock on as a 429 is answered, before the client's retry)
+   * instead of polling and racing the client. Listeners must not throw. Returns a function that
+   * removes the listener.
+   */
+  onRecord(listener: (entry: LoggedRequest) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   list(sinceSeq = 0): LoggedRequest[] {

@@ -69,6 +69,18 @@ export interface SimState {
   settings: SimSettings;
   /** Operations "another pipeline" starts just before this cluster's next writes (admin API). */
   races: RaceRule[];
+  /** Operations that end by themselves just before the next abort reaches them (admin API). */
+  abortRaces: AbortRaceRule[];
+}
+
+/**
+ * An abort that loses the race to the operation's natural end: when the next abort of the cluster
+ * (or of `pool`) arrives, the operation it would cancel has just Succeeded, so AKS answers 409.
+ */
+export interface AbortRaceRule {
+  clusterKey: string;
+  pool?: string;
+  remaining: number;
 }
 
 /**
@@ -79,6 +91,8 @@ export interface RaceRule {
   clusterKey: string;
   spec: { type: OperationKind; pool?: string; kubernetesVersion?: string; count?: number };
   durationMs?: number;
+  /** The operation stays InProgress at this percent until completed, failed or aborted. */
+  stuckAtPercent?: number;
   startedBy: string;
   /** How many writes still meet a fresh operation. */
   remaining: number;

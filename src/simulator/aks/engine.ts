@@ -160,6 +160,15 @@ export class AksEngine {
       pool.provisioningState = op.subOperationType;
       pool.eTag = newETag();
     }
+    // `count` is the desired node count, as AKS keeps it: a GET during (or after a failed) scale
+    // already shows the requested count (Azure/AKS#671: "agentPoolProfiles.count is 6 but the
+    // actual count is 5" after a failed scale-up). Versions have current* twins; count has none.
+    for (const stage of op.stages) {
+      const pool = stage.count !== undefined ? findPool(cluster, stage.target) : undefined;
+      if (!pool || pool.count === stage.count) continue;
+      pool.readyNodes ??= pool.count;
+      pool.count = stage.count!;
+    }
     cluster.operations.push(op);
     if (cluster.operations.length > MAX_OPERATION_HISTORY) cluster.operations.shift();
     return op;
@@ -224,7 +233,10 @@ export class AksEngine {
       if (!pool) continue;
       if (stage.orchestratorVersion) pool.currentOrchestratorVersion = stage.orchestratorVersion;
       if (stage.nodeImageVersion) pool.nodeImageVersion = stage.nodeImageVersion;
-      if (stage.count !== undefined) pool.count = stage.count;
+      if (stage.count !== undefined) {
+        pool.count = stage.count;
+        delete pool.readyNodes;
+      }
       if (stage.powerState) pool.powerState = stage.powerState;
     }
   }

@@ -24,7 +24,13 @@ export function isTerminal(state: string): boolean {
 export interface PoolState {
   name: string;
   mode: string;
+  /** The desired node count: AKS shows the requested count as soon as a scale starts. */
   count: number;
+  /**
+   * The nodes the pool really has while that differs from `count` (a scale still running, or one
+   * that failed or was cancelled part-way). A PUT of the desired count then scales again.
+   */
+  readyNodes?: number;
   vmSize: string;
   osType: string;
   osSKU: string;
@@ -39,6 +45,14 @@ export interface PoolState {
   powerState: PowerState;
   eTag: string;
   extra: Record<string, unknown>;
+}
+
+/**
+ * Whether asking a pool for `count` nodes scales it: a new count does, and so does the same desired
+ * count after a failed or cancelled scale left the pool short of it.
+ */
+export function isScaling(pool: PoolState, count: number): boolean {
+  return count !== pool.count || (pool.readyNodes !== undefined && pool.readyNodes !== count);
 }
 
 export type OperationKind =

@@ -4,6 +4,7 @@ import {
   clusterId,
   clusterKey,
   findPool,
+  isScaling,
   type ClusterState,
   type PoolState,
 } from '../aks/model.ts';
@@ -113,7 +114,7 @@ export function putAgentPool(call: ArmCall): SimResponse {
     typeof props.enableAutoScaling === 'boolean' ? props.enableAutoScaling : pool.enableAutoScaling;
   const min = intField(props.minCount, 'properties.minCount', 0, 1000) ?? pool.minCount;
   const max = intField(props.maxCount, 'properties.maxCount', 0, 1000) ?? pool.maxCount;
-  const scaling = count !== undefined && count !== pool.count;
+  const scaling = count !== undefined && isScaling(pool, count);
   if (scaling && enable && !pool.enableAutoScaling) {
     throw armError(
       400,

@@ -5,6 +5,7 @@ import {
   clusterId,
   clusterKey,
   findPool,
+  isScaling,
   latestOperation,
   newETag,
   type ClusterState,
@@ -220,7 +221,7 @@ function updateCluster(
         typeof raw.enableAutoScaling === 'boolean' ? raw.enableAutoScaling : pool.enableAutoScaling;
       const min = intField(raw.minCount, `agentPoolProfiles[${i}].minCount`, 0, 1000);
       const max = intField(raw.maxCount, `agentPoolProfiles[${i}].maxCount`, 0, 1000);
-      if (count !== undefined && count !== pool.count) {
+      if (count !== undefined && isScaling(pool, count)) {
         if (enable && !pool.enableAutoScaling) {
           throw armError(
             400,

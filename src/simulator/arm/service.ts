@@ -396,8 +396,35 @@ export class ArmService {
     } else {
       addHeaders(state.throttler.charge(r.write ? 'write' : 'read', principal.objectId, undefined));
     }
-    if (r.write && params.name !== undefined) this.startRace(params);
+    if (r.write && params.name !== undefined) {
+      if (r.operation?.endsWith('_AbortLatestOperation')) this.endBeforeAbort(params);
+      else this.startRace(params);
+    }
     return r.handler(call);
+  }
+
+  /** An abort-race rule for this cluster: the operation the abort aims at ends just before it. */
+  private endBeforeAbort(params: Record<string, string>): void {
+    const state = this.o.state;
+    const key = clusterKey(params.sub!, params.rg!, params.name!);
+    const pool = params.pool?.toLowerCase();
+    const rule = state.abortRaces.find(
+      (x) => x.clusterKey === key && x.remaining > 0 && x.pool?.toLowerCase() === pool,
+    );
+    const cluster = state.clusters.get(key);
+    if (!rule || !cluster) return;
+    state.engine.advance(cluster);
+    const op = state.engine
+      .activeOperations(cluster)
+      .filter((o) =>
+        pool
+          ? o.pool?.toLowerCase() === pool || o.pools.some((p) => p.toLowerCase() === pool)
+          : o.pool === undefined,
+      )
+      .at(-1);
+    if (!op || op.status !== 'InProgress') return;
+    rule.remaining -= 1;
+    state.engine.completeNow(cluster, op);
   }
 
   /** A race rule for this cluster: another writer's operation starts just before this write. */
@@ -411,6 +438,7 @@ export class ArmService {
     if (state.engine.blockingOperation(cluster, rule.spec.pool ? { pool: rule.spec.pool } : {}))
       return;
     rule.remaining -= 1;
-    startOperationAs(state, cluster, rule.spec, rule.startedBy, rule.durationMs);
+    const op = startOperationAs(state, cluster, rule.spec, rule.startedBy, rule.durationMs);
+    if (rule.stuckAtPercent !== undefined) op.stuckAtPercent = rule.stuckAtPercent;
   }
 }

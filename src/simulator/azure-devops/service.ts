@@ -1,8 +1,9 @@
 /**
  * The slice of Azure DevOps Services an Azure Pipelines task uses: the job's OIDC token endpoint
  * (System.OidcRequestUri, what AzurePipelinesCredential and the AzureRM tasks call) and the
- * pull-request threads API (list, get, create and update threads, update a comment), with the
- * job's access tokens, the build identity's permissions and Azure DevOps' error shapes.
+ * pull-request threads API (list, get, create and update threads, update a comment), and the
+ * connection data (`_apis/connectionData`, who the access token stands for), with the job's
+ * access tokens, the build identity's permissions and Azure DevOps' error shapes.
  *
  * Served on https://dev.azure.com/{organization}/… through the proxy and under /ado/ on the direct
  * origin (https://127.0.0.1:PORT/ado/{organization}/…).
@@ -106,7 +107,8 @@ interface Links {
 }
 
 /** Which API a path (after `_apis/`, lower-cased) addresses. */
-function apiKind(api: string[]): 'oidc' | 'threads' | undefined {
+function apiKind(api: string[]): 'oidc' | 'threads' | 'connectionData' | undefined {
+  if (api.length === 1 && api[0] === 'connectiondata') return 'connectionData';
   if (
     api.length === 8 &&
     api[0] === 'distributedtask' &&
@@ -129,11 +131,12 @@ function apiKind(api: string[]): 'oidc' | 'threads' | undefined {
 
 /** The request log's name for a call, e.g. AzureDevOps_CreateThread. */
 function operationName(
-  kind: 'oidc' | 'threads',
+  kind: 'oidc' | 'threads' | 'connectionData',
   method: string,
   depth: number,
 ): string | undefined {
   if (kind === 'oidc') return 'AzureDevOps_OidcToken';
+  if (kind === 'connectionData') return 'AzureDevOps_ConnectionData';
   const names: Record<number, Record<string, string>> = {
     6: { GET: 'ListThreads', POST: 'CreateThread' },
     7: { GET: 'GetThread', PATCH: 'UpdateThread' },
@@ -264,7 +267,63 @@ export class AzureDevOpsService {
       return this.oidcToken(req, route);
     }
     if (kind === 'threads') return this.threadsApi(req, route, permission);
+    if (kind === 'connectionData') {
+      // The location service answers for the organization (collection), not under a project.
+      if (project !== undefined) return this.notFound(req);
+      if (req.method !== 'GET') return this.methodNotAllowed(req);
+      return this.connectionData(req, config);
+    }
     return this.notFound(req);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connection data: who the access token stands for
+
+  /**
+   * `GET {collection}/_apis/connectionData`: the authenticated (and authorized) identity, here the
+   * build service the job's access tokens stand for, and the instance. The resource is in preview:
+   * a released api-version is refused (400 VssInvalidPreviewVersionException); none, or a
+   * `-preview` one, is taken.
+   */
+  private connectionData(req: SimRequest, c: AzureDevOpsConfig): SimResponse {
+    const version = req.url.searchParams.get('api-version');
+    if (version !== null && !/-preview(\.\d+)?$/i.test(version.trim())) {
+      const v = version.trim();
+      return adoError(
+        400,
+        `The requested version "${v}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${v}-preview"`,
+        'VssInvalidPreviewVersionException',
+        'Microsoft.VisualStudio.Services.WebApi.VssInvalidPreviewVersionException',
+        0,
+      );
+    }
+    const who = c.buildIdentity;
+    const identity = {
+      id: who.id,
+      descriptor: `Microsoft.TeamFoundation.ServiceIdentity;${c.organizationId}:Build:${c.organizationId}`,
+      // The same descriptor as the identity's in comments (`author.descriptor`).
+      subjectDescriptor: `svc.${Buffer.from(who.id).toString('base64url')}`,
+      providerDisplayName: who.displayName,
+      isActive: true,
+      properties: {
+        Account: { $type: 'System.String', $value: who.uniqueName },
+      },
+      resourceVersion: 2,
+      metaTypeId: 255,
+    };
+    return json(200, {
+      authenticatedUser: identity,
+      authorizedUser: identity,
+      instanceId: c.organizationId,
+      deploymentId: '8a2c4e6f-0b1d-4f3a-9c5e-7b9d1f3a5c60',
+      deploymentType: 'hosted',
+      locationServiceData: {
+        serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+        defaultAccessMappingMoniker: 'PublicAccessMapping',
+        lastChangeId: 1,
+        lastChangeId64: 1,
+      },
+    });
   }
 
   private isProject(config: AzureDevOpsConfig, p: string): boolean {

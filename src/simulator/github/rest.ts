@@ -1,6 +1,8 @@
 /**
  * The slice of the GitHub REST API aks-guard uses for sticky pull-request comments: list, create,
- * get, update and delete issue comments, with token permissions, pagination and the body limit.
+ * get, update and delete issue comments, with token permissions, pagination and the body limit;
+ * and `GET /user`, which answers for a user's token (a PAT) and refuses an installation token
+ * (GITHUB_TOKEN, a GitHub App's) with 403 "Resource not accessible by integration", as GitHub does.
  */
 import {
   header,
@@ -15,7 +17,28 @@ export interface GitHubToken {
   token: string;
   /** "write" may comment; "read" is what a fork's pull request gets. */
   permission: 'read' | 'write';
+  /** Who the token acts as and comments as: a user, or an app's bot ("github-actions[bot]"). */
   login: string;
+  /**
+   * An app's installation token (GITHUB_TOKEN is one) or a user's token (a PAT). Default: an
+   * installation token when the login is a bot's ("…[bot]"), else a user's.
+   */
+  kind?: 'installation' | 'user';
+}
+
+/** github-actions[bot], the identity of GITHUB_TOKEN, has this user ID on github.com. */
+const GITHUB_ACTIONS_BOT_ID = 41898282;
+
+function isInstallationToken(t: GitHubToken): boolean {
+  return (t.kind ?? (t.login.endsWith('[bot]') ? 'installation' : 'user')) === 'installation';
+}
+
+/** A stable user ID for a login: github-actions[bot]'s real one, a number derived from others. */
+function userId(login: string): number {
+  if (login === 'github-actions[bot]') return GITHUB_ACTIONS_BOT_ID;
+  let h = 2166136261;
+  for (const ch of login.toLowerCase()) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0;
+  return 1_000_000 + (h % 90_000_000);
 }
 
 export interface IssueComment {
@@ -58,6 +81,24 @@ export class GitHubRestService {
     return json(status, { message, documentation_url: DOCS, status: String(status), ...extra });
   }
 
+  /** A simple user, as GitHub embeds it in a comment (`user`). */
+  private userJson(origin: string, login: string): Record<string, unknown> {
+    const id = userId(login);
+    const bot = login.endsWith('[bot]');
+    return {
+      login,
+      id,
+      node_id: Buffer.from(`${bot ? 'BOT' : 'U'}_${id}`).toString('base64'),
+      avatar_url: `https://avatars.githubusercontent.com/${bot ? 'in/15368' : `u/${id}`}?v=4`,
+      url: `${origin}${this.prefix}/users/${encodeURIComponent(login)}`,
+      html_url: bot
+        ? `https://github.com/apps/${login.slice(0, -'[bot]'.length)}`
+        : `https://github.com/${login}`,
+      type: bot ? 'Bot' : 'User',
+      site_admin: false,
+    };
+  }
+
   private commentJson(origin: string, c: IssueComment): Record<string, unknown> {
     const api = `${origin}${this.prefix}/repos/${c.repository}`;
     return {
@@ -67,7 +108,7 @@ export class GitHubRestService {
       html_url: `https://github.com/${c.repository}/pull/${c.issue}#issuecomment-${c.id}`,
       issue_url: `${api}/issues/${c.issue}`,
       body: c.body,
-      user: { login: c.login, id: 41898282, type: c.login.endsWith('[bot]') ? 'Bot' : 'User' },
+      user: this.userJson(origin, c.login),
       created_at: c.createdAt,
       updated_at: c.updatedAt,
       author_association: 'NONE',
@@ -86,6 +127,34 @@ export class GitHubRestService {
     const token = m ? this.tokens().find((t) => t.token === m[1]) : undefined;
     if (!token) return this.error(401, 'Bad credentials');
     ctx.principal = token.login;
+
+    if (path === '/user') {
+      if (req.method !== 'GET') return this.error(404, 'Not Found');
+      ctx.operation = 'Users_GetAuthenticated';
+      if (isInstallationToken(token)) {
+        return this.error(403, 'Resource not accessible by integration', {
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+        });
+      }
+      const now = this.clock.iso().replace(/\.\d+Z$/, 'Z');
+      return json(200, {
+        ...this.userJson(req.origin, token.login),
+        name: null,
+        company: null,
+        blog: '',
+        location: null,
+        email: null,
+        hireable: null,
+        bio: null,
+        twitter_username: null,
+        public_repos: 1,
+        public_gists: 0,
+        followers: 0,
+        following: 0,
+        created_at: '2020-01-01T00:00:00Z',
+        updated_at: now,
+      });
+    }
 
     const list = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(path);
     const one = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(path);

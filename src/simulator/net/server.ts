@@ -68,6 +68,19 @@ function send(res: ServerResponse, r: SimResponse): void {
   res.end(payload);
 }
 
+/** Sends the status line, the headers (with the full Content-Length) and half the body, then resets. */
+function sendTruncated(res: ServerResponse, r: SimResponse): void {
+  const text =
+    r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  const payload = Buffer.from(text, 'utf8');
+  res.writeHead(r.status, {
+    ...(r.headers ?? {}),
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(payload.length),
+  });
+  res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
+}
+
 export async function startSimServer(opts: SimServerOptions, port = 0): Promise<SimServer> {
   const sockets = new Set<Socket>();
   const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
@@ -95,6 +108,8 @@ export async function startSimServer(opts: SimServerOptions, port = 0): Promise<
     let simReq: SimRequest | undefined;
     let response: SimResponse;
     let dropped = false;
+    /** The request was served, but its answer is lost (reset before it, or after part of its body). */
+    let lost: 'drop-response' | 'truncate-response' | undefined;
     try {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', `${scheme}://${hostHeader}`);
@@ -114,6 +129,9 @@ export async function startSimServer(opts: SimServerOptions, port = 0): Promise<
         if (fault === 'drop') {
           dropped = true;
           response = { status: 0 };
+        } else if (fault === 'drop-response' || fault === 'truncate-response') {
+          lost = fault;
+          response = await opts.dispatch(simReq, ctx);
         } else if (fault) {
           response = fault;
           ctx.service = 'fault';
@@ -145,9 +163,14 @@ export async function startSimServer(opts: SimServerOptions, port = 0): Promise<
       status: dropped ? 0 : response.status,
       durationMs: Date.now() - started,
       dropped,
+      ...(lost ? { responseLost: lost } : {}),
     });
-    if (dropped) {
+    if (dropped || lost === 'drop-response') {
       req.socket.destroy();
+      return;
+    }
+    if (lost === 'truncate-response') {
+      sendTruncated(res, response);
       return;
     }
     try {

@@ -133,6 +133,7 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
     runCommands: scenario.runCommands,
     asyncOperations: new Map(),
     races: [],
+    abortRaces: [],
     settings: {
       conflictWording: scenario.conflictWording,
       abortResponse: scenario.abortResponse,

@@ -289,8 +289,17 @@ export const scenarioSchema = z
               })
               .strict()
               .optional(),
-            action: z.enum(['error', 'drop', 'latency']),
-            status: z.number().int().min(400).max(599).optional(),
+            action: z.enum([
+              'error',
+              'drop',
+              'latency',
+              'drop-response',
+              'truncate-response',
+              'respond',
+            ]),
+            status: z.number().int().min(200).max(599).optional(),
+            body: z.unknown().optional(),
+            headers: z.record(z.string(), z.string()).optional(),
             code: z.string().optional(),
             message: z.string().optional(),
             retryAfterSeconds: z.number().int().min(0).optional(),
