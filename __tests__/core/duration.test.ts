@@ -9,6 +9,9 @@ describe('parseDuration', () => {
     ['2d', 172800],
     ['1h30m', 5400],
     ['1h30m15s', 5415],
+    ['1d2h3m4s', 93784],
+    ['2h15s', 7215],
+    ['1h0m', 3600],
     ['1.5h', 5400],
     ['120', 120],
     ['2.5', 2.5],
@@ -43,6 +46,13 @@ describe('parseDuration', () => {
   ])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
   });
+
+  test.each(['1m1m1m', '30m1h', '1h1h', '15s1h30m', '1m30s1m', '1d1d', '1s1m', '30m2d'])(
+    'rejects %j: each unit at most once, largest first',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('formatDuration', () => {

@@ -1,9 +1,14 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AUTH_TYPES,
   ENVIRONMENTS,
+  formatProblems,
   InputError,
+  respellInputs,
   ON_CANCEL,
   ON_FAILED,
   ON_PENDING,
@@ -25,6 +30,7 @@ const BASE = { 'subscription-id': SUB, 'resource-group': 'rg-demo', 'cluster-nam
 interface Call {
   env?: Record<string, string | undefined>;
   defaultAuthType?: AuthType;
+  workspace?: string;
 }
 
 function parse(inputs: Record<string, string>, call: Call = {}): ParsedSettings {
@@ -33,6 +39,7 @@ function parse(inputs: Record<string, string>, call: Call = {}): ParsedSettings 
     get: (name) => all[name] ?? '',
     env: call.env ?? {},
     defaultAuthType: call.defaultAuthType ?? 'azure-cli',
+    ...(call.workspace !== undefined ? { workspace: call.workspace } : {}),
   });
 }
 
@@ -168,11 +175,93 @@ describe('required inputs', () => {
     expect(problem).toEqual({
       input: 'subscription-id',
       message: expect.stringContaining('"my-sub"'),
+      from: 'the environment variable AZURE_SUBSCRIPTION_ID',
     });
+  });
+
+  test.each([
+    ['client-id', 'AZURE_CLIENT_ID'],
+    ['tenant-id', 'AZURE_TENANT_ID'],
+    ['subscription-id', 'AZURE_SUBSCRIPTION_ID'],
+  ])('a bad %s from %s says it came from the environment', (input, variable) => {
+    const error = failure(
+      { 'subscription-id': '', 'client-id': '', 'tenant-id': '' },
+      {
+        defaultAuthType: 'oidc',
+        env: {
+          AZURE_SUBSCRIPTION_ID: SUB,
+          AZURE_CLIENT_ID: CLIENT,
+          AZURE_TENANT_ID: TENANT,
+          [variable]: 'not-a-guid',
+        },
+      },
+    );
+    expect(error.problems).toEqual([
+      {
+        input,
+        message: expect.stringContaining('"not-a-guid" is not a GUID'),
+        from: `the environment variable ${variable}`,
+      },
+    ]);
+    expect(error.message).toBe(
+      `Input "${input} (from the environment variable ${variable})": "not-a-guid" is not a GUID like 00000000-0000-0000-0000-000000000000.`,
+    );
+  });
+
+  test('a bad id given as the input is not blamed on the environment', () => {
+    const [problem] = problems(
+      { 'client-id': 'my-app', 'tenant-id': TENANT },
+      { defaultAuthType: 'oidc', env: { AZURE_CLIENT_ID: CLIENT } },
+    );
+    expect(problem).toEqual({ input: 'client-id', message: expect.stringContaining('"my-app"') });
   });
 
   test('five days is the longest timeout', () => {
     expect(parse({ 'operation-timeout': '5d' }).settings.operationTimeoutSeconds).toBe(432000);
+    const [problem] = problems({ 'operation-timeout': '5d1s' });
+    expect(problem!.message).toContain('from 1s to 5 days');
+  });
+
+  test.each(['1m1m1m', '30m1h', '1h1h', '15s1h30m', '1h30m15s1s'])(
+    'a duration that repeats or reorders units (%j) is refused with the allowed forms',
+    (value) => {
+      const [problem, ...rest] = problems({ 'wait-timeout': value });
+      expect(rest).toEqual([]);
+      expect(problem!.input).toBe('wait-timeout');
+      expect(problem!.message).toContain(JSON.stringify(value));
+      for (const form of ['"90s"', '"30m"', '"1h"', '"1h30m"', '"1h30m15s"', 'number of seconds'])
+        expect(problem!.message).toContain(form);
+      expect(problem!.message).toContain('at most once, in that order');
+    },
+  );
+
+  test.each([
+    ['rg-prüfung', 'a Unicode letter'],
+    ['rg-pru\u0308fung', 'a letter typed with a combining mark'],
+    ['リソース', 'letters of another script'],
+    ['rg-٣', 'a Unicode digit'],
+    ['RG_(test).v2-a', 'underscores, parentheses, periods and hyphens'],
+    ['-', 'a single hyphen'],
+    ['x'.repeat(90), '90 characters'],
+  ])('resource-group accepts %j (%s), as Azure does', (name) => {
+    expect(parse({ 'resource-group': name }).settings.resourceGroup).toBe(name);
+  });
+
+  test.each([
+    ['x'.repeat(91), '91 characters'],
+    ['rg-prüfung.', 'ending with a period'],
+    ['rg/x', 'a slash'],
+    ['rg#1', 'a hash'],
+    ['rg\u00a0x', 'a no-break space'],
+    ['rg-🚀', 'an emoji'],
+    ['rg+x', 'a plus'],
+  ])('resource-group refuses %j (%s)', (name) => {
+    const [problem] = problems({ 'resource-group': name });
+    expect(problem).toEqual({
+      input: 'resource-group',
+      message: expect.stringContaining(JSON.stringify(name)),
+    });
+    expect(problem!.message).toContain('not ending with "."');
   });
 
   test('a referenced file must exist', () => {
@@ -180,6 +269,102 @@ describe('required inputs', () => {
     expect(ok.settings.files).toEqual([THIS_FILE]);
     const [problem] = problems({ operation: 'run-command', command: 'ls', files: 'no/such.yaml' });
     expect(problem).toEqual({ input: 'files', message: expect.stringContaining('"no/such.yaml"') });
+    expect(problem!.message).toContain('does not exist');
+  });
+});
+
+describe('run-command files stay inside the workspace', () => {
+  let tmp: string;
+  let workspace: string;
+  let outside: string;
+  const run = { operation: 'run-command', command: 'kubectl apply -f .' };
+  const inWorkspace = (files: string): ParsedSettings => parse({ ...run, files }, { workspace });
+  const refusal = (files: string): InputProblem[] => problems({ ...run, files }, { workspace });
+
+  beforeAll(() => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'aks-guard-settings-')));
+    workspace = path.join(tmp, 'repo');
+    outside = path.join(tmp, 'outside');
+    mkdirSync(path.join(workspace, 'manifests'), { recursive: true });
+    mkdirSync(outside);
+    writeFileSync(path.join(workspace, 'manifests', 'deploy.yaml'), 'kind: Namespace\n');
+    writeFileSync(path.join(outside, 'secret.txt'), 'not for the cluster\n');
+    symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'leak.txt'));
+    symlinkSync(outside, path.join(workspace, 'leak-dir'));
+    symlinkSync(path.join(workspace, 'manifests'), path.join(workspace, 'alias'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('relative paths resolve against the workspace, not the working directory', () => {
+    const { settings } = inWorkspace('manifests/deploy.yaml, manifests');
+    expect(settings.files).toEqual([
+      path.join(workspace, 'manifests', 'deploy.yaml'),
+      path.join(workspace, 'manifests'),
+    ]);
+  });
+
+  test('absolute paths and links that stay inside the workspace are accepted', () => {
+    const deploy = path.join(workspace, 'manifests', 'deploy.yaml');
+    expect(inWorkspace(`${deploy}\nalias/deploy.yaml`).settings.files).toEqual([
+      deploy,
+      path.join(workspace, 'alias', 'deploy.yaml'),
+    ]);
+  });
+
+  test.each(['/etc/shadow', '/etc/passwd', '../../../../etc/passwd', '../outside/secret.txt'])(
+    '%j is refused, naming the input, the path and what is allowed',
+    (file) => {
+      const found = refusal(file);
+      expect(found).toEqual([{ input: 'files', message: expect.any(String) }]);
+      expect(found[0]!.message).toContain(`${JSON.stringify(file)} is outside the workspace`);
+      expect(found[0]!.message).toContain(
+        `only files and directories inside the workspace ${JSON.stringify(workspace)}`,
+      );
+    },
+  );
+
+  test.each(['leak.txt', 'leak-dir', 'leak-dir/secret.txt'])(
+    'a symbolic link inside the workspace to outside it (%j) is refused',
+    (file) => {
+      const found = refusal(file);
+      expect(found).toEqual([{ input: 'files', message: expect.any(String) }]);
+      expect(found[0]!.message).toContain(JSON.stringify(file));
+      expect(found[0]!.message).toContain('symbolic link');
+      expect(found[0]!.message).toContain('inside the workspace');
+    },
+  );
+
+  test('every bad path is reported, the good ones are not', () => {
+    const found = refusal('manifests/deploy.yaml,/etc/shadow,leak.txt,missing.yaml');
+    expect(found.map((p) => p.input)).toEqual(['files', 'files', 'files']);
+    expect(found.map((p) => p.message.split(' ')[0])).toEqual([
+      '"/etc/shadow"',
+      '"leak.txt"',
+      '"missing.yaml"',
+    ]);
+    expect(found[2]!.message).toContain('does not exist in the workspace');
+  });
+
+  test('the workspace defaults to the working directory', () => {
+    const ok = parse({ ...run, files: path.relative(process.cwd(), THIS_FILE) });
+    expect(ok.settings.files).toEqual([THIS_FILE]);
+    expect(problems({ ...run, files: '/etc/passwd' })[0]!.message).toContain(
+      JSON.stringify(process.cwd()),
+    );
+  });
+
+  test('a workspace that does not exist refuses every file', () => {
+    const [problem, ...rest] = problems(
+      { ...run, files: 'a.yaml' },
+      { workspace: path.join(tmp, 'nowhere') },
+    );
+    expect(rest).toEqual([]);
+    expect(problem).toEqual({ input: 'files', message: expect.stringContaining('nowhere') });
+  });
+
+  test('files are not checked for other operations (they are ignored, with a warning)', () => {
+    const { warnings } = parse({ operation: 'start', files: '/etc/shadow' }, { workspace });
+    expect(warnings).toEqual([expect.stringContaining('Input "files" is ignored')]);
   });
 });
 
@@ -278,6 +463,47 @@ describe('what each operation needs', () => {
     const [problem] = problems({ operation: 'start', 'abort-after': '10m' });
     expect(problem!.input).toBe('abort-after');
     expect(problem!.message).toContain('"wait"');
+  });
+});
+
+describe('messages in the spelling of each front door', () => {
+  test('the CLI names inputs as flags, values stay as they were given', () => {
+    const error = failure({
+      'resource-group': 'rg-dry-run/',
+      'wait-timeout': 'soon',
+      operation: 'start',
+      'abort-after': '10m',
+    });
+    const text = formatProblems(error.problems, (n) => `--${n}`);
+    expect(text).toContain('- "--resource-group": "rg-dry-run/" is not a resource group name');
+    expect(text).toContain('- "--wait-timeout": "soon" is not a duration');
+    expect(text).toContain('- "--abort-after": applies only with --on-pending "abort"');
+    expect(text).not.toMatch(/(?<!-)-(on-pending|resource-group|wait-timeout)/);
+    expect(formatProblems(error.problems)).toBe(error.message);
+  });
+
+  test('the task renames inputs in text and quoted names, not inside quoted values', () => {
+    const camel = (n: string): string => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const error = failure({
+      'cluster-name': '-aks-dry-run',
+      operation: 'upgrade',
+      'control-plane-only': 'true',
+      'node-pool': 'np1',
+      'kubernetes-version': '1.35',
+    });
+    const text = respellInputs(error.message, camel);
+    expect(text).toContain('- "clusterName": "-aks-dry-run" is not an AKS cluster name');
+    expect(text).toContain('- "controlPlaneOnly": cannot be combined with "nodePool"');
+    expect(respellInputs('"/work/dry-run/on-pending.yaml" with on-pending', camel)).toBe(
+      '"/work/dry-run/on-pending.yaml" with onPending',
+    );
+  });
+
+  test('an input from the environment keeps its source in any spelling', () => {
+    const error = failure({ 'subscription-id': '' }, { env: { AZURE_SUBSCRIPTION_ID: 'x' } });
+    expect(formatProblems(error.problems, (n) => `--${n}`)).toMatch(
+      /^Input "--subscription-id \(from the environment variable AZURE_SUBSCRIPTION_ID\)": "x"/,
+    );
   });
 });
 
@@ -405,6 +631,39 @@ describe('environment', () => {
       { input: 'arm-endpoint', message: expect.stringContaining('"http://127.0.0.1:8443"') },
       { input: 'authority-host', message: expect.stringContaining('"login.example.com"') },
     ]);
+  });
+
+  test.each(['arm-endpoint', 'authority-host'])(
+    '%s with a user name and password is refused without showing the password',
+    (input) => {
+      const custom = {
+        environment: 'custom',
+        'arm-endpoint': 'https://management.local.azurestack.external',
+        'authority-host': 'https://login.local.azurestack.external',
+      };
+      for (const [url, shown] of [
+        ['https://admin:s3cr3t-P4ss@management.example', '"https://***@management.example"'],
+        ['https://s3cr3t-P4ss@management.example/', '"https://***@management.example"'],
+        ['http://admin:s3cr3t-P4ss@127.0.0.1:8443', '"http://***@127.0.0.1:8443"'],
+        ['admin:s3cr3t-P4ss@login.example.com', '"***@login.example.com"'],
+        ['https://admin:s3cr3t-P4ss@h@st.example/p', '"https://***@st.example/p"'],
+      ] as const) {
+        const error = failure({ ...custom, [input]: url });
+        expect(error.problems).toEqual([{ input, message: expect.stringContaining(shown) }]);
+        expect(error.message).toContain('user name or password');
+        expect(error.message).not.toContain('s3cr3t');
+        expect(error.message).not.toContain('admin');
+      }
+    },
+  );
+
+  test('an @ in the path of an endpoint is not user info', () => {
+    const { cloud } = parse({
+      environment: 'custom',
+      'arm-endpoint': 'https://management.example/tenants/@me',
+      'authority-host': 'https://login.example',
+    }).settings;
+    expect(cloud.armEndpoint).toBe('https://management.example/tenants/@me');
   });
 
   test('endpoints given without environment custom are ignored with warnings', () => {

@@ -14,7 +14,13 @@ import {
   type AgentPool,
   type ManagedCluster,
 } from '@azure/arm-containerservice';
-import { AksError, armErrorFromBody, toAksError, type ArmError } from './arm-error.ts';
+import {
+  AksError,
+  armErrorFromBody,
+  retryAfterSeconds,
+  toAksError,
+  type ArmError,
+} from './arm-error.ts';
 import type { Cloud } from './settings.ts';
 
 /** The preview api-version that serves operations/latest and operations/{id}. */
@@ -59,6 +65,8 @@ export interface OperationStatus {
   operationType?: string;
   subOperationType?: string;
   error?: ArmError;
+  /** Seconds the service asked to wait before polling this status again. */
+  retryAfterSeconds?: number;
 }
 
 /** What a write answered: its HTTP status and the operation it started, if any. */
@@ -67,6 +75,11 @@ export interface WriteAccepted {
   operationId?: string;
   /** The URL to poll for the operation's status (Azure-AsyncOperation or location). */
   statusUrl?: string;
+  /**
+   * Set when the answer was lost or refused on a retry, and the resource showed the write had
+   * landed anyway: the run adopted its own operation (still running, or already done).
+   */
+  adopted?: 'in-progress' | 'done';
 }
 
 export interface UpgradeProfile {
@@ -146,6 +159,11 @@ function statusOf(body: unknown, fallbackId: string): OperationStatus {
     ...(typeof b.subOperationType === 'string' ? { subOperationType: b.subOperationType } : {}),
     ...(error ? { error } : {}),
   };
+}
+
+function withRetryAfter(op: OperationStatus, headers: Record<string, string>): OperationStatus {
+  const seconds = retryAfterSeconds((name) => headers[name]);
+  return seconds !== undefined ? { ...op, retryAfterSeconds: seconds } : op;
 }
 
 export class AksClient {
@@ -265,7 +283,7 @@ export class AksClient {
     const r = await this.get(
       `${scope}/operations/${id}?api-version=${OPERATION_STATUS_API_VERSION}`,
     );
-    if (r.status === 200) return statusOf(r.body, id);
+    if (r.status === 200) return withRetryAfter(statusOf(r.body, id), r.headers);
     if (r.status === 404 && armErrorFromBody(r.body)?.code === 'NotFound') return undefined;
     const err = armErrorFromBody(r.body);
     if (r.status === 400 || r.status === 404 || r.status === 405) {
@@ -290,10 +308,11 @@ export class AksClient {
         },
         r.status,
       );
-    if (r.status === 202) return { id: operationIdOf(url) ?? '', status: 'InProgress' };
+    if (r.status === 202)
+      return withRetryAfter({ id: operationIdOf(url) ?? '', status: 'InProgress' }, r.headers);
     if (r.status === 204 || r.body === undefined)
       return { id: operationIdOf(url) ?? '', status: 'Succeeded' };
-    return statusOf(r.body, operationIdOf(url) ?? '');
+    return withRetryAfter(statusOf(r.body, operationIdOf(url) ?? ''), r.headers);
   }
 
   /** Sends a write through the SDK and returns its first answer; the guard does the waiting. */
@@ -355,13 +374,15 @@ export class AksClient {
   }
 
   /** POST .../abort on the cluster or a pool: 202 (poll until Canceled) or 204; throws on 409. */
-  abort(pool?: string): Promise<WriteAccepted> {
+  abort(pool?: string, options: { abortSignal?: AbortSignal } = {}): Promise<WriteAccepted> {
     return this.submit((onResponse) =>
       pool
         ? this.sdk.agentPools.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, pool, {
+            ...options,
             onResponse,
           })
         : this.sdk.managedClusters.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, {
+            ...options,
             onResponse,
           }),
     );

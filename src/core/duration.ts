@@ -1,15 +1,22 @@
-/** Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, or plain seconds. */
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/**
+ * Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, `1h30m15s` (each unit at most once,
+ * largest first: d, h, m, s), or plain seconds.
+ */
+const NUMBER = '(\\d+(?:\\.\\d+)?)';
+const DURATION = new RegExp(`^(?:${NUMBER}d)?(?:${NUMBER}h)?(?:${NUMBER}m)?(?:${NUMBER}s)?$`);
+const UNIT_SECONDS = [86400, 3600, 60, 1];
+
+/** The forms parseDuration reads, for error messages. */
+export const DURATION_FORMS =
+  '"90s", "30m", "1h", "1h30m" or "1h30m15s" (each of d, h, m, s at most once, in that order), or a number of seconds';
 
 /** Seconds for a duration text, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
   const t = text.trim().toLowerCase();
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
-  if (!/^(\d+(\.\d+)?[smhd])+$/.test(t)) return undefined;
-  let total = 0;
-  for (const m of t.matchAll(/(\d+(?:\.\d+)?)([smhd])/g))
-    total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
-  return total;
+  const m = t === '' ? null : DURATION.exec(t);
+  if (!m) return undefined;
+  return UNIT_SECONDS.reduce((total, unit, i) => total + Number(m[i + 1] ?? 0) * unit, 0);
 }
 
 /** A short human form: 45s, 12m 5s, 1h 30m. */

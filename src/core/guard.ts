@@ -8,7 +8,14 @@ import { AksError, type ArmError } from './arm-error.ts';
 import { classify } from './diagnose/classify.ts';
 import type { AksClient, ClusterView, OperationStatus, WriteAccepted } from './aks-client.ts';
 import { formatDuration } from './duration.ts';
-import { planOperation, targetOf, ValidationError, type Step } from './operations.ts';
+import {
+  planOperation,
+  reconcileIntent,
+  targetOf,
+  ValidationError,
+  type Shows,
+  type Step,
+} from './operations.ts';
 import type { Outcome, Result, TimelineEntry } from './outcome.ts';
 import {
   blockers,
@@ -23,6 +30,7 @@ import {
 import type { Reporter } from './reporter.ts';
 import { buildContext } from './run-command-context.ts';
 import type { Settings } from './settings.ts';
+import { withRetriedReads } from './transient.ts';
 import {
   isTerminalStatus,
   realClockwork,
@@ -45,6 +53,35 @@ export const MAX_WRITE_RACES = 3;
 
 /** How many aborts one run sends to operations in its way. */
 export const MAX_ABORTS = 3;
+
+/**
+ * How long an abort of this run's own operation may take after a cancellation. GitHub's runner
+ * (and the Azure Pipelines agent) send SIGINT, then SIGTERM 7.5 s later, then kill the step 2.5 s
+ * after that; the summary and outputs are written first, and 6 s leaves time to update them.
+ */
+export const ABORT_GRACE_MS = 6_000;
+
+/** How long on-timeout: abort waits for the operation to reach Canceled. */
+export const ABORT_WAIT_MS = 300_000;
+
+/** How an abort of this run's own operation went. */
+type AbortEnd =
+  | { kind: 'canceled' }
+  | { kind: 'sent'; reason: string }
+  | { kind: 'finished-first'; status: 'succeeded' | 'failed'; error?: ArmError }
+  | { kind: 'not-sent'; reason: string };
+
+/** A terminal status, folded once. */
+function parseStatus(status: string): 'succeeded' | 'failed' | 'canceled' | 'other' {
+  const s = status.toLowerCase();
+  if (s === 'succeeded') return 'succeeded';
+  if (s === 'failed') return 'failed';
+  if (s === 'canceled' || s === 'cancelled') return 'canceled';
+  return 'other';
+}
+
+/** How long a read outside a wait (pre-flight, checks) keeps retrying throttling and blips. */
+export const PREFLIGHT_RETRY_MS = 120_000;
 
 /** Ends the run early with this outcome. */
 class Stop extends Error {
@@ -73,7 +110,10 @@ export async function runGuard(settings: Settings, deps: GuardDeps): Promise<Out
 
 class GuardRun {
   private readonly s: Settings;
+  /** Reads retried through throttling and blips (bounded); writes as they are. */
   private readonly client: AksClient;
+  /** Reads as they are: waits retry on their own, within their budget. */
+  private readonly raw: AksClient;
   private readonly r: Reporter;
   private readonly clock: Clockwork;
   private readonly signal: AbortSignal | undefined;
@@ -98,15 +138,29 @@ class GuardRun {
   /** The operation this run started and has not seen end: what on-timeout / on-cancel act on. */
   private own: Watched | undefined;
   private command: Outcome['command'];
+  /** Work left for after the outcome is published (the abort a cancellation asked for). */
+  private followUp: Outcome['followUp'];
   private failedState: Outcome['failedState'];
   private report: Outcome['report'];
 
   constructor(settings: Settings, deps: GuardDeps) {
     this.s = settings;
-    this.client = deps.client;
     this.r = deps.reporter;
     this.clock = deps.clock ?? realClockwork;
     this.signal = deps.signal;
+    this.raw = deps.client;
+    // A read outside a wait retries for at most PREFLIGHT_RETRY_MS, and never longer than the
+    // run is willing to wait for anything before writing (wait-timeout).
+    const readBudgetMs = Math.min(PREFLIGHT_RETRY_MS, settings.waitTimeoutSeconds * 1000);
+    this.client = withRetriedReads(deps.client, () => ({
+      clock: this.clock,
+      deadlineMs: this.clock.now() + readBudgetMs,
+      ...(this.signal ? { signal: this.signal } : {}),
+      onRetry: (err, delayMs) =>
+        this.r.info(
+          `Reading from ARM failed (${err.statusCode ?? err.code}: ${err.armError.message}); reading again in ${formatDuration(Math.ceil(delayMs / 1000))}.`,
+        ),
+    }));
     this.started = this.clock.now();
   }
 
@@ -116,41 +170,55 @@ class GuardRun {
   }
 
   async run(): Promise<Outcome> {
-    let result: Result = 'succeeded';
-    let message: string;
-    let error: ArmError | undefined;
+    const { result, message, error } = await this.settle();
+    return this.compose(result, message, error, true);
+  }
+
+  /** Runs the guard and turns how it ended (a message, or what was thrown) into a result. */
+  private async settle(): Promise<{ result: Result; message: string; error?: ArmError }> {
     try {
-      message = await this.main();
-      if (this.s.dryRun) result = 'dry-run';
+      const message = await this.main();
+      return { result: this.s.dryRun ? 'dry-run' : 'succeeded', message };
     } catch (err) {
       if (err instanceof Stop) {
-        result = err.result;
-        message = err.message;
-        error = err.error;
-        if (result === 'skipped') this.note('done', message);
-      } else if (err instanceof ValidationError) {
-        result = 'failed';
-        message = err.message;
-        error = { code: err.code, message: err.message };
-      } else if (err instanceof AksError) {
-        result = 'failed';
-        message =
+        if (err.result === 'skipped') this.note('done', err.message);
+        return {
+          result: err.result,
+          message: err.message,
+          ...(err.error ? { error: err.error } : {}),
+        };
+      }
+      if (err instanceof ValidationError)
+        return {
+          result: 'failed',
+          message: err.message,
+          error: { code: err.code, message: err.message },
+        };
+      if (err instanceof AksError) {
+        const message =
           err.statusCode !== undefined
             ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
             : err.armError.message.includes(err.armError.code)
               ? err.armError.message
               : `${err.armError.code}: ${err.armError.message}`;
-        error = err.armError;
-      } else {
-        result = 'failed';
-        message = err instanceof Error ? err.message : String(err);
-        error = { code: 'UnexpectedError', message };
+        return { result: 'failed', message, error: err.armError };
       }
+      const message = err instanceof Error ? err.message : String(err);
+      return { result: 'failed', message, error: { code: 'UnexpectedError', message } };
     }
+  }
+
+  /** The Outcome from the run's facts; `readAfter` reads the cluster once more when it changed. */
+  private async compose(
+    result: Result,
+    message: string,
+    error: ArmError | undefined,
+    readAfter: boolean,
+  ): Promise<Outcome> {
     let after: ClusterView | undefined = this.current !== this.before ? this.current : undefined;
-    if (this.before && this.dirty) {
+    if (readAfter && this.before && this.dirty) {
       try {
-        after = await this.client.getCluster();
+        after = await this.raw.getCluster();
       } catch (err) {
         this.r.debug(`could not read the cluster after the run: ${String(err)}`);
       }
@@ -162,6 +230,8 @@ class GuardRun {
     if (failed)
       this.timeline.push({ at: new Date(this.clock.now()), phase: 'done', event: message });
     else if (result !== 'skipped') this.note('done', message);
+    const followUp = this.followUp;
+    this.followUp = undefined;
     return {
       result,
       message,
@@ -177,8 +247,9 @@ class GuardRun {
       ...(this.command ? { command: this.command } : {}),
       ...(this.failedState ? { failedState: this.failedState } : {}),
       ...(this.report ? { report: this.report } : {}),
-      plan: this.plan,
-      timeline: this.timeline,
+      ...(followUp ? { followUp } : {}),
+      plan: [...this.plan],
+      timeline: [...this.timeline],
     };
   }
 
@@ -385,21 +456,13 @@ class GuardRun {
   private observer(w: Watched): () => Promise<Obs> {
     return async () => {
       if (w.operationId) {
-        const op = await this.client.operation(w.operationId, w.pool);
+        const op = await this.raw.operation(w.operationId, w.pool);
         if (op && op !== 'unavailable') {
-          return {
-            status: op.status,
-            ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-            ...(op.startTime ? { startTime: op.startTime } : {}),
-            op,
-          };
+          return observationOf(op);
         }
       }
-      if (w.statusUrl) {
-        const op = await this.client.asyncStatus(w.statusUrl);
-        return { status: op.status, op };
-      }
-      const c = await this.client.getCluster();
+      if (w.statusUrl) return observationOf(await this.raw.asyncStatus(w.statusUrl));
+      const c = await this.raw.getCluster();
       const state = w.pool
         ? (c.pools.find((p) => p.name.toLowerCase() === w.pool!.toLowerCase())?.provisioningState ??
           'Unknown')
@@ -426,16 +489,7 @@ class GuardRun {
       log: (line) => this.r.info(line),
       describe: `${op?.subOperationType ?? b.state} on ${where(b)}`,
       clock: this.clock,
-      ...(op
-        ? {
-            initial: {
-              status: op.status,
-              ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-              ...(op.startTime ? { startTime: op.startTime } : {}),
-              op,
-            },
-          }
-        : {}),
+      ...(op ? { initial: observationOf(op) } : {}),
     });
     this.waitedMs += this.clock.now() - started;
     if (end.kind === 'timed-out') {
@@ -464,8 +518,9 @@ class GuardRun {
   /**
    * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
    * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
+   * 'ended-first' when the abort lost the race to the operation's own end (nothing was aborted).
    */
-  private async abortPending(b: Busy, deadline: number): Promise<void> {
+  private async abortPending(b: Busy, deadline: number): Promise<'canceled' | 'ended-first'> {
     const op = b.operation;
     if (++this.abortsSent > MAX_ABORTS) {
       throw new Stop(
@@ -485,10 +540,11 @@ class GuardRun {
           'abort',
           `Abort answered 409 (${e.armError.message}); the operation has already ended. Checking again.`,
         );
-        return;
+        return 'ended-first';
       }
       throw err;
     }
+    const abortedBefore = this.abortedOperationId;
     this.abortedOperationId = op?.id ?? accepted.operationId;
     this.note(
       'abort',
@@ -510,23 +566,34 @@ class GuardRun {
       describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
       clock: this.clock,
     });
-    if (end.kind === 'finished')
-      this.note('abort', `The aborted operation ended: ${end.last.status}.`);
-    else if (end.kind === 'timed-out')
+    if (end.kind === 'finished') {
+      if (parseStatus(end.last.status) === 'canceled') {
+        this.note('abort', `The aborted operation ended: ${end.last.status}.`);
+        return 'canceled';
+      }
+      // The abort lost the race: the operation ended by itself before it took effect.
+      this.abortedOperationId = abortedBefore;
+      this.note(
+        'abort',
+        `The operation finished (${end.last.status}) before the abort took effect: nothing was aborted.`,
+        'warning',
+      );
+      return 'ended-first';
+    }
+    if (end.kind === 'timed-out')
       throw new Stop(
         'timed-out',
         `Aborted ${describeBusy(b, this.clock.now())}, but it did not end within wait-timeout (${formatDuration(this.s.waitTimeoutSeconds)}).`,
         { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' },
       );
-    else if (end.kind === 'cancelled')
-      throw new Stop(
-        'failed',
-        'The job was cancelled while an abort was ending; nothing else was written.',
-        {
-          code: 'Cancelled',
-          message: 'The job was cancelled.',
-        },
-      );
+    throw new Stop(
+      'failed',
+      'The job was cancelled while an abort was ending; nothing else was written.',
+      {
+        code: 'Cancelled',
+        message: 'The job was cancelled.',
+      },
+    );
   }
 
   /** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
@@ -560,6 +627,7 @@ class GuardRun {
         ? withCause.map((b) => ({
             describe: `reconcile ${where(b)} (PUT of the unchanged pool)`,
             target: { pool: b.pool! },
+            intent: reconcileIntent(b.pool),
             send: async () => {
               const p = await this.client.getPool(b.pool!);
               return this.client.putPool(b.pool!, { ...p.model }, p.eTag);
@@ -569,6 +637,7 @@ class GuardRun {
             {
               describe: `reconcile cluster ${cluster.name} (PUT of the unchanged cluster)`,
               target: {},
+              intent: reconcileIntent(),
               send: async () => {
                 const fresh = await this.client.getCluster();
                 return this.client.putCluster({ ...fresh.model }, fresh.eTag);
@@ -587,10 +656,16 @@ class GuardRun {
     return this.read();
   }
 
-  /** Sends one write; 'race' when another operation got there first (409), after bounded retries of 412 and 429. */
+  /**
+   * Sends one write; 'race' when another operation got there first (409), after bounded retries of
+   * 412 and 429. Any failed attempt may still have been applied (the answer lost on the way, the
+   * SDK's retry then refused with 412 or 409 because of this very write): before a failure is
+   * taken for another writer's, the resource is read and the step's intent looked for on it.
+   */
   private async write(step: Step): Promise<WriteAccepted | 'race'> {
     this.r.startGroup(`Write: ${step.describe}`);
     try {
+      const before = step.intent.byNewOperation ? await this.latestId(step.target.pool) : undefined;
       for (let attempt = 1; ; attempt++) {
         try {
           const accepted = await step.send();
@@ -601,6 +676,9 @@ class GuardRun {
           );
           return accepted;
         } catch (err) {
+          this.dirty = true;
+          const own = await this.recogniseOwn(step, before, err);
+          if (own) return own;
           if (!(err instanceof AksError) || attempt >= MAX_WRITE_RACES) throw err;
           if (err.isOperationInProgress) {
             this.note(
@@ -630,6 +708,65 @@ class GuardRun {
     } finally {
       this.r.endGroup();
     }
+  }
+
+  /** The id of the latest operation where a write lands (undefined when unknown). */
+  private async latestId(pool: string | undefined): Promise<string | undefined> {
+    const op = await this.client.operation('latest', pool).catch(() => undefined);
+    return op && op !== 'unavailable' ? op.id : undefined;
+  }
+
+  /**
+   * After a failed write: whether it landed after all. Reads the cluster and asks the step's
+   * intent; adopts the
+   * operation it finds, so the run waits for it as its own and never aborts or repeats it.
+   */
+  private async recogniseOwn(
+    step: Step,
+    latestBefore: string | undefined,
+    err: unknown,
+  ): Promise<WriteAccepted | undefined> {
+    const pool = step.target.pool;
+    let cluster: ClusterView;
+    try {
+      // Reads are retried through blips: the connection that lost the answer may still be flaky.
+      cluster = await this.read();
+    } catch {
+      return undefined;
+    }
+    let shows: Shows = step.intent.shows(cluster);
+    let op: OperationStatus | undefined;
+    if (shows === 'no' && step.intent.byNewOperation) {
+      const latest = await this.latestOf(pool);
+      if (
+        latest &&
+        latest !== 'unavailable' &&
+        latest.id !== latestBefore &&
+        !isTerminalStatus(latest.status)
+      ) {
+        shows = 'in-progress';
+        op = latest;
+      }
+    }
+    if (shows === 'no') return undefined;
+    if (shows === 'in-progress' && !op) {
+      const latest = await this.latestOf(pool);
+      if (latest && latest !== 'unavailable' && !isTerminalStatus(latest.status)) op = latest;
+    }
+    const why =
+      err instanceof AksError && err.statusCode !== undefined
+        ? `was refused on a retry (${err.statusCode} ${err.armError.code})`
+        : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
+    this.note(
+      'write',
+      `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`,
+      'warning',
+    );
+    return {
+      status: 0,
+      adopted: shows,
+      ...(op ? { operationId: op.id } : {}),
+    };
   }
 
   /**
@@ -666,7 +803,18 @@ class GuardRun {
 
   /** Waits for an operation this run started; on timeout or cancellation, on-timeout / on-cancel decide. */
   private async waitOwn(step: Step, accepted: WriteAccepted): Promise<void> {
-    if (!accepted.operationId && !accepted.statusUrl && accepted.status !== 202) return;
+    if (accepted.operationId) this.operationId = accepted.operationId;
+    if (accepted.adopted === 'done') {
+      this.note('wait', `Done: ${step.describe}.`);
+      return;
+    }
+    if (
+      !accepted.adopted &&
+      !accepted.operationId &&
+      !accepted.statusUrl &&
+      accepted.status !== 202
+    )
+      return;
     const w: Watched = {
       ...(step.target.pool ? { pool: step.target.pool } : {}),
       ...(accepted.operationId ? { operationId: accepted.operationId } : {}),
@@ -727,14 +875,32 @@ class GuardRun {
       );
     }
     if (end.kind === 'timed-out') {
+      const limit = formatDuration(this.s.operationTimeoutSeconds);
       if (this.s.onTimeout === 'abort') {
-        await this.abortOwn(
-          `it did not finish within operation-timeout (${formatDuration(this.s.operationTimeoutSeconds)})`,
-          true,
-        );
+        const abort = await this.abortOwn(`it did not finish within operation-timeout (${limit})`, {
+          waitForCanceled: true,
+          deadlineMs: this.clock.now() + ABORT_WAIT_MS,
+        });
+        if (abort.kind === 'finished-first') {
+          // The abort came too late: the operation ended by itself. Report what happened.
+          if (abort.status === 'failed')
+            throw new Stop(
+              'failed',
+              `${capitalise(step.describe)} failed before the abort took effect${abort.error ? `: ${abort.error.code}: ${abort.error.message}` : '.'}`,
+              abort.error ?? { code: 'OperationFailed', message: 'The operation failed.' },
+            );
+          this.note(
+            'abort',
+            `${capitalise(step.describe)} outlived operation-timeout (${limit}) but finished (Succeeded) before the abort took effect: nothing was aborted.`,
+            'warning',
+          );
+          return;
+        }
         throw new Stop(
-          'aborted',
-          `${capitalise(step.describe)} did not finish within ${formatDuration(this.s.operationTimeoutSeconds)}; this run aborted it (on-timeout: abort).`,
+          abort.kind === 'not-sent' ? 'timed-out' : 'aborted',
+          abort.kind === 'not-sent'
+            ? `${capitalise(step.describe)} did not finish within ${limit}; the abort this run sent failed (${abort.reason}), so it may still be running as operation ${w.operationId ?? '(unknown)'}.`
+            : `${capitalise(step.describe)} did not finish within ${limit}; this run aborted it (on-timeout: abort)${abort.kind === 'sent' ? `, but ${abort.reason}` : ''}.`,
           {
             code: 'OperationTimeout',
             message: 'The operation did not finish within operation-timeout and was aborted.',
@@ -743,19 +909,41 @@ class GuardRun {
       }
       throw new Stop(
         'timed-out',
-        `${capitalise(step.describe)} did not finish within ${formatDuration(this.s.operationTimeoutSeconds)} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`,
+        `${capitalise(step.describe)} did not finish within ${limit} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`,
         {
           code: 'OperationTimeout',
           message: 'The operation did not finish within operation-timeout.',
         },
       );
     }
-    // Cancelled: GitHub allows a few seconds after SIGINT, so only the abort request is sent.
     if (this.s.onCancel === 'abort') {
-      await this.abortOwn('the job was cancelled', false);
+      // The runner kills a cancelled step a few seconds after SIGINT: the summary and outputs are
+      // published first, then the abort is sent within what is left (see Outcome.followUp).
+      const id = w.operationId ?? '(unknown id)';
+      this.followUp = async (deadlineMs) => {
+        const abort = await this.abortOwn('the job was cancelled', {
+          waitForCanceled: false,
+          deadlineMs,
+        });
+        if (abort.kind === 'finished-first' && abort.status === 'succeeded')
+          return this.compose(
+            'succeeded',
+            `The job was cancelled, but ${step.describe} had already finished (Succeeded) when the abort (on-cancel: abort) reached it.`,
+            undefined,
+            false,
+          );
+        return this.compose(
+          abort.kind === 'not-sent' ? 'failed' : 'aborted',
+          abort.kind === 'not-sent'
+            ? `The job was cancelled; the abort of ${step.describe} (operation ${id}, on-cancel: abort) failed (${abort.reason}): it may still be running.`
+            : `The job was cancelled; this run aborted ${step.describe} (operation ${id}, on-cancel: abort).`,
+          { code: 'Cancelled', message: 'The job was cancelled.' },
+          false,
+        );
+      };
       throw new Stop(
         'aborted',
-        `The job was cancelled; this run aborted ${step.describe} (on-cancel: abort).`,
+        `The job was cancelled; this run is aborting ${step.describe} (operation ${id}, on-cancel: abort). If this report is not updated, the abort's outcome is unknown: check the operation on the cluster.`,
         { code: 'Cancelled', message: 'The job was cancelled.' },
       );
     }
@@ -776,36 +964,89 @@ class GuardRun {
     return op && op !== 'unavailable' ? op.error : undefined;
   }
 
-  /** Aborts the operation this run started. */
-  private async abortOwn(why: string, waitForCanceled: boolean): Promise<void> {
+  /**
+   * Aborts the operation this run started, within `deadlineMs` (the request too: a cancelled job
+   * has seconds left). With waitForCanceled, waits for the operation to end, honouring the job's
+   * cancellation. An abort can lose the race to the operation's own end: then AKS answers 409, or
+   * the operation ends Succeeded or Failed instead of Canceled, and that is what is reported.
+   */
+  private async abortOwn(
+    why: string,
+    o: { waitForCanceled: boolean; deadlineMs: number },
+  ): Promise<AbortEnd> {
     const w = this.own;
-    if (!w) return;
+    if (!w) return { kind: 'not-sent', reason: 'no operation of this run is running' };
+    const budget = AbortSignal.timeout(Math.max(1, o.deadlineMs - this.clock.now()));
+    let accepted: WriteAccepted;
     try {
-      const accepted = await this.client.abort(w.pool);
+      accepted = await this.client.abort(w.pool, { abortSignal: budget });
       this.dirty = true;
-      this.abortedOperationId = w.operationId ?? accepted.operationId;
-      this.note(
-        'abort',
-        `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`,
-        'warning',
-      );
-      this.own = undefined;
-      if (waitForCanceled && accepted.status === 202) {
-        await waitForOperation<Obs>({
-          observe: this.observer(w),
-          timeoutSeconds: 300,
-          log: (line) => this.r.info(line),
-          describe: `abort on ${where(w)}`,
-          clock: this.clock,
-        });
-      }
     } catch (err) {
+      const ended =
+        err instanceof AksError && err.statusCode === 409 ? await this.endOf(w) : undefined;
+      if (ended) {
+        this.own = undefined;
+        this.note(
+          'abort',
+          `The abort of the operation this run started (${w.operationId ?? 'unknown id'}) came too late: it had already ended (${ended.status}).`,
+          'warning',
+        );
+        return { kind: 'finished-first', ...ended };
+      }
+      const reason = budget.aborted
+        ? `no answer within ${formatDuration(ABORT_GRACE_MS / 1000)}`
+        : String(err instanceof AksError ? err.message : err);
       this.note(
         'abort',
-        `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${String(err)}. It may still be running.`,
+        `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${reason}. It may still be running.`,
         'warning',
       );
+      return { kind: 'not-sent', reason };
     }
+    this.abortedOperationId = w.operationId ?? accepted.operationId;
+    this.note(
+      'abort',
+      `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`,
+      'warning',
+    );
+    this.own = undefined;
+    if (!o.waitForCanceled) return { kind: 'sent', reason: 'its end was not waited for' };
+    const end = await waitForOperation<Obs>({
+      observe: this.observer(w),
+      timeoutSeconds: Math.max(0, (o.deadlineMs - this.clock.now()) / 1000),
+      ...(this.signal ? { signal: this.signal } : {}),
+      log: (line) => this.r.info(line),
+      describe: `abort on ${where(w)}`,
+      clock: this.clock,
+    });
+    if (end.kind === 'cancelled')
+      return { kind: 'sent', reason: 'the job was cancelled before Canceled was confirmed' };
+    if (end.kind !== 'finished')
+      return { kind: 'sent', reason: 'Canceled was not confirmed in time' };
+    const status = parseStatus(end.last.status);
+    if (status === 'canceled') return { kind: 'canceled' };
+    this.abortedOperationId = undefined;
+    return {
+      kind: 'finished-first',
+      status: status === 'succeeded' ? 'succeeded' : 'failed',
+      ...(end.last.op?.error ? { error: end.last.op.error } : {}),
+    };
+  }
+
+  /** How an operation ended, if it has (one read of its status). */
+  private async endOf(
+    w: Watched,
+  ): Promise<{ status: 'succeeded' | 'failed'; error?: ArmError } | undefined> {
+    const op = await this.client
+      .operation(w.operationId ?? 'latest', w.pool)
+      .catch(() => undefined);
+    if (!op || op === 'unavailable' || !isTerminalStatus(op.status)) return undefined;
+    const status = parseStatus(op.status);
+    if (status === 'canceled') return undefined;
+    return {
+      status: status === 'succeeded' ? 'succeeded' : 'failed',
+      ...(op.error ? { error: op.error } : {}),
+    };
   }
 
   /** operation: abort — the latest operation on the cluster, or on node-pool. */
@@ -834,7 +1075,15 @@ class GuardRun {
       this.planned(`abort ${this.pendingOperation}`);
       return 'Dry run: nothing was written.';
     }
-    await this.abortPending(busy!, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
+    const ended = await this.abortPending(
+      busy!,
+      this.clock.now() + this.s.waitTimeoutSeconds * 1000,
+    );
+    if (ended === 'ended-first')
+      throw new Stop(
+        'skipped',
+        `Nothing was aborted: ${this.pendingOperation} ended by itself before the abort took effect.`,
+      );
     throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
   }
 
@@ -935,6 +1184,17 @@ class GuardRun {
     }
     return 'The command succeeded (exit code 0).';
   }
+}
+
+/** What a poll learnt about an operation, Retry-After included. */
+function observationOf(op: OperationStatus): Obs {
+  return {
+    status: op.status,
+    ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
+    ...(op.startTime ? { startTime: op.startTime } : {}),
+    ...(op.retryAfterSeconds !== undefined ? { retryAfterSeconds: op.retryAfterSeconds } : {}),
+    op,
+  };
 }
 
 function capitalise(s: string): string {

@@ -6,7 +6,7 @@
 import type { AgentPool, ManagedCluster } from '@azure/arm-containerservice';
 import type { AksClient, ClusterView, PoolView, WriteAccepted } from './aks-client.ts';
 import type { Settings } from './settings.ts';
-import type { Target } from './pending.ts';
+import { isBusyState, type Target } from './pending.ts';
 
 /** A request that cannot work on this cluster: refused before anything is written. */
 export class ValidationError extends Error {
@@ -18,11 +18,51 @@ export class ValidationError extends Error {
   }
 }
 
+/** Whether the resource shows a step's change: under way, finished, or not at all. */
+export type Shows = 'in-progress' | 'done' | 'no';
+
+/**
+ * What a step asks of AKS, in a form that can be recognised on the resource afterwards. A write
+ * whose answer is lost (connection reset, a cut-off body) or refused on an SDK retry (412, 409 met
+ * by the run's own write) may have been applied: the guard reads the resource and asks `shows`
+ * before it takes the refusal for another writer's, so it never aborts or repeats its own change.
+ */
+export interface Intent {
+  shows(cluster: ClusterView): Shows;
+  /**
+   * For writes that change nothing visible (a reconcile PUT): a new operation in progress where
+   * the write lands, which was not the latest one there before the write, is this run's.
+   */
+  byNewOperation?: boolean;
+}
+
 export interface Step {
   describe: string;
   target: { pool?: string };
   /** Sends the write with the ETag of what it just read. */
   send(): Promise<WriteAccepted>;
+  intent: Intent;
+}
+
+function poolIn(cluster: ClusterView, name: string): PoolView | undefined {
+  return cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+}
+
+/** The change is on the resource: still running while it is busy, finished once it is not. */
+function progress(changed: boolean, state: string): Shows {
+  if (!changed) return 'no';
+  return isBusyState(state) ? 'in-progress' : 'done';
+}
+
+/** A reconcile changes nothing to look at: it is recognised by its operation. */
+export function reconcileIntent(pool?: string): Intent {
+  return {
+    byNewOperation: true,
+    shows: (c) => {
+      const state = pool ? poolIn(c, pool)?.provisioningState : c.provisioningState;
+      return state?.toLowerCase() === 'updating' ? 'in-progress' : 'no';
+    },
+  };
 }
 
 export type Plan =
@@ -167,6 +207,13 @@ export async function planOperation(
             describe: `${s.operation} cluster ${cluster.name}`,
             target: {},
             send: () => (s.operation === 'start' ? client.start() : client.stop()),
+            intent: {
+              shows: (c) => {
+                const verb = s.operation === 'start' ? 'starting' : 'stopping';
+                if (c.provisioningState.toLowerCase() === verb) return 'in-progress';
+                return c.powerState.toLowerCase() === want.toLowerCase() ? 'done' : 'no';
+              },
+            },
           },
         ],
       };
@@ -186,6 +233,7 @@ export async function planOperation(
                 const p = await client.getPool(pool.name);
                 return client.putPool(pool.name, { ...p.model }, p.eTag);
               },
+              intent: reconcileIntent(pool.name),
             },
           ],
         };
@@ -201,6 +249,7 @@ export async function planOperation(
               const fresh = await client.getCluster();
               return client.putCluster({ ...fresh.model }, fresh.eTag);
             },
+            intent: reconcileIntent(),
           },
         ],
       };
@@ -239,6 +288,12 @@ export async function planOperation(
             send: async () => {
               const p = await client.getPool(pool.name);
               return client.putPool(pool.name, poolModel(p.model, { count }), p.eTag);
+            },
+            intent: {
+              shows: (c) => {
+                const now = poolIn(c, pool.name);
+                return progress(now?.count === count, now?.provisioningState ?? '');
+              },
             },
           },
         ],
@@ -289,6 +344,15 @@ export async function planOperation(
                   p.eTag,
                 );
               },
+              intent: {
+                shows: (c) => {
+                  const now = poolIn(c, pool.name);
+                  return progress(
+                    now?.orchestratorVersion === target,
+                    now?.provisioningState ?? '',
+                  );
+                },
+              },
             },
           ],
         };
@@ -337,6 +401,9 @@ export async function planOperation(
               };
               return client.putCluster(model, fresh.eTag);
             },
+            intent: {
+              shows: (c) => progress(c.kubernetesVersion === target, c.provisioningState),
+            },
           },
         ],
       };
@@ -356,6 +423,14 @@ export async function planOperation(
           describe: `upgrade the node image of pool ${pool.name} from ${pool.nodeImageVersion} to ${latest ?? 'the latest'}`,
           target: { pool: pool.name },
           send: () => client.upgradeNodeImage(pool.name),
+          intent: {
+            shows: (c) => {
+              const now = poolIn(c, pool.name);
+              if (now?.provisioningState.toLowerCase() === 'upgradingnodeimageversion')
+                return 'in-progress';
+              return latest !== undefined && now?.nodeImageVersion === latest ? 'done' : 'no';
+            },
+          },
         });
       }
       if (steps.length === 0)

@@ -32,6 +32,12 @@ export interface Outcome {
   report?: ClusterReport;
   /** Set when the run stopped because the cluster (or this pool) was already Failed. */
   failedState?: { pool?: string };
+  /**
+   * Work left for after this outcome has been published: when the job was cancelled with
+   * on-cancel abort, the abort is sent only once the summary and outputs are safe, within the
+   * runner's grace period (until `deadlineMs`); the outcome it returns replaces this one.
+   */
+  followUp?: (deadlineMs: number) => Promise<Outcome>;
   /** With dry-run: the steps that would have run. */
   plan: string[];
   timeline: TimelineEntry[];

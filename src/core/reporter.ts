@@ -1,4 +1,5 @@
 /** How the core talks to whoever runs it (a runner's log, a terminal), without knowing which. */
+import type { Secrets } from './redact.ts';
 export interface Reporter {
   info(line: string): void;
   warning(line: string): void;
@@ -38,4 +39,24 @@ export class MemoryReporter implements Reporter {
   text(): string {
     return this.lines.map((l) => l.text).join('\n');
   }
+}
+
+/**
+ * The reporter the core is given: every line passes through the run's redaction before the
+ * platform prints it, and every mask is both registered with the platform (its own log masking)
+ * and remembered for the places the platform does not mask (summary, comment, outputs).
+ */
+export function redactingReporter(inner: Reporter, secrets: Secrets): Reporter {
+  return {
+    info: (line) => inner.info(secrets.redact(line)),
+    warning: (line) => inner.warning(secrets.redact(line)),
+    error: (line) => inner.error(secrets.redact(line)),
+    debug: (line) => inner.debug(secrets.redact(line)),
+    startGroup: (name) => inner.startGroup(secrets.redact(name)),
+    endGroup: () => inner.endGroup(),
+    mask: (secret) => {
+      secrets.add(secret);
+      inner.mask(secret);
+    },
+  };
 }

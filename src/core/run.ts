@@ -1,22 +1,23 @@
 /**
  * One run of the guard, as every front door does it: sign in, run the guard against the cluster,
- * diagnose a failure, and work out the outputs. The front doors only read inputs and publish
- * what comes back (outputs, summary, result) in their own way.
+ * diagnose a failure, work out the outputs, and hand them to the front door to publish. The front
+ * doors only read inputs and publish what comes back (outputs, summary, comment, result) in their
+ * own way.
+ *
+ * Everything that leaves the process is redacted here, once: the outcome (messages, ARM errors,
+ * command logs) goes through the run's Secrets before anything is rendered from it.
  */
+import { format } from 'node:util';
+import { AzureLogger } from '@azure/logger';
 import { AksClient } from './aks-client.ts';
 import { buildCredential, type CredentialDeps } from './credentials.ts';
 import { diagnoseOutcome } from './diagnose/outcome.ts';
 import type { Diagnosis } from './diagnose/types.ts';
-import { runGuard } from './guard.ts';
+import { ABORT_GRACE_MS, runGuard } from './guard.ts';
 import type { Outcome } from './outcome.ts';
 import { outputsOf } from './outputs.ts';
+import type { Secrets } from './redact.ts';
 import type { Settings } from './settings.ts';
-
-export interface RunDeps extends CredentialDeps {
-  /** Sent as the User-Agent, so ARM's logs tell the front doors apart. */
-  userAgent: string;
-  signal?: AbortSignal;
-}
 
 export interface RunResult {
   outcome: Outcome;
@@ -24,7 +25,33 @@ export interface RunResult {
   outputs: Record<string, string>;
 }
 
+/** How a front door publishes a result. */
+export interface Publisher {
+  /**
+   * Outputs and the job summary: local and quick. Called again (replacing the first) when work
+   * left after a cancellation changes the result.
+   */
+  record(result: RunResult): Promise<void>;
+  /** The pull-request comment: over the network, once, with the final result. */
+  share(result: RunResult): Promise<void>;
+}
+
+export interface RunDeps extends CredentialDeps {
+  /** Sent as the User-Agent, so ARM's logs tell the front doors apart. */
+  userAgent: string;
+  signal?: AbortSignal;
+  /** Every secret the run knows (the reporter's masks land here too). */
+  secrets: Secrets;
+  publish: Publisher;
+}
+
 export async function executeRun(settings: Settings, deps: RunDeps): Promise<RunResult> {
+  // The Azure SDKs log to stderr when AZURE_LOG_LEVEL is set, whole responses included (the OIDC
+  // request's Authorization header among them): through the run's reporter, redacted, as debug.
+  AzureLogger.log = (...args: unknown[]) => deps.reporter.debug(format(...args));
+  // The runner's grace period starts when the cancellation arrives, not when the guard notices.
+  let cancelledAt: number | undefined = deps.signal?.aborted ? Date.now() : undefined;
+  deps.signal?.addEventListener('abort', () => (cancelledAt ??= Date.now()), { once: true });
   const client = new AksClient({
     credential: buildCredential(settings, deps),
     cloud: settings.cloud,
@@ -38,6 +65,24 @@ export async function executeRun(settings: Settings, deps: RunDeps): Promise<Run
     reporter: deps.reporter,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
+  let result = resultOf(settings, outcome, deps.secrets);
+  await deps.publish.record(result);
+  if (outcome.followUp) {
+    const next = await outcome.followUp((cancelledAt ?? Date.now()) + ABORT_GRACE_MS);
+    result = resultOf(settings, next, deps.secrets);
+    await deps.publish.record(result);
+  }
+  await deps.publish.share(result);
+  return result;
+}
+
+function resultOf(settings: Settings, raw: Outcome, secrets: Secrets): RunResult {
+  const { followUp: _work, ...rest } = raw;
+  const outcome = secrets.redactDeep(rest) as Outcome;
   const diagnosis = diagnoseOutcome(settings, outcome);
-  return { outcome, diagnosis, outputs: outputsOf(settings, outcome, diagnosis) };
+  return {
+    outcome,
+    diagnosis,
+    outputs: secrets.redactDeep(outputsOf(settings, outcome, diagnosis)),
+  };
 }

@@ -3,8 +3,9 @@
  * error that names it, shows the bad value and says what is allowed; all problems are reported
  * together so a workflow author fixes them in one go.
  */
-import { existsSync } from 'node:fs';
-import { parseDuration } from './duration.ts';
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { DURATION_FORMS, parseDuration } from './duration.ts';
 
 export const OPERATIONS = [
   'check',
@@ -136,17 +137,44 @@ export const CLOUDS: Record<Exclude<EnvironmentName, 'custom'>, Cloud> = {
 export interface InputProblem {
   input: string;
   message: string;
+  /** Where the value came from, if not the input: "the environment variable AZURE_CLIENT_ID". */
+  from?: string;
+}
+
+/**
+ * A message with the (hyphenated) inputs it mentions spelled as a front door names them, e.g.
+ * `onPending` for the task, `--on-pending` for the CLI. Quoted values are left alone ("rg-dry-run",
+ * a path), unless the value is exactly an input's name ("node-pool").
+ */
+export function respellInputs(text: string, spell: (input: string) => string): string {
+  const names: readonly string[] = INPUT_NAMES.filter((n) => n.includes('-'));
+  return text.replace(/"(?:[^"\\]|\\.)*"|[^"]+/g, (part) => {
+    if (part.startsWith('"'))
+      return names.includes(part.slice(1, -1)) ? `"${spell(part.slice(1, -1))}"` : part;
+    return names.reduce(
+      (out, n) => out.replace(new RegExp(`(?<![-\\w])${n}(?![-\\w])`, 'g'), spell(n)),
+      part,
+    );
+  });
+}
+
+/** The text of input problems, each input spelled as the front door names it (`spell`). */
+export function formatProblems(
+  problems: InputProblem[],
+  spell: (input: string) => string = (input) => input,
+): string {
+  const label = (p: InputProblem): string =>
+    `"${spell(p.input)}${p.from ? ` (from ${p.from})` : ''}": ${respellInputs(p.message, spell)}`;
+  return problems.length === 1
+    ? `Input ${label(problems[0]!)}`
+    : `${problems.length} inputs are invalid:\n${problems.map((p) => `- ${label(p)}`).join('\n')}`;
 }
 
 export class InputError extends Error {
   readonly problems: InputProblem[];
 
   constructor(problems: InputProblem[]) {
-    super(
-      problems.length === 1
-        ? `Input "${problems[0]!.input}": ${problems[0]!.message}`
-        : `${problems.length} inputs are invalid:\n${problems.map((p) => `- "${p.input}": ${p.message}`).join('\n')}`,
-    );
+    super(formatProblems(problems));
     this.name = 'InputError';
     this.problems = problems;
   }
@@ -160,16 +188,31 @@ export interface RawInputs {
   defaultAuthType: AuthType;
   /** A service principal's PEM certificate, when the front door has one (not an input). */
   clientCertificate?: string;
+  /**
+   * The checkout run-command `files` must stay inside (GITHUB_WORKSPACE, Build.SourcesDirectory,
+   * the CLI's working directory); relative paths resolve against it. Default: process.cwd().
+   */
+  workspace?: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
 const POOL = /^[a-z][a-z0-9]{0,11}$/;
 const CLUSTER = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
-const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
+/** Azure's rule: 1-90 Unicode letters, digits, "_", "(", ")", "-" and ".", not ending with ".". */
+const RESOURCE_GROUP = /^[-\p{L}\p{Nd}_.()]{0,89}[-\p{L}\p{Nd}_()]$/u;
 const MAX_TIMEOUT_SECONDS = 5 * 24 * 3600;
 
 const show = (v: string): string => JSON.stringify(v);
+/** The user name and password of a URL (`https://user:pass@host`), which must never be echoed. */
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i;
+const redact = (url: string): string => url.replace(USERINFO, '$1***@');
+
+/** Whether `file` is `root` or inside it (both absolute, symlinks resolved). */
+function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
+}
 const oneOf = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(', ');
 
 export interface ParsedSettings {
@@ -205,21 +248,28 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
     const v = text(name) || fallback;
     if (v === undefined) return undefined;
     const seconds = parseDuration(v);
-    if (seconds === undefined || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-      bad(
-        name,
-        `${show(v)} is not a duration from 1s to 5 days; write it like "90s", "30m", "1h30m" or a number of seconds.`,
-      );
+    if (seconds === undefined) {
+      bad(name, `${show(v)} is not a duration; write it as ${DURATION_FORMS}.`);
+      return undefined;
+    }
+    if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+      bad(name, `${show(v)} is out of range: use a duration from 1s to 5 days (5d).`);
       return undefined;
     }
     return seconds;
   }
 
   function guid(name: string, envName?: string): string | undefined {
-    const v = text(name) || (envName ? (raw.env[envName] ?? '').trim() : '');
+    const given = text(name);
+    const v = given || (envName ? (raw.env[envName] ?? '').trim() : '');
     if (v === '') return undefined;
-    if (!GUID.test(v))
-      bad(name, `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`);
+    if (!GUID.test(v)) {
+      problems.push({
+        input: name,
+        message: `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`,
+        ...(given === '' ? { from: `the environment variable ${envName}` } : {}),
+      });
+    }
     return v;
   }
 
@@ -234,10 +284,11 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
   const resourceGroup = text('resource-group');
   if (resourceGroup === '')
     bad('resource-group', 'is required: the resource group of the cluster.');
-  else if (!RESOURCE_GROUP.test(resourceGroup)) {
+  // NFC: a letter typed as base letter + combining mark ("u" + U+0308) is still the letter "ü".
+  else if (!RESOURCE_GROUP.test(resourceGroup.normalize('NFC'))) {
     bad(
       'resource-group',
-      `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "-", "_", ".", "(", ")", not ending with ".").`,
+      `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "_", "(", ")", "-" and ".", not ending with "."; letters and digits may be any Unicode ones, like "ü").`,
     );
   }
   const clusterName = text('cluster-name');
@@ -277,14 +328,42 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
     }
   }
   const command = raw.get('command').trim() || undefined;
-  const files = raw
+  // Only what is inside the workspace is sent to the cluster, symlinks resolved: never /etc/shadow.
+  const workspace = path.resolve(raw.workspace || process.cwd());
+  const listed = raw
     .get('files')
     .split(/[\n,]/)
     .map((f) => f.trim())
     .filter(Boolean);
-  for (const f of operation === 'run-command' ? files : [])
-    if (!existsSync(f))
-      bad('files', `${show(f)} does not exist (paths are relative to the working directory).`);
+  const files = listed.map((f) => path.resolve(workspace, f));
+  if (operation === 'run-command' && listed.length > 0) {
+    const allowed = `only files and directories inside the workspace ${show(workspace)} can be sent (relative paths start there)`;
+    let root: string | undefined;
+    try {
+      root = realpathSync(workspace);
+    } catch {
+      bad('files', `the workspace ${show(workspace)} does not exist; ${allowed}.`);
+    }
+    listed.forEach((f, i) => {
+      const file = files[i]!;
+      if (root === undefined) return;
+      // Outside by its name alone (/etc/shadow, ../../etc/passwd): refused without looking at it.
+      if (!isInside(workspace, file) && !isInside(root, file))
+        return bad('files', `${show(f)} is outside the workspace; ${allowed}.`);
+      let real: string;
+      try {
+        real = realpathSync(file);
+      } catch {
+        return bad('files', `${show(f)} does not exist in the workspace ${show(workspace)}.`);
+      }
+      if (!isInside(root, real)) {
+        bad(
+          'files',
+          `${show(f)} leads through a symbolic link to ${show(real)}, outside the workspace; ${allowed}.`,
+        );
+      }
+    });
+  }
 
   // What each operation needs, and what it would ignore.
   const need = (name: string, value: unknown, why: string): void => {
@@ -397,6 +476,11 @@ export function parseSettings(raw: RawInputs): ParsedSettings {
     ] as const) {
       if (value === '')
         bad(name, 'is required with environment "custom" (Azure Stack Hub, or a local simulator).');
+      else if (USERINFO.test(value))
+        bad(
+          name,
+          `${show(redact(value))} has a user name or password in it; give the https:// URL of the endpoint alone, e.g. "https://management.local.azurestack.external".`,
+        );
       else if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value))
         bad(name, `${show(value)} is not an https:// URL.`);
     }

@@ -4,6 +4,7 @@
  * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
  */
 import { formatDuration } from './duration.ts';
+import { backoffMs, isTransient } from './transient.ts';
 
 export interface Observation {
   /** InProgress, Canceling, Succeeded, Failed, Canceled, or a provisioning state. */
@@ -16,7 +17,7 @@ export interface Observation {
 
 export type WaitEnd<T extends Observation> =
   | { kind: 'finished'; last: T }
-  | { kind: 'timed-out'; last: T }
+  | { kind: 'timed-out'; last: T | undefined }
   | { kind: 'cancelled'; last: T | undefined }
   | { kind: 'stopped'; last: T };
 
@@ -103,27 +104,47 @@ export async function waitForOperation<T extends Observation>(
   const clock = o.clock ?? realClockwork;
   const deadline = clock.now() + o.timeoutSeconds * 1000;
   let last: T | undefined = o.initial;
+  /** Whether `last` is an observation not judged yet. */
+  let fresh = last !== undefined;
+  let failures = 0;
   let lastLogged = '';
   let nearSince: number | undefined;
   for (;;) {
     if (o.signal?.aborted) return { kind: 'cancelled', last };
-    if (!last) last = await o.observe();
+    if (!fresh) {
+      try {
+        last = await o.observe();
+        failures = 0;
+      } catch (err) {
+        // A blip (throttling, 5xx, a dropped connection, a sign-in hiccup) does not end a wait:
+        // back off and read again; only the budget ends it.
+        if (!isTransient(err) || o.signal?.aborted) throw err;
+        const now = clock.now();
+        if (now >= deadline) return { kind: 'timed-out', last };
+        const delay = Math.min(backoffMs(++failures, err), deadline - now);
+        o.log?.(
+          `${o.describe}: could not read its status (${err instanceof Error ? err.message : String(err)}); reading again in ${formatDuration(Math.ceil(delay / 1000))}.`,
+        );
+        await clock.sleep(delay, o.signal);
+        continue;
+      }
+    }
+    fresh = false;
+    const current = last!;
     const now = clock.now();
-    const line = progressLine(o.describe, last, now);
+    const line = progressLine(o.describe, current, now);
     if (line !== lastLogged) {
       o.log?.(line);
       lastLogged = line;
     }
-    if (isTerminalStatus(last.status)) return { kind: 'finished', last };
-    if (o.stopWhen?.(last)) return { kind: 'stopped', last };
-    if (now >= deadline) return { kind: 'timed-out', last };
-    const wanted = nextPollDelay(last, now, nearSince);
+    if (isTerminalStatus(current.status)) return { kind: 'finished', last: current };
+    if (o.stopWhen?.(current)) return { kind: 'stopped', last: current };
+    if (now >= deadline) return { kind: 'timed-out', last: current };
+    const wanted = nextPollDelay(current, now, nearSince);
     if (wanted <= POLL.near) nearSince ??= now;
     else if (wanted > POLL.steady) nearSince = undefined;
     const delay = Math.min(wanted, Math.max(0, deadline - now));
     await clock.sleep(delay, o.signal);
-    if (o.signal?.aborted) return { kind: 'cancelled', last };
-    last = await o.observe();
   }
 }
 

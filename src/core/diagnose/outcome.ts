@@ -8,7 +8,8 @@ import { diagnose } from './index.ts';
 import type { Diagnosis } from './types.ts';
 
 export function diagnoseOutcome(s: Settings, o: Outcome): Diagnosis | undefined {
-  if (!o.failed || !o.error) return undefined;
+  // A cancelled job is not an AKS failure: there is nothing to diagnose.
+  if (!o.failed || !o.error || o.error.code === 'Cancelled') return undefined;
   const d = diagnose(o.error, {
     context: {
       subscriptionId: s.subscriptionId,

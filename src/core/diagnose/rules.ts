@@ -155,7 +155,7 @@ export const RULES: Rule[] = [
   {
     category: 'version-skew',
     codes:
-      /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew)$/i,
+      /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew|NodePoolAheadOfControlPlane)$/i,
     text: /OrchestratorVersion (?:is invalid|must)|parameter agentpool\.Properties\.OrchestratorVersion|(?:node ?pool|agent ?pool) version .*(?:greater|newer|higher) than .*control plane|version skew|must be (?:within|no more than) \d+ minor versions?/i,
   },
   {
@@ -286,7 +286,7 @@ export const RULES: Rule[] = [
   {
     category: 'invalid-parameter',
     codes:
-      /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput)$/i,
+      /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput|InvalidNodeCount|PreviewVersion)$/i,
     text: /(?:value of )?parameter \S+ is invalid|is not a valid|can't be used as either a whole word|cannot be changed|Changing property '[\w.]+' is not allowed|A new agent pool was introduced|Adding agent pools to an existing cluster/i,
   },
 ];

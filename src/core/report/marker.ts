@@ -14,3 +14,17 @@ export function commentMarker(
       .replace(/[<>\s]/g, '');
   return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
 }
+
+/**
+ * Whether a comment body is a sticky comment for `marker`: the run puts the marker at the very
+ * start of the body, so only there does it count. Anywhere else it is quoted text (an Azure
+ * message naming another cluster's marker, a pasted one), never the comment's own.
+ */
+export function opensWithMarker(body: string | null | undefined, marker: string): boolean {
+  return marker !== '' && typeof body === 'string' && body.startsWith(marker);
+}
+
+/** The body the run writes: its marker first, then the content. */
+export function markedBody(marker: string, body: string): string {
+  return `${marker}\n${body}`;
+}
