@@ -3,7 +3,7 @@
  * summary with this cluster's names, a Failed cluster explained by the operation that failed it,
  * the report operation, the sticky pull-request comment, and hostile strings from Azure kept inert.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
@@ -19,7 +19,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim.stop();
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Temp folders for event payloads, removed after this file's tests. */
+const temps: string[] = [];
+function eventDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-event-'));
+  temps.push(dir);
+  return dir;
+}
 
 interface DiagnosisJson {
   category: string;
@@ -116,8 +125,7 @@ describe('operation: report', () => {
 
 describe('the sticky pull-request comment', () => {
   function prEvent(number: number): Record<string, string> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-event-'));
-    const file = path.join(dir, 'event.json');
+    const file = path.join(eventDir(), 'event.json');
     writeFileSync(
       file,
       JSON.stringify({ action: 'synchronize', number, pull_request: { number } }),
@@ -180,7 +188,7 @@ test('hostile strings from Azure are rendered inert', async () => {
     { operation: 'scale', 'node-pool': 'user', 'node-count': '3', 'comment-on-pr': 'true' },
     {
       env: (() => {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-event-'));
+        const dir = eventDir();
         writeFileSync(path.join(dir, 'e.json'), JSON.stringify({ pull_request: { number: 9 } }));
         return { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path.join(dir, 'e.json') };
       })(),

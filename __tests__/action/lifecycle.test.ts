@@ -8,7 +8,8 @@ import { admin, FAST, simulator } from '../helpers/simulator.ts';
 import { armWrites, runAction } from '../helpers/action.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
-jest.setTimeout(90_000);
+// Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
+jest.setTimeout(150_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -20,13 +21,20 @@ afterAll(async () => {
 
 const cluster = () => [...sim.state.clusters.values()][0]!;
 const pool = (name: string) => cluster().pools.find((p) => p.name === name)!;
-/** Upgrades take ten minutes: long enough for a timeout or a cancellation. */
-const SLOW_UPGRADE = { ...FAST, durations: { ...FAST.durations, upgrade: 600 } };
+/**
+ * Upgrades stop at 50% and never finish by themselves: operation-timeout or a cancellation is
+ * always what ends the wait, however slowly the run goes.
+ */
+const HELD_UPGRADE = {
+  ...FAST,
+  durations: { ...FAST.durations, upgrade: 600 },
+  stuck: [{ operation: 'upgrade', atPercent: 50 }],
+};
 const errorLines = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 describe('operation-timeout', () => {
   test('on-timeout fail: reports the operation still running and leaves it', async () => {
-    await sim.reset('idle', SLOW_UPGRADE);
+    await sim.reset('idle', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
       operation: 'upgrade',
@@ -43,7 +51,7 @@ describe('operation-timeout', () => {
   });
 
   test('on-timeout abort: aborts the operation this run started and waits for Canceled', async () => {
-    await sim.reset('idle', SLOW_UPGRADE);
+    await sim.reset('idle', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
       operation: 'upgrade',
@@ -67,7 +75,7 @@ describe('cancellation of the job', () => {
   const whenWaiting = (stdout: string) => stdout.includes('::group::Waiting:');
 
   test('on-cancel leave: writes the partial summary and says the operation still runs', async () => {
-    await sim.reset('idle', SLOW_UPGRADE);
+    await sim.reset('idle', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runAction(
       sim,
@@ -84,7 +92,7 @@ describe('cancellation of the job', () => {
   });
 
   test('on-cancel abort: aborts the operation this run started', async () => {
-    await sim.reset('idle', SLOW_UPGRADE);
+    await sim.reset('idle', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runAction(
       sim,
@@ -101,7 +109,7 @@ describe('cancellation of the job', () => {
   });
 
   test('cancelled while waiting for someone else’s operation: nothing written', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runAction(
       sim,
@@ -188,7 +196,7 @@ describe('a cluster or pool already Failed', () => {
 
 describe('dry-run', () => {
   test('plans the wait and the upgrade, writes nothing and does not wait', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
       operation: 'scale',

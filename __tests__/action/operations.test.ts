@@ -3,7 +3,7 @@
  * write, and bad inputs (refused before any network call).
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FAST, simulator } from '../helpers/simulator.ts';
@@ -16,8 +16,11 @@ let sim: Simulator;
 beforeAll(async () => {
   sim = await simulator('idle', FAST);
 });
+/** Temp folders the tests make, removed after this file's tests. */
+const temps: string[] = [];
 afterAll(async () => {
   await sim.stop();
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const cluster = () => [...sim.state.clusters.values()][0]!;
@@ -144,12 +147,18 @@ describe('operations', () => {
   test('run-command returns the exit code and the logs, with files attached', async () => {
     await sim.reset('idle', FAST);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-files-'));
+    temps.push(dir);
     writeFileSync(path.join(dir, 'deploy.yaml'), 'apiVersion: v1\nkind: Namespace\n');
-    const run = await runAction(sim, {
-      operation: 'run-command',
-      command: 'kubectl get nodes',
-      files: path.join(dir, 'deploy.yaml'),
-    });
+    // The runner's checkout: only files inside GITHUB_WORKSPACE may be sent.
+    const run = await runAction(
+      sim,
+      {
+        operation: 'run-command',
+        command: 'kubectl get nodes',
+        files: path.join(dir, 'deploy.yaml'),
+      },
+      { env: { GITHUB_WORKSPACE: dir } },
+    );
     expect(run.code).toBe(0);
     expect(run.outputs['command-exit-code']).toBe('0');
     expect(run.outputs['command-logs']).toMatch(/aks-system-/);

@@ -5,10 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { admin, FAST, simulator } from '../helpers/simulator.ts';
-import { armWrites, runAction } from '../helpers/action.ts';
+import { armWrites, runAction, type ActionRun } from '../helpers/action.ts';
+import { releaseWhenWaiting, startHeld } from '../helpers/hold.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
-jest.setTimeout(90_000);
+// Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
+jest.setTimeout(150_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -20,9 +22,14 @@ afterAll(async () => {
 
 const cluster = () => [...sim.state.clusters.values()][0]!;
 
-/** The scenario's running operation, shortened so a test waits seconds, not minutes. */
-function running(over: Record<string, unknown>) {
-  return { ...FAST, clusters: [{ operation: over }] };
+/**
+ * The scenario's running operation, held: it stops progressing at 99% and never ends by itself, so
+ * it is still in progress whenever the run looks; the test finishes it (releaseWhenWaiting) once
+ * the run has shown it waits for it. Started a few seconds before its nominal end, so the guard
+ * polls it every 2 s rather than once a minute.
+ */
+function held(over: Record<string, unknown> = { startedSecondsAgo: 2, durationSeconds: 6 }) {
+  return { ...FAST, clusters: [{ operation: { ...over, stuckAtPercent: 99 } }] };
 }
 
 function writesOk(since: number): void {
@@ -32,13 +39,17 @@ function writesOk(since: number): void {
 
 describe('on-pending: wait', () => {
   test('waits for an upgrade of the cluster, then scales the pool', async () => {
-    await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 2, durationSeconds: 6 }));
+    await sim.reset('cluster-upgrading', held());
+    const pending = cluster().operations.at(-1)!.id;
     const since = sim.log.lastSeq;
-    const run = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
-    });
+    // The upgrade ends 2 s after the run has begun waiting for it (by the run's own log).
+    const release = releaseWhenWaiting(sim, { afterMs: 2000 });
+    const run = await runAction(
+      sim,
+      { operation: 'scale', 'node-pool': 'user', 'node-count': '3' },
+      { onLine: release.onLine },
+    );
+    expect(release.released).toEqual([pending]);
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('succeeded');
     expect(run.outputs['pending-operation']).toMatch(/on the managed cluster/);
@@ -52,8 +63,10 @@ describe('on-pending: wait', () => {
   });
 
   test('waits for an operation on the same pool, and not for one on another pool', async () => {
-    await sim.reset('pool-scaling', running({ startedSecondsAgo: 1, durationSeconds: 8 }));
+    await sim.reset('pool-scaling', held());
+    const scaling = cluster().operations.at(-1)!;
     let since = sim.log.lastSeq;
+    // The user pool's scale is held in progress for the whole first run.
     const other = await runAction(sim, {
       operation: 'scale',
       'node-pool': 'system',
@@ -62,13 +75,16 @@ describe('on-pending: wait', () => {
     expect(other.outputs.result).toBe('succeeded');
     expect(other.outputs['pending-operation']).toBe('');
     expect(armWrites(sim, since)).toEqual(['AgentPools_CreateOrUpdate']);
+    expect(scaling.status).toBe('InProgress');
 
     since = sim.log.lastSeq;
-    const same = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
-    });
+    const release = releaseWhenWaiting(sim);
+    const same = await runAction(
+      sim,
+      { operation: 'scale', 'node-pool': 'user', 'node-count': '3' },
+      { onLine: release.onLine },
+    );
+    expect(release.released).toEqual([scaling.id]);
     expect(same.code).toBe(0);
     expect(same.outputs.result).toBe('succeeded');
     expect(same.outputs['pending-operation']).toMatch(/node pool user/);
@@ -78,7 +94,8 @@ describe('on-pending: wait', () => {
   });
 
   test('gives up after wait-timeout without writing', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    // The upgrade never ends by itself: only wait-timeout can end the wait.
+    await sim.reset('cluster-upgrading', held({}));
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
       operation: 'upgrade',
@@ -96,7 +113,7 @@ describe('on-pending: wait', () => {
 
 describe('on-pending: abort', () => {
   test('aborts the upgrade in progress, waits for Canceled, then scales', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', held({}));
     const pending = cluster().operations.at(-1)!.id;
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
@@ -118,7 +135,7 @@ describe('on-pending: abort', () => {
   });
 
   test('an abort answered 204: waits for the cancel to end without aborting again, then writes', async () => {
-    await sim.reset('cluster-upgrading', { ...FAST, abortResponse: 204 });
+    await sim.reset('cluster-upgrading', { ...held({}), abortResponse: 204 });
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
       operation: 'scale',
@@ -137,7 +154,7 @@ describe('on-pending: abort', () => {
   });
 
   test('an abort that AKS accepts but that never takes effect is not repeated blindly', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', held({}));
     sim.faults.add({ match: { method: 'POST', path: '/abort' }, action: 'error', status: 204 });
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
@@ -154,16 +171,28 @@ describe('on-pending: abort', () => {
   });
 
   test('abort-after waits for a young operation and aborts it once it is old enough', async () => {
-    await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 1, durationSeconds: 600 }));
-    const pending = cluster().operations.at(-1)!.id;
-    const since = sim.log.lastSeq;
-    const run = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
-      'on-pending': 'abort',
-      'abort-after': '4s',
+    await sim.reset('idle', FAST);
+    // The other pipeline's upgrade starts as this run signs in (its first Entra token), so it is
+    // brand new at the run's check however slowly the run started; it never ends by itself.
+    let pending: string | undefined;
+    const off = sim.log.onRecord((e) => {
+      if (pending === undefined && e.operation === 'Entra_Token' && e.status === 200)
+        pending = startHeld(sim, { type: 'upgrade', kubernetesVersion: '1.35.3' }).id;
     });
+    const since = sim.log.lastSeq;
+    let run: ActionRun;
+    try {
+      run = await runAction(sim, {
+        operation: 'scale',
+        'node-pool': 'user',
+        'node-count': '3',
+        'on-pending': 'abort',
+        'abort-after': '6s',
+      });
+    } finally {
+      off();
+    }
+    expect(pending).toBeDefined();
     expect(run.code).toBe(0);
     expect(run.outputs['aborted-operation-id']).toBe(pending);
     expect(armWrites(sim, since)).toEqual([
@@ -175,16 +204,23 @@ describe('on-pending: abort', () => {
   });
 
   test('abort-after leaves a young operation alone and waits for it to finish', async () => {
-    await sim.reset('cluster-upgrading', running({ startedSecondsAgo: 1, durationSeconds: 5 }));
+    await sim.reset('cluster-upgrading', held({ startedSecondsAgo: 1, durationSeconds: 5 }));
     const since = sim.log.lastSeq;
     const pending = cluster().operations.at(-1)!;
-    const run = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
-      'on-pending': 'abort',
-      'abort-after': '30m',
-    });
+    const release = releaseWhenWaiting(sim);
+    const run = await runAction(
+      sim,
+      {
+        operation: 'scale',
+        'node-pool': 'user',
+        'node-count': '3',
+        'on-pending': 'abort',
+        'abort-after': '30m',
+      },
+      { onLine: release.onLine },
+    );
+    expect(release.released).toEqual([pending.id]);
+    expect(run.outputs['pending-operation']).toContain(pending.id);
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('succeeded');
     expect(run.outputs['aborted-operation-id']).toBe('');
@@ -193,7 +229,7 @@ describe('on-pending: abort', () => {
   });
 
   test('an abort answered 409 (the operation just ended) checks again and goes on', async () => {
-    await sim.reset('pool-scaling', FAST);
+    await sim.reset('pool-scaling', held({}));
     sim.faults.add({
       match: { method: 'POST', path: '/abort' },
       action: 'error',
@@ -219,7 +255,7 @@ describe('on-pending: abort', () => {
 
 describe('on-pending: fail', () => {
   test('stops with the operation, where it runs, its progress and age; nothing written', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', held({}));
     const pending = cluster().operations.at(-1)!.id;
     const since = sim.log.lastSeq;
     const run = await runAction(sim, {
@@ -244,19 +280,23 @@ describe('a write that races another writer', () => {
   // then meets 409 for the operation in progress.
   test('meets 412 and 409, waits for the other operation, and writes once more', async () => {
     await sim.reset('idle', FAST);
+    // The other writer's scale is held until this run waits for it.
     await admin(sim, 'POST', '/clusters/rg-aks-guard-demo/aks-demo/race', {
       type: 'scale',
       pool: 'user',
       count: 4,
       durationSeconds: 3,
+      stuckAtPercent: 99,
       startedBy: 'another pipeline',
     });
     const since = sim.log.lastSeq;
-    const run = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
-    });
+    const release = releaseWhenWaiting(sim);
+    const run = await runAction(
+      sim,
+      { operation: 'scale', 'node-pool': 'user', 'node-count': '3' },
+      { onLine: release.onLine },
+    );
+    expect(release.released).toHaveLength(1);
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('succeeded');
     const writes = sim.log
@@ -281,14 +321,18 @@ describe('a write that races another writer', () => {
       pool: 'user',
       count: 4,
       durationSeconds: 1,
+      stuckAtPercent: 99,
       times: 10,
     });
     const since = sim.log.lastSeq;
-    const run = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
-    });
+    const release = releaseWhenWaiting(sim);
+    const run = await runAction(
+      sim,
+      { operation: 'scale', 'node-pool': 'user', 'node-count': '3' },
+      { onLine: release.onLine },
+    );
+    // The first two races' operations were waited for (and released); after the third, it gives up.
+    expect(release.released).toHaveLength(2);
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe('failed');
     expect(run.outputs['error-code']).toBe('OperationNotAllowed');

@@ -5,9 +5,11 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { FAST, simulator } from '../helpers/simulator.ts';
 import { armWrites, runAction, type ActionRun } from '../helpers/action.ts';
+import { releaseWhen, releaseWhenWaiting } from '../helpers/hold.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
-jest.setTimeout(120_000);
+// Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
+jest.setTimeout(150_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -82,19 +84,36 @@ describe('throttling and faults', () => {
 });
 
 describe('tokens during a long wait', () => {
+  // Tokens live 8 s; the wait lasts until the run has read the cluster successfully more than a
+  // lifetime after its first access token: by then its first tokens have expired mid-wait.
+  const LIFETIME = 8;
+
   test('access tokens and GitHub OIDC tokens that expire mid-wait are renewed', async () => {
     await sim.reset('cluster-upgrading', {
       ...FAST,
-      tokenLifetimeSeconds: 4,
-      github: { oidcTokenLifetimeSeconds: 4 },
-      clusters: [{ operation: { startedSecondsAgo: 2, durationSeconds: 14 } }],
+      tokenLifetimeSeconds: LIFETIME,
+      github: { oidcTokenLifetimeSeconds: LIFETIME },
+      // Held at 99% (polled every 2 s) until released.
+      clusters: [{ operation: { startedSecondsAgo: 30, durationSeconds: 14, stuckAtPercent: 99 } }],
     });
+    const pending = cluster().operations.at(-1)!.id;
     const since = sim.log.lastSeq;
-    const run = await runAction(sim, {
-      operation: 'scale',
-      'node-pool': 'user',
-      'node-count': '3',
+    const hold = releaseWhen(sim, pending, () => {
+      const log = sim.log.list(since);
+      const first = log.find((e) => e.operation === 'Entra_Token' && e.status === 200);
+      if (!first) return false;
+      const expired = Date.parse(first.time) + (LIFETIME + 1) * 1000;
+      return log.some(
+        (e) => e.service === 'arm' && e.status === 200 && Date.parse(e.time) >= expired,
+      );
     });
+    let run: ActionRun;
+    try {
+      run = await runAction(sim, { operation: 'scale', 'node-pool': 'user', 'node-count': '3' });
+    } finally {
+      hold.stop();
+    }
+    expect(hold.released).toBe(true);
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('succeeded');
     const log = sim.log.list(since);
@@ -154,16 +173,20 @@ describe('secrets', () => {
 
 describe('through the proxy with the default endpoints', () => {
   test('an upgrade while a pool is busy, with the bundle unmodified', async () => {
+    // The pool's scale is held until the run waits for it.
     await sim.reset('pool-scaling', {
       ...FAST,
-      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5 } }],
+      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5, stuckAtPercent: 99 } }],
     });
+    const pending = cluster().operations.at(-1)!.id;
     const since = sim.log.lastSeq;
+    const release = releaseWhenWaiting(sim);
     const run = await runAction(
       sim,
       { operation: 'upgrade', 'kubernetes-version': '1.35' },
-      { mode: 'proxy' },
+      { mode: 'proxy', onLine: release.onLine },
     );
+    expect(release.released).toEqual([pending]);
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('succeeded');
     expect(run.outputs['pending-operation']).toMatch(/node pool user/);

@@ -3,7 +3,7 @@
  * In-process through main(), and once through the built bin the way `npx aks-guard` runs it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -57,17 +57,22 @@ interface Json {
 describe('aks-guard diagnose', () => {
   test('--json on a file: the contract’s fields, the category and facts', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-cli-'));
-    const file = path.join(dir, 'error.json');
-    writeFileSync(file, DRAIN);
-    const r = await cli([
-      'diagnose',
-      file,
-      '--json',
-      '--resource-group',
-      'rg-shop',
-      '--cluster-name',
-      'aks-shop',
-    ]);
+    let r: Awaited<ReturnType<typeof cli>>;
+    try {
+      const file = path.join(dir, 'error.json');
+      writeFileSync(file, DRAIN);
+      r = await cli([
+        'diagnose',
+        file,
+        '--json',
+        '--resource-group',
+        'rg-shop',
+        '--cluster-name',
+        'aks-shop',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(r.code).toBe(0);
     const d = JSON.parse(r.out) as Json;
     expect(Object.keys(d).sort()).toEqual(

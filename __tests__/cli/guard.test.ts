@@ -8,9 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { FAST, simulator } from '../helpers/simulator.ts';
 import { armWrites, ROOT } from '../helpers/action.ts';
+import { releaseWhenWaiting } from '../helpers/hold.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
-jest.setTimeout(90_000);
+// Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
+jest.setTimeout(150_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -20,7 +22,11 @@ afterAll(async () => {
   await sim.stop();
 });
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+/** Runs the CLI; `onErrLine` sees each stderr line (the progress) as it comes. */
+function cli(
+  args: string[],
+  onErrLine?: (line: string) => void,
+): Promise<{ code: number | null; out: string; err: string }> {
   const env = sim.env();
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -53,8 +59,15 @@ function cli(args: string[]): Promise<{ code: number | null; out: string; err: s
     );
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err += c;
+      if (!onErrLine) return;
+      const lines = (partial + c).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) onErrLine(line);
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out, err }));
   });
@@ -73,22 +86,19 @@ describe('aks-guard check / run', () => {
   });
 
   test('run waits for a busy pool, then scales it; --output table', async () => {
+    // The pool's scale is held until the CLI waits for it.
     await sim.reset('pool-scaling', {
       ...FAST,
-      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5 } }],
+      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5, stuckAtPercent: 99 } }],
     });
+    const pending = [...sim.state.clusters.values()][0]!.operations.at(-1)!.id;
     const since = sim.log.lastSeq;
-    const r = await cli([
-      'run',
-      '--operation',
-      'scale',
-      '--node-pool',
-      'user',
-      '--node-count',
-      '3',
-      '-o',
-      'table',
-    ]);
+    const release = releaseWhenWaiting(sim);
+    const r = await cli(
+      ['run', '--operation', 'scale', '--node-pool', 'user', '--node-count', '3', '-o', 'table'],
+      release.onLine,
+    );
+    expect(release.released).toEqual([pending]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^result +succeeded$/m);
     expect(r.err).toMatch(/In progress: Scaling on node pool user/);

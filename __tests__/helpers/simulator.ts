@@ -6,7 +6,12 @@ import tls from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
-import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import {
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index.ts';
+import { Clock } from '../../src/simulator/clock.ts';
 
 const trusted = new Set<string>();
 
@@ -34,10 +39,23 @@ export const FAST = {
   runCommandSeconds: 0.3,
 };
 
-export async function simulator(scenario = 'idle', overrides?: unknown): Promise<Simulator> {
-  const sim = await startSimulator({ scenario, overrides });
+export async function simulator(
+  scenario = 'idle',
+  overrides?: unknown,
+  options: Pick<SimulatorOptions, 'clock'> = {},
+): Promise<Simulator> {
+  const sim = await startSimulator({ scenario, overrides, ...options });
   trust(sim.caCertPem);
   return sim;
+}
+
+/**
+ * Simulated time that stands still (at the real time it was made) until the test calls
+ * sim.advance(): for assertions on progress, expiry or throttling refill that must not depend on
+ * how fast the machine runs. Pass it as `simulator(scenario, overrides, { clock: frozenClock() })`.
+ */
+export function frozenClock(): Clock {
+  return Clock.frozen(Date.now());
 }
 
 export interface Cluster {

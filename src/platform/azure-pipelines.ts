@@ -2,8 +2,9 @@
  * The Azure Pipelines front door: inputs and the AzureRM service connection through
  * azure-pipelines-task-lib, outputs as output variables, the result through setResult, warnings and
  * errors as logging issues, secrets registered with setSecret, and the summary attached to the build.
- * The only file of the task that imports task-lib, and it is bundled on its own: task-lib empties
- * INPUT_* variables when it is imported, which would break the GitHub Action.
+ * With service-connection.ts, the only files of the task that import task-lib, and they are
+ * bundled on their own: task-lib empties INPUT_* variables when it is imported, which would break
+ * the GitHub Action.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,19 +12,15 @@ import { fileURLToPath } from 'node:url';
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import type { CredentialDeps } from '../core/credentials.ts';
 import { cancelOnSignals } from '../core/cancellation.ts';
-import { executeRun } from '../core/run.ts';
+import { executeRun, type RunResult } from '../core/run.ts';
+import { Secrets } from '../core/redact.ts';
 import { renderSummary } from '../core/report/summary.ts';
-import type { Reporter } from '../core/reporter.ts';
+import { redactingReporter, type Reporter } from '../core/reporter.ts';
 import { commentMarker } from '../core/report/marker.ts';
-import {
-  CLOUDS,
-  INPUT_NAMES,
-  InputError,
-  parseSettings,
-  type AuthType,
-  type Settings,
-} from '../core/settings.ts';
+import { InputError, parseSettings, respellInputs, type Settings } from '../core/settings.ts';
 import { pullRequestFromVariables, upsertThreadComment } from './azure-devops-comment.ts';
+import { azurePipelinesSafe } from './log-safety.ts';
+import { cloudInputs, readConnection, ServiceConnectionError } from './service-connection.ts';
 
 /** The task's input name for each of the core's inputs (camelCase, as task.json declares them). */
 export function taskInputName(input: string): string {
@@ -36,21 +33,20 @@ export function outputVariableName(output: string): string {
   return taskInputName(output);
 }
 
-/** A problem with the service connection: what is wrong and what to do. */
-export class ServiceConnectionError extends Error {}
-
 let warned = false;
 const masked = new Set<string>();
 
-const reporter: Reporter = {
-  info: (line) => console.log(line),
+// The agent runs `##vso[` anywhere in a line as a command (and `##[` formats it): every line the
+// core prints goes through azurePipelinesSafe. task-lib escapes the data of its own commands.
+const agentLog: Reporter = {
+  info: (line) => console.log(azurePipelinesSafe(line)),
   warning: (line) => {
     warned = true;
-    tl.warning(line);
+    tl.warning(azurePipelinesSafe(line));
   },
-  error: (line) => tl.error(line),
-  debug: (line) => tl.debug(line),
-  startGroup: (name) => console.log(`##[group]${name}`),
+  error: (line) => tl.error(azurePipelinesSafe(line)),
+  debug: (line) => tl.debug(azurePipelinesSafe(line)),
+  startGroup: (name) => console.log(`##[group]${azurePipelinesSafe(name)}`),
   endGroup: () => console.log('##[endgroup]'),
   // task-lib refuses multi-line secrets: a PEM is masked line by line, each value once.
   mask: (secret) => {
@@ -62,110 +58,14 @@ const reporter: Reporter = {
   },
 };
 
-interface Connection {
-  id: string;
-  scheme: string;
-  authType: AuthType;
-  subscriptionId: string;
-  clientId?: string;
-  tenantId?: string;
-  clientSecret?: string;
-  clientCertificate?: string;
-  armEndpoint: string;
-  authorityHost?: string;
-  environment: string;
-}
-
-/** Reads the AzureRM service connection the task input names. */
-export function readConnection(id: string): Connection {
-  // The whole authorization at once: task-lib's per-parameter getter logs each value in debug.
-  const auth = tl.getEndpointAuthorization(id, true);
-  const scheme = auth?.scheme ?? tl.getEndpointAuthorizationScheme(id, true);
-  if (!scheme) throw new ServiceConnectionError(tl.loc('MissingServiceConnection', id));
-  const parameters = auth?.parameters ?? {};
-  const param = (key: string): string | undefined => {
-    const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
-    return (found !== undefined ? parameters[found]?.trim() : undefined) || undefined;
-  };
-  for (const secret of ['serviceprincipalkey', 'servicePrincipalCertificate']) {
-    const value = param(secret);
-    if (value) reporter.mask(value);
-  }
-  const data = (key: string): string | undefined =>
-    tl.getEndpointDataParameter(id, key, true)?.trim() || undefined;
-  const subscriptionId = data('subscriptionId');
-  if (!subscriptionId) throw new ServiceConnectionError(tl.loc('MissingSubscription', id));
-  const base = {
-    id,
-    scheme,
-    subscriptionId,
-    armEndpoint: (tl.getEndpointUrl(id, true) ?? '').replace(/\/+$/, ''),
-    environment: data('environment') ?? 'AzureCloud',
-    ...(data('activeDirectoryAuthority') || data('environmentAuthorityUrl')
-      ? { authorityHost: (data('activeDirectoryAuthority') ?? data('environmentAuthorityUrl'))! }
-      : {}),
-  };
-  const tenantId = param('tenantid');
-  const clientId = param('serviceprincipalid');
-  switch (scheme.toLowerCase()) {
-    case 'workloadidentityfederation':
-      return {
-        ...base,
-        authType: 'oidc',
-        ...(tenantId ? { tenantId } : {}),
-        ...(clientId ? { clientId } : {}),
-      };
-    case 'serviceprincipal': {
-      const certificate = param('servicePrincipalCertificate');
-      const secret = param('serviceprincipalkey');
-      const kind = (param('authenticationType') ?? 'spnKey').toLowerCase();
-      return {
-        ...base,
-        authType: 'service-principal',
-        ...(tenantId ? { tenantId } : {}),
-        ...(clientId ? { clientId } : {}),
-        ...(kind === 'spncertificate' && certificate
-          ? { clientCertificate: certificate }
-          : secret
-            ? { clientSecret: secret }
-            : {}),
-      };
-    }
-    case 'managedserviceidentity': {
-      const msiClientId = data('msiclientId');
-      return {
-        ...base,
-        authType: 'managed-identity',
-        ...(msiClientId ? { clientId: msiClientId } : {}),
-      };
-    }
-    default:
-      throw new ServiceConnectionError(tl.loc('UnsupportedScheme', id, scheme));
-  }
-}
-
-/** The cloud of a service connection: a public cloud by name, anything else as custom endpoints. */
-function cloudInputs(c: Connection): Record<string, string> {
-  const known = Object.values(CLOUDS).find(
-    (cloud) => cloud.armEndpoint === c.armEndpoint || cloud.name === c.environment,
-  );
-  if (known && (c.armEndpoint === '' || known.armEndpoint === c.armEndpoint))
-    return { environment: known.name };
-  return {
-    environment: 'custom',
-    'arm-endpoint': c.armEndpoint,
-    'authority-host': (c.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
-  };
-}
+/** Every secret of this run; the agent masks its log, but not the summary attachment or the PR thread. */
+const secrets = new Secrets();
+const reporter = redactingReporter(agentLog, secrets);
 
 /** Renames the core's input names (kebab-case) to the task's in an error message. */
 function forTask(message: string): string {
-  let out = message;
-  for (const name of INPUT_NAMES) {
-    if (!name.includes('-')) continue;
-    out = out.replace(new RegExp(`\\b${name}\\b`, 'g'), taskInputName(name));
-  }
-  return out;
+  // Not inside a value: cluster "aks-dry-run" or a path stays as it is.
+  return respellInputs(message, taskInputName);
 }
 
 export async function run(): Promise<void> {
@@ -176,7 +76,7 @@ export async function run(): Promise<void> {
   );
   const setOutputs = (values: Record<string, string>): void => {
     for (const [name, value] of Object.entries(values))
-      tl.setVariable(outputVariableName(name), value, false, true);
+      tl.setVariable(outputVariableName(name), secrets.redact(value), false, true);
   };
   try {
     const connectionId = tl.getInput('azureSubscription', false)?.trim() ?? '';
@@ -187,7 +87,12 @@ export async function run(): Promise<void> {
           message: 'is required: the Azure Resource Manager service connection to sign in with.',
         },
       ]);
-    const c = readConnection(connectionId);
+    // The job's access token is a secret from the start: it goes into the OIDC request and the
+    // PR thread calls, and SDK errors have been seen to carry it.
+    const accessToken =
+      tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ?? '';
+    if (accessToken) reporter.mask(accessToken);
+    const c = readConnection(connectionId, (secret) => reporter.mask(secret));
     const fromConnection: Record<string, string> = {
       'subscription-id': c.subscriptionId,
       'auth-type': c.authType,
@@ -202,36 +107,51 @@ export async function run(): Promise<void> {
           ? fromConnection[name]!
           : name === 'github-token'
             ? // The comment's token on this platform: the job's own access token.
-              (tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ??
-              '')
+              accessToken
             : (tl.getInput(taskInputName(name), false) ?? ''),
       env: {},
       defaultAuthType: c.authType,
       ...(c.clientCertificate ? { clientCertificate: c.clientCertificate } : {}),
+      workspace: tl.getVariable('Build.SourcesDirectory') || process.cwd(),
     });
     for (const w of warnings) reporter.warning(forTask(w));
 
     const deps: CredentialDeps = { reporter };
     if (c.authType === 'oidc') {
       // From the job's own connection first: task-lib's getVariable logs the value in debug.
-      const token =
-        tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ||
-        tl.getVariable('System.AccessToken');
+      const token = accessToken || tl.getVariable('System.AccessToken');
       if (!token) throw new ServiceConnectionError(tl.loc('MissingAccessToken'));
+      reporter.mask(token);
       deps.azurePipelines = { serviceConnectionId: c.id, systemAccessToken: token };
     }
-    const { outcome, diagnosis, outputs } = await executeRun(settings, {
+    const dir = tl.getVariable('Agent.TempDirectory') ?? process.cwd();
+    const file = path.join(dir, `aks-guard-${settings.clusterName}.md`);
+    let attached = false;
+    const summaryOf = ({ outcome, diagnosis }: RunResult): string =>
+      secrets.redact(renderSummary(settings, outcome, diagnosis, { mermaid: false }));
+    const { outcome, diagnosis } = await executeRun(settings, {
       ...deps,
       userAgent: 'aks-guard-azure-pipelines',
       signal: cancel.signal,
+      secrets,
+      publish: {
+        record: async (result) => {
+          setOutputs(result.outputs);
+          // A second record (after a cancellation's abort) rewrites the same attachment's file.
+          writeFileSync(file, summaryOf(result));
+          if (!attached)
+            tl.addAttachment(
+              'Distributedtask.Core.Summary',
+              `AKS Guard ${settings.clusterName}`,
+              file,
+            );
+          attached = true;
+        },
+        share: async (result) => {
+          if (settings.comment.onPr) await commentOnPullRequest(settings, summaryOf(result));
+        },
+      },
     });
-    setOutputs(outputs);
-    const summary = renderSummary(settings, outcome, diagnosis, { mermaid: false });
-    const dir = tl.getVariable('Agent.TempDirectory') ?? process.cwd();
-    const file = path.join(dir, `aks-guard-${settings.clusterName}.md`);
-    writeFileSync(file, summary);
-    tl.addAttachment('Distributedtask.Core.Summary', `AKS Guard ${settings.clusterName}`, file);
-    if (settings.comment.onPr) await commentOnPullRequest(settings, summary);
     if (outcome.failed) {
       tl.setResult(
         tl.TaskResult.Failed,
@@ -254,7 +174,7 @@ export async function run(): Promise<void> {
             ? 'InvalidServiceConnection'
             : 'UnexpectedError',
     });
-    const message = err instanceof Error ? err.message : String(err);
+    const message = secrets.redact(err instanceof Error ? err.message : String(err));
     tl.setResult(tl.TaskResult.Failed, err instanceof InputError ? forTask(message) : message);
   }
 }
@@ -263,7 +183,7 @@ export async function run(): Promise<void> {
 async function commentOnPullRequest(settings: Settings, body: string): Promise<void> {
   const pr = pullRequestFromVariables((name) => tl.getVariable(name) || undefined);
   if (!pr) {
-    console.log(
+    reporter.info(
       'commentOnPullRequest: this build is not for a pull request (System.PullRequest.PullRequestId is empty); no comment.',
     );
     return;
@@ -276,7 +196,7 @@ async function commentOnPullRequest(settings: Settings, body: string): Promise<v
   });
   if (result.action === 'skipped') reporter.warning(`No pull-request comment: ${result.reason}`);
   else
-    console.log(
-      `Pull-request comment ${result.action} (thread ${result.threadId})${result.truncated ? ', cut to fit' : ''}.`,
+    reporter.info(
+      `Pull-request comment ${result.action} (thread ${result.threadId})${result.truncated ? ', cut to fit' : ''}${result.note ? `; ${result.note}` : ''}.`,
     );
 }

@@ -20005,7 +20005,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2284);
+/* harmony import */ var _platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1156);
 /** Entry of the Azure DevOps task bundle (tasks/AksGuardV1/dist/index.js). */
 
 await (0,_platform_azure_pipelines_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -20015,7 +20015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2284:
+/***/ 1156:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20024,7 +20024,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: ServiceConnectionError, outputVariableName, readConnection, taskInputName
+// UNUSED EXPORTS: outputVariableName, taskInputName
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -20053,49 +20053,10 @@ function cancelOnSignals(onCancel) {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
-// Copyright (c) Microsoft Corporation.
-// Licensed under the MIT License.
-/**
- * This error is thrown when an asynchronous operation has been aborted.
- * Check for this error by testing the `name` that the name property of the
- * error matches `"AbortError"`.
- *
- * @example
- * ```ts snippet:ReadmeSampleAbortError
- * import { AbortError } from "@typespec/ts-http-runtime";
- *
- * async function doAsyncWork(options: { abortSignal: AbortSignal }): Promise<void> {
- *   if (options.abortSignal.aborted) {
- *     throw new AbortError();
- *   }
- *
- *   // do async work
- * }
- *
- * const controller = new AbortController();
- * controller.abort();
- *
- * try {
- *   doAsyncWork({ abortSignal: controller.signal });
- * } catch (e) {
- *   if (e instanceof Error && e.name === "AbortError") {
- *     // handle abort error here.
- *   }
- * }
- * ```
- */
-class AbortError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = "AbortError";
-    }
-}
-//# sourceMappingURL=AbortError.js.map
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:process"
 var external_node_process_ = __nccwpck_require__(1708);
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
@@ -20470,6 +20431,91 @@ function createClientLogger(namespace) {
     return context.createClientLogger(namespace);
 }
 //# sourceMappingURL=logger.js.map
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
+// Copyright (c) Microsoft Corporation.
+// Licensed under the MIT License.
+
+//# sourceMappingURL=internal.js.map
+;// CONCATENATED MODULE: ./node_modules/@azure/logger/dist/esm/index.js
+// Copyright (c) Microsoft Corporation.
+// Licensed under the MIT License.
+
+const esm_context = createLoggerContext({
+    logLevelEnvVarName: "AZURE_LOG_LEVEL",
+    namespace: "azure",
+});
+/**
+ * The AzureLogger provides a mechanism for overriding where logs are output to.
+ * By default, logs are sent to stderr.
+ * Override the `log` method to redirect logs to another location.
+ */
+const AzureLogger = esm_context.logger;
+/**
+ * Immediately enables logging at the specified log level. If no level is specified, logging is disabled.
+ * @param level - The log level to enable for logging.
+ * Options from most verbose to least verbose are:
+ * - verbose
+ * - info
+ * - warning
+ * - error
+ */
+function esm_setLogLevel(level) {
+    esm_context.setLogLevel(level);
+}
+/**
+ * Retrieves the currently specified log level.
+ */
+function esm_getLogLevel() {
+    return esm_context.getLogLevel();
+}
+/**
+ * Creates a logger for use by the Azure SDKs that inherits from `AzureLogger`.
+ * @param namespace - The name of the SDK package.
+ * @hidden
+ */
+function esm_createClientLogger(namespace) {
+    return esm_context.createClientLogger(namespace);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
+// Copyright (c) Microsoft Corporation.
+// Licensed under the MIT License.
+/**
+ * This error is thrown when an asynchronous operation has been aborted.
+ * Check for this error by testing the `name` that the name property of the
+ * error matches `"AbortError"`.
+ *
+ * @example
+ * ```ts snippet:ReadmeSampleAbortError
+ * import { AbortError } from "@typespec/ts-http-runtime";
+ *
+ * async function doAsyncWork(options: { abortSignal: AbortSignal }): Promise<void> {
+ *   if (options.abortSignal.aborted) {
+ *     throw new AbortError();
+ *   }
+ *
+ *   // do async work
+ * }
+ *
+ * const controller = new AbortController();
+ * controller.abort();
+ *
+ * try {
+ *   doAsyncWork({ abortSignal: controller.signal });
+ * } catch (e) {
+ *   if (e instanceof Error && e.name === "AbortError") {
+ *     // handle abort error here.
+ *   }
+ * }
+ * ```
+ */
+class AbortError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "AbortError";
+    }
+}
+//# sourceMappingURL=AbortError.js.map
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -20578,7 +20624,7 @@ function createHttpHeaders(rawHeaders) {
  *
  * @returns RFC4122 v4 UUID.
  */
-function randomUUID() {
+function uuidUtils_randomUUID() {
     return crypto.randomUUID();
 }
 //# sourceMappingURL=uuidUtils.js.map
@@ -20622,7 +20668,7 @@ class PipelineRequestImpl {
         this.abortSignal = options.abortSignal;
         this.onUploadProgress = options.onUploadProgress;
         this.onDownloadProgress = options.onDownloadProgress;
-        this.requestId = options.requestId || randomUUID();
+        this.requestId = options.requestId || uuidUtils_randomUUID();
         this.allowInsecureConnection = options.allowInsecureConnection ?? false;
         this.enableBrowserStreams = options.enableBrowserStreams ?? false;
         this.requestOverrides = options.requestOverrides;
@@ -22677,7 +22723,7 @@ async function concat(sources) {
 
 
 function generateBoundary() {
-    return `----AzSDKFormBoundary${randomUUID()}`;
+    return `----AzSDKFormBoundary${uuidUtils_randomUUID()}`;
 }
 function encodeHeaders(headers) {
     let result = "";
@@ -23819,52 +23865,6 @@ function esm_pipeline_createEmptyPipeline() {
     return pipeline_createEmptyPipeline();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
-// Copyright (c) Microsoft Corporation.
-// Licensed under the MIT License.
-
-//# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ./node_modules/@azure/logger/dist/esm/index.js
-// Copyright (c) Microsoft Corporation.
-// Licensed under the MIT License.
-
-const esm_context = createLoggerContext({
-    logLevelEnvVarName: "AZURE_LOG_LEVEL",
-    namespace: "azure",
-});
-/**
- * The AzureLogger provides a mechanism for overriding where logs are output to.
- * By default, logs are sent to stderr.
- * Override the `log` method to redirect logs to another location.
- */
-const AzureLogger = esm_context.logger;
-/**
- * Immediately enables logging at the specified log level. If no level is specified, logging is disabled.
- * @param level - The log level to enable for logging.
- * Options from most verbose to least verbose are:
- * - verbose
- * - info
- * - warning
- * - error
- */
-function esm_setLogLevel(level) {
-    esm_context.setLogLevel(level);
-}
-/**
- * Retrieves the currently specified log level.
- */
-function esm_getLogLevel() {
-    return esm_context.getLogLevel();
-}
-/**
- * Creates a logger for use by the Azure SDKs that inherits from `AzureLogger`.
- * @param namespace - The name of the SDK package.
- * @hidden
- */
-function esm_createClientLogger(namespace) {
-    return esm_context.createClientLogger(namespace);
-}
-//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -35906,13 +35906,16 @@ class AksError extends Error {
     code;
     armError;
     retryAfterSeconds;
-    constructor(armError, statusCode, retryAfterSeconds) {
+    /** A failure that is expected to pass (e.g. a sign-in that met a 5xx on the way). */
+    transient;
+    constructor(armError, statusCode, retryAfterSeconds, transient = false) {
         super(`${armError.code}: ${armError.message}`);
         this.name = 'AksError';
         this.armError = armError;
         this.code = armError.code;
         this.statusCode = statusCode;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.transient = transient;
     }
     /** AKS's 409 for a write that meets another operation. */
     get isOperationInProgress() {
@@ -35947,6 +35950,25 @@ function header(response, name) {
     const headers = response?.headers;
     return typeof headers?.get === 'function' ? (headers.get(name) ?? undefined) : undefined;
 }
+/**
+ * How long the service asked to wait, in seconds, from whichever header it used: `retry-after-ms`
+ * and `x-ms-retry-after-ms` (milliseconds), or `Retry-After` (seconds, or an HTTP-date). The one
+ * place aks-guard reads these headers.
+ */
+function retryAfterSeconds(get, nowMs = Date.now()) {
+    for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+        const ms = Number(get(name));
+        if (get(name) !== undefined && Number.isFinite(ms) && ms >= 0)
+            return ms / 1000;
+    }
+    const v = get('retry-after')?.trim();
+    if (!v)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v))
+        return Number(v);
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
+}
 /** Normalises whatever the SDK threw into an AksError (network failures keep their message). */
 function toAksError(err) {
     if (err instanceof AksError)
@@ -35964,8 +35986,8 @@ function toAksError(err) {
                 code: e.code ?? (e.statusCode ? `HTTP${e.statusCode}` : 'RequestFailed'),
                 message: e.message ?? String(err),
             });
-    const retry = Number(header(e.response, 'retry-after'));
-    return new AksError(armError, e.statusCode, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    const retry = retryAfterSeconds((name) => header(e.response, name));
+    return new AksError(armError, e.statusCode, retry !== undefined && retry > 0 ? retry : undefined);
 }
 /** The errors @azure/identity throws when a credential cannot get a token. */
 const SIGN_IN_ERRORS = [
@@ -35974,17 +35996,34 @@ const SIGN_IN_ERRORS = [
     'CredentialUnavailableError',
     'AuthenticationRequiredError',
 ];
-/** A failed sign-in is not an ARM answer: say so, with Entra's own code (AADSTS…) when it gave one. */
+/** Text that serialises a whole HTTP exchange (an SDK dumping its response, request included). */
+const SERIALISED_EXCHANGE = /^\s*[{[]|"(request|headers|bodyAsText)"\s*:/;
+/**
+ * A failed sign-in is not an ARM answer: say so, with Entra's own code (AADSTS…) when it gave one.
+ * Never the SDK's whole error: AzurePipelinesCredential puts the complete OIDC response, with the
+ * request's `Authorization: Bearer <System.AccessToken>` header, into its description.
+ */
 function signInError(err) {
     if (!(err instanceof Error) || !SIGN_IN_ERRORS.includes(err.name))
         return undefined;
-    const response = err.errorResponse;
-    const text = response?.errorDescription ?? err.message;
+    const e = err;
+    const description = e.errorResponse?.errorDescription;
+    const usable = description && !SERIALISED_EXCHANGE.test(description) ? description : undefined;
+    const text = usable ?? e.errorResponse?.error ?? err.message;
     // MSAL wraps Entra's sentence ("AADSTS7000215: Invalid client secret provided. …") in its own.
     const entra = /AADSTS\d+:[^\r\n]*/.exec(text)?.[0];
-    const first = entra ?? text.split(/\r?\n/)[0].trim();
+    let first = (entra ?? text.split(/\r?\n/)[0].trim()).replace(/\s*Status code: \d+$/, '');
+    if (SERIALISED_EXCHANGE.test(first))
+        first = 'the token request failed';
+    const status = typeof e.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
+    if (!entra && status !== undefined && !first.includes(String(status)))
+        first = `${first.replace(/\.$/, '')} (HTTP ${status}).`;
     const code = /AADSTS\d+/.exec(text)?.[0] ?? 'AuthenticationFailed';
-    return new AksError({ code, message: `Signing in to Azure failed: ${first}` });
+    // An OIDC endpoint or Entra that answered 5xx/429, or a connection that broke, may answer next time.
+    const transient = !entra &&
+        ((status !== undefined && (status >= 500 || status === 429)) ||
+            /Error Code\s*:\s*(5\d\d|429)\b|ECONNRESET|ETIMEDOUT|ECONNREFUSED|socket hang up/i.test(err.message));
+    return new AksError({ code, message: `Signing in to Azure failed: ${first}` }, undefined, undefined, transient);
 }
 
 ;// CONCATENATED MODULE: ./src/core/aks-client.ts
@@ -36040,6 +36079,10 @@ function statusOf(body, fallbackId) {
         ...(typeof b.subOperationType === 'string' ? { subOperationType: b.subOperationType } : {}),
         ...(error ? { error } : {}),
     };
+}
+function withRetryAfter(op, headers) {
+    const seconds = retryAfterSeconds((name) => headers[name]);
+    return seconds !== undefined ? { ...op, retryAfterSeconds: seconds } : op;
 }
 class AksClient {
     sdk;
@@ -36138,7 +36181,7 @@ class AksClient {
         const scope = pool ? `${this.clusterId}/agentPools/${pool}` : this.clusterId;
         const r = await this.get(`${scope}/operations/${id}?api-version=${OPERATION_STATUS_API_VERSION}`);
         if (r.status === 200)
-            return statusOf(r.body, id);
+            return withRetryAfter(statusOf(r.body, id), r.headers);
         if (r.status === 404 && armErrorFromBody(r.body)?.code === 'NotFound')
             return undefined;
         const err = armErrorFromBody(r.body);
@@ -36158,10 +36201,10 @@ class AksClient {
                 message: `status URL answered ${r.status}`,
             }, r.status);
         if (r.status === 202)
-            return { id: operationIdOf(url) ?? '', status: 'InProgress' };
+            return withRetryAfter({ id: operationIdOf(url) ?? '', status: 'InProgress' }, r.headers);
         if (r.status === 204 || r.body === undefined)
             return { id: operationIdOf(url) ?? '', status: 'Succeeded' };
-        return statusOf(r.body, operationIdOf(url) ?? '');
+        return withRetryAfter(statusOf(r.body, operationIdOf(url) ?? ''), r.headers);
     }
     /** Sends a write through the SDK and returns its first answer; the guard does the waiting. */
     async submit(start) {
@@ -36202,12 +36245,14 @@ class AksClient {
         }));
     }
     /** POST .../abort on the cluster or a pool: 202 (poll until Canceled) or 204; throws on 409. */
-    abort(pool) {
+    abort(pool, options = {}) {
         return this.submit((onResponse) => pool
             ? this.sdk.agentPools.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, pool, {
+                ...options,
                 onResponse,
             })
             : this.sdk.managedClusters.abortLatestOperation(this.o.resourceGroup, this.o.clusterName, {
+                ...options,
                 onResponse,
             }));
     }
@@ -59768,7 +59813,7 @@ const RULES = [
     },
     {
         category: 'version-skew',
-        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew)$/i,
+        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew|NodePoolAheadOfControlPlane)$/i,
         text: /OrchestratorVersion (?:is invalid|must)|parameter agentpool\.Properties\.OrchestratorVersion|(?:node ?pool|agent ?pool) version .*(?:greater|newer|higher) than .*control plane|version skew|must be (?:within|no more than) \d+ minor versions?/i,
     },
     {
@@ -59882,7 +59927,7 @@ const RULES = [
     },
     {
         category: 'invalid-parameter',
-        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput)$/i,
+        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput|InvalidNodeCount|PreviewVersion)$/i,
         text: /(?:value of )?parameter \S+ is invalid|is not a valid|can't be used as either a whole word|cannot be changed|Changing property '[\w.]+' is not allowed|A new agent pool was introduced|Adding agent pools to an existing cluster/i,
     },
 ];
@@ -60077,7 +60122,8 @@ function diagnose(input, options = {}) {
 ;// CONCATENATED MODULE: ./src/core/diagnose/outcome.ts
 
 function diagnoseOutcome(s, o) {
-    if (!o.failed || !o.error)
+    // A cancelled job is not an AKS failure: there is nothing to diagnose.
+    if (!o.failed || !o.error || o.error.code === 'Cancelled')
         return undefined;
     const d = diagnose(o.error, {
         context: {
@@ -60106,19 +60152,24 @@ function diagnoseOutcome(s, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/duration.ts
-/** Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, or plain seconds. */
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 };
+/**
+ * Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, `1h30m15s` (each unit at most once,
+ * largest first: d, h, m, s), or plain seconds.
+ */
+const NUMBER = '(\\d+(?:\\.\\d+)?)';
+const DURATION = new RegExp(`^(?:${NUMBER}d)?(?:${NUMBER}h)?(?:${NUMBER}m)?(?:${NUMBER}s)?$`);
+const UNIT_SECONDS = [86400, 3600, 60, 1];
+/** The forms parseDuration reads, for error messages. */
+const DURATION_FORMS = '"90s", "30m", "1h", "1h30m" or "1h30m15s" (each of d, h, m, s at most once, in that order), or a number of seconds';
 /** Seconds for a duration text, or undefined when it is not one. */
 function parseDuration(text) {
     const t = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(t))
         return Number(t);
-    if (!/^(\d+(\.\d+)?[smhd])+$/.test(t))
+    const m = t === '' ? null : DURATION.exec(t);
+    if (!m)
         return undefined;
-    let total = 0;
-    for (const m of t.matchAll(/(\d+(?:\.\d+)?)([smhd])/g))
-        total += Number(m[1]) * UNIT_SECONDS[m[2]];
-    return total;
+    return UNIT_SECONDS.reduce((total, unit, i) => total + Number(m[i + 1] ?? 0) * unit, 0);
 }
 /** A short human form: 45s, 12m 5s, 1h 30m. */
 function formatDuration(seconds) {
@@ -60133,7 +60184,75 @@ function formatDuration(seconds) {
     return rest > 0 ? `${m}m ${rest}s` : `${m}m`;
 }
 
+;// CONCATENATED MODULE: ./src/core/pending.ts
+/**
+ * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
+ * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
+ */
+
+/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
+function isBusyState(state) {
+    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
+}
+function blockers(cluster, target) {
+    if (target === 'none')
+        return [];
+    if (isBusyState(cluster.provisioningState))
+        return [{ state: cluster.provisioningState }];
+    return cluster.pools
+        .filter((p) => isBusyState(p.provisioningState))
+        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+        .map((p) => ({ pool: p.name, state: p.provisioningState }));
+}
+/** Resources in the Failed state that a write to `target` would act on. */
+function failedFor(cluster, target) {
+    if (target === 'none')
+        return [];
+    const out = [];
+    if (cluster.provisioningState.toLowerCase() === 'failed')
+        out.push({ state: cluster.provisioningState });
+    for (const p of cluster.pools) {
+        if (p.provisioningState.toLowerCase() !== 'failed')
+            continue;
+        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+            out.push({ pool: p.name, state: p.provisioningState });
+    }
+    return out;
+}
+function where(b) {
+    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
+}
+/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
+function describeBusy(b, nowMs) {
+    const op = b.operation;
+    const parts = [];
+    if (op) {
+        parts.push(`operation ${op.id}`);
+        if (op.percentComplete !== undefined)
+            parts.push(`${op.percentComplete}%`);
+        if (op.startTime)
+            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
+    }
+    const what = op?.subOperationType ?? b.state;
+    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
+function describeOperation(op, nowMs) {
+    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
+    if (op.percentComplete !== undefined)
+        parts.push(`${op.percentComplete}%`);
+    if (op.startTime) {
+        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
+        if (op.endTime)
+            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
+    }
+    if (op.error)
+        parts.push(`error ${op.error.code}`);
+    return `${parts.join(', ')} (operation ${op.id})`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/operations.ts
+
 /** A request that cannot work on this cluster: refused before anything is written. */
 class ValidationError extends Error {
     code;
@@ -60142,6 +60261,25 @@ class ValidationError extends Error {
         this.name = 'ValidationError';
         this.code = code;
     }
+}
+function poolIn(cluster, name) {
+    return cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+}
+/** The change is on the resource: still running while it is busy, finished once it is not. */
+function progress(changed, state) {
+    if (!changed)
+        return 'no';
+    return isBusyState(state) ? 'in-progress' : 'done';
+}
+/** A reconcile changes nothing to look at: it is recognised by its operation. */
+function reconcileIntent(pool) {
+    return {
+        byNewOperation: true,
+        shows: (c) => {
+            const state = pool ? poolIn(c, pool)?.provisioningState : c.provisioningState;
+            return state?.toLowerCase() === 'updating' ? 'in-progress' : 'no';
+        },
+    };
 }
 function targetOf(s) {
     switch (s.operation) {
@@ -60239,6 +60377,14 @@ async function planOperation(s, cluster, client) {
                         describe: `${s.operation} cluster ${cluster.name}`,
                         target: {},
                         send: () => (s.operation === 'start' ? client.start() : client.stop()),
+                        intent: {
+                            shows: (c) => {
+                                const verb = s.operation === 'start' ? 'starting' : 'stopping';
+                                if (c.provisioningState.toLowerCase() === verb)
+                                    return 'in-progress';
+                                return c.powerState.toLowerCase() === want.toLowerCase() ? 'done' : 'no';
+                            },
+                        },
                     },
                 ],
             };
@@ -60257,6 +60403,7 @@ async function planOperation(s, cluster, client) {
                                 const p = await client.getPool(pool.name);
                                 return client.putPool(pool.name, { ...p.model }, p.eTag);
                             },
+                            intent: reconcileIntent(pool.name),
                         },
                     ],
                 };
@@ -60272,6 +60419,7 @@ async function planOperation(s, cluster, client) {
                             const fresh = await client.getCluster();
                             return client.putCluster({ ...fresh.model }, fresh.eTag);
                         },
+                        intent: reconcileIntent(),
                     },
                 ],
             };
@@ -60302,6 +60450,12 @@ async function planOperation(s, cluster, client) {
                         send: async () => {
                             const p = await client.getPool(pool.name);
                             return client.putPool(pool.name, poolModel(p.model, { count }), p.eTag);
+                        },
+                        intent: {
+                            shows: (c) => {
+                                const now = poolIn(c, pool.name);
+                                return progress(now?.count === count, now?.provisioningState ?? '');
+                            },
                         },
                     },
                 ],
@@ -60336,6 +60490,12 @@ async function planOperation(s, cluster, client) {
                             send: async () => {
                                 const p = await client.getPool(pool.name);
                                 return client.putPool(pool.name, poolModel(p.model, { orchestratorVersion: target }), p.eTag);
+                            },
+                            intent: {
+                                shows: (c) => {
+                                    const now = poolIn(c, pool.name);
+                                    return progress(now?.orchestratorVersion === target, now?.provisioningState ?? '');
+                                },
                             },
                         },
                     ],
@@ -60374,6 +60534,9 @@ async function planOperation(s, cluster, client) {
                             };
                             return client.putCluster(model, fresh.eTag);
                         },
+                        intent: {
+                            shows: (c) => progress(c.kubernetesVersion === target, c.provisioningState),
+                        },
                     },
                 ],
             };
@@ -60392,6 +60555,14 @@ async function planOperation(s, cluster, client) {
                     describe: `upgrade the node image of pool ${pool.name} from ${pool.nodeImageVersion} to ${latest ?? 'the latest'}`,
                     target: { pool: pool.name },
                     send: () => client.upgradeNodeImage(pool.name),
+                    intent: {
+                        shows: (c) => {
+                            const now = poolIn(c, pool.name);
+                            if (now?.provisioningState.toLowerCase() === 'upgradingnodeimageversion')
+                                return 'in-progress';
+                            return latest !== undefined && now?.nodeImageVersion === latest ? 'done' : 'no';
+                        },
+                    },
                 });
             }
             if (steps.length === 0)
@@ -60406,73 +60577,6 @@ async function planOperation(s, cluster, client) {
             };
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/pending.ts
-/**
- * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
- * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
- */
-
-/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
-function isBusyState(state) {
-    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
-}
-function blockers(cluster, target) {
-    if (target === 'none')
-        return [];
-    if (isBusyState(cluster.provisioningState))
-        return [{ state: cluster.provisioningState }];
-    return cluster.pools
-        .filter((p) => isBusyState(p.provisioningState))
-        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-        .map((p) => ({ pool: p.name, state: p.provisioningState }));
-}
-/** Resources in the Failed state that a write to `target` would act on. */
-function failedFor(cluster, target) {
-    if (target === 'none')
-        return [];
-    const out = [];
-    if (cluster.provisioningState.toLowerCase() === 'failed')
-        out.push({ state: cluster.provisioningState });
-    for (const p of cluster.pools) {
-        if (p.provisioningState.toLowerCase() !== 'failed')
-            continue;
-        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-            out.push({ pool: p.name, state: p.provisioningState });
-    }
-    return out;
-}
-function where(b) {
-    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
-}
-/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
-function describeBusy(b, nowMs) {
-    const op = b.operation;
-    const parts = [];
-    if (op) {
-        parts.push(`operation ${op.id}`);
-        if (op.percentComplete !== undefined)
-            parts.push(`${op.percentComplete}%`);
-        if (op.startTime)
-            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
-    }
-    const what = op?.subOperationType ?? b.state;
-    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
-/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
-function describeOperation(op, nowMs) {
-    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
-    if (op.percentComplete !== undefined)
-        parts.push(`${op.percentComplete}%`);
-    if (op.startTime) {
-        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
-        if (op.endTime)
-            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
-    }
-    if (op.error)
-        parts.push(`error ${op.error.code}`);
-    return `${parts.join(', ')} (operation ${op.id})`;
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -63225,12 +63329,92 @@ function buildContext(files) {
     return Buffer.from(zip).toString('base64');
 }
 
+;// CONCATENATED MODULE: ./src/core/transient.ts
+
+/** Network failures that say nothing about the request itself. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'REQUEST_SEND_ERROR',
+    'PARSE_ERROR',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+function isTransient(err) {
+    if (!(err instanceof AksError))
+        return false;
+    if (err.transient)
+        return true;
+    const s = err.statusCode;
+    if (s === 408 || s === 429)
+        return true;
+    if (s !== undefined)
+        return s >= 500 && s !== 501 && s !== 505;
+    return NETWORK_CODES.has(err.code);
+}
+/** Back-off before attempt n+1 (n from 1): 1 s, 2 s, 4 s … up to 30 s, or what the service asked. */
+function backoffMs(attempt, err) {
+    const asked = err instanceof AksError ? err.retryAfterSeconds : undefined;
+    const exponential = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    return asked !== undefined ? Math.max(asked * 1000, 1000) : exponential;
+}
+/** Calls `fn` until it succeeds, fails for good, or the budget is spent (then the last error). */
+async function retryTransient(fn, o) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (err) {
+            if (!isTransient(err) || o.signal?.aborted)
+                throw err;
+            const delay = backoffMs(attempt, err);
+            if (o.clock.now() + delay > o.deadlineMs)
+                throw err;
+            o.onRetry?.(err, delay, attempt);
+            await o.clock.sleep(delay, o.signal);
+            if (o.signal?.aborted)
+                throw err;
+        }
+    }
+}
+/** The client's reads: idempotent, so retrying them is always safe (writes never are retried here). */
+const READS = [
+    'getCluster',
+    'getPool',
+    'upgradeProfile',
+    'latestNodeImage',
+    'operation',
+    'asyncStatus',
+    'commandResult',
+];
+/**
+ * The same client, with every read retried through `retryTransient` (options taken afresh for
+ * each call, so the budget starts when the read does). Writes pass through untouched.
+ */
+function withRetriedReads(client, options) {
+    const wrapped = Object.create(client);
+    for (const name of READS) {
+        const read = client[name].bind(client);
+        Object.defineProperty(wrapped, name, {
+            value: (...args) => retryTransient(() => read(...args), options()),
+        });
+    }
+    return wrapped;
+}
+
 ;// CONCATENATED MODULE: ./src/core/waiter.ts
 /**
  * Waiting for an AKS operation to end: poll rarely while it is far from done, often when it is
  * about to finish, so completion is noticed within seconds while reads stay far below AKS's
  * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
  */
+
 
 const realClockwork = {
     now: () => Date.now(),
@@ -63292,35 +63476,54 @@ async function waitForOperation(o) {
     const clock = o.clock ?? realClockwork;
     const deadline = clock.now() + o.timeoutSeconds * 1000;
     let last = o.initial;
+    /** Whether `last` is an observation not judged yet. */
+    let fresh = last !== undefined;
+    let failures = 0;
     let lastLogged = '';
     let nearSince;
     for (;;) {
         if (o.signal?.aborted)
             return { kind: 'cancelled', last };
-        if (!last)
-            last = await o.observe();
+        if (!fresh) {
+            try {
+                last = await o.observe();
+                failures = 0;
+            }
+            catch (err) {
+                // A blip (throttling, 5xx, a dropped connection, a sign-in hiccup) does not end a wait:
+                // back off and read again; only the budget ends it.
+                if (!isTransient(err) || o.signal?.aborted)
+                    throw err;
+                const now = clock.now();
+                if (now >= deadline)
+                    return { kind: 'timed-out', last };
+                const delay = Math.min(backoffMs(++failures, err), deadline - now);
+                o.log?.(`${o.describe}: could not read its status (${err instanceof Error ? err.message : String(err)}); reading again in ${formatDuration(Math.ceil(delay / 1000))}.`);
+                await clock.sleep(delay, o.signal);
+                continue;
+            }
+        }
+        fresh = false;
+        const current = last;
         const now = clock.now();
-        const line = progressLine(o.describe, last, now);
+        const line = progressLine(o.describe, current, now);
         if (line !== lastLogged) {
             o.log?.(line);
             lastLogged = line;
         }
-        if (isTerminalStatus(last.status))
-            return { kind: 'finished', last };
-        if (o.stopWhen?.(last))
-            return { kind: 'stopped', last };
+        if (isTerminalStatus(current.status))
+            return { kind: 'finished', last: current };
+        if (o.stopWhen?.(current))
+            return { kind: 'stopped', last: current };
         if (now >= deadline)
-            return { kind: 'timed-out', last };
-        const wanted = nextPollDelay(last, now, nearSince);
+            return { kind: 'timed-out', last: current };
+        const wanted = nextPollDelay(current, now, nearSince);
         if (wanted <= POLL.near)
             nearSince ??= now;
         else if (wanted > POLL.steady)
             nearSince = undefined;
         const delay = Math.min(wanted, Math.max(0, deadline - now));
         await clock.sleep(delay, o.signal);
-        if (o.signal?.aborted)
-            return { kind: 'cancelled', last };
-        last = await o.observe();
     }
 }
 function progressLine(describe, o, nowMs) {
@@ -63346,10 +63549,32 @@ function progressLine(describe, o, nowMs) {
 
 
 
+
 /** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
 const MAX_WRITE_RACES = 3;
 /** How many aborts one run sends to operations in its way. */
 const MAX_ABORTS = 3;
+/**
+ * How long an abort of this run's own operation may take after a cancellation. GitHub's runner
+ * (and the Azure Pipelines agent) send SIGINT, then SIGTERM 7.5 s later, then kill the step 2.5 s
+ * after that; the summary and outputs are written first, and 6 s leaves time to update them.
+ */
+const ABORT_GRACE_MS = 6_000;
+/** How long on-timeout: abort waits for the operation to reach Canceled. */
+const ABORT_WAIT_MS = 300_000;
+/** A terminal status, folded once. */
+function parseStatus(status) {
+    const s = status.toLowerCase();
+    if (s === 'succeeded')
+        return 'succeeded';
+    if (s === 'failed')
+        return 'failed';
+    if (s === 'canceled' || s === 'cancelled')
+        return 'canceled';
+    return 'other';
+}
+/** How long a read outside a wait (pre-flight, checks) keeps retrying throttling and blips. */
+const PREFLIGHT_RETRY_MS = 120_000;
 /** Ends the run early with this outcome. */
 class Stop extends Error {
     result;
@@ -63366,7 +63591,10 @@ async function runGuard(settings, deps) {
 }
 class GuardRun {
     s;
+    /** Reads retried through throttling and blips (bounded); writes as they are. */
     client;
+    /** Reads as they are: waits retry on their own, within their budget. */
+    raw;
     r;
     clock;
     signal;
@@ -63391,14 +63619,25 @@ class GuardRun {
     /** The operation this run started and has not seen end: what on-timeout / on-cancel act on. */
     own;
     command;
+    /** Work left for after the outcome is published (the abort a cancellation asked for). */
+    followUp;
     failedState;
     report;
     constructor(settings, deps) {
         this.s = settings;
-        this.client = deps.client;
         this.r = deps.reporter;
         this.clock = deps.clock ?? realClockwork;
         this.signal = deps.signal;
+        this.raw = deps.client;
+        // A read outside a wait retries for at most PREFLIGHT_RETRY_MS, and never longer than the
+        // run is willing to wait for anything before writing (wait-timeout).
+        const readBudgetMs = Math.min(PREFLIGHT_RETRY_MS, settings.waitTimeoutSeconds * 1000);
+        this.client = withRetriedReads(deps.client, () => ({
+            clock: this.clock,
+            deadlineMs: this.clock.now() + readBudgetMs,
+            ...(this.signal ? { signal: this.signal } : {}),
+            onRetry: (err, delayMs) => this.r.info(`Reading from ARM failed (${err.statusCode ?? err.code}: ${err.armError.message}); reading again in ${formatDuration(Math.ceil(delayMs / 1000))}.`),
+        }));
         this.started = this.clock.now();
     }
     note(phase, event, level = 'info') {
@@ -63406,47 +63645,49 @@ class GuardRun {
         this.r[level](event);
     }
     async run() {
-        let result = 'succeeded';
-        let message;
-        let error;
+        const { result, message, error } = await this.settle();
+        return this.compose(result, message, error, true);
+    }
+    /** Runs the guard and turns how it ended (a message, or what was thrown) into a result. */
+    async settle() {
         try {
-            message = await this.main();
-            if (this.s.dryRun)
-                result = 'dry-run';
+            const message = await this.main();
+            return { result: this.s.dryRun ? 'dry-run' : 'succeeded', message };
         }
         catch (err) {
             if (err instanceof Stop) {
-                result = err.result;
-                message = err.message;
-                error = err.error;
-                if (result === 'skipped')
-                    this.note('done', message);
+                if (err.result === 'skipped')
+                    this.note('done', err.message);
+                return {
+                    result: err.result,
+                    message: err.message,
+                    ...(err.error ? { error: err.error } : {}),
+                };
             }
-            else if (err instanceof ValidationError) {
-                result = 'failed';
-                message = err.message;
-                error = { code: err.code, message: err.message };
+            if (err instanceof ValidationError)
+                return {
+                    result: 'failed',
+                    message: err.message,
+                    error: { code: err.code, message: err.message },
+                };
+            if (err instanceof AksError) {
+                const message = err.statusCode !== undefined
+                    ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
+                    : err.armError.message.includes(err.armError.code)
+                        ? err.armError.message
+                        : `${err.armError.code}: ${err.armError.message}`;
+                return { result: 'failed', message, error: err.armError };
             }
-            else if (err instanceof AksError) {
-                result = 'failed';
-                message =
-                    err.statusCode !== undefined
-                        ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
-                        : err.armError.message.includes(err.armError.code)
-                            ? err.armError.message
-                            : `${err.armError.code}: ${err.armError.message}`;
-                error = err.armError;
-            }
-            else {
-                result = 'failed';
-                message = err instanceof Error ? err.message : String(err);
-                error = { code: 'UnexpectedError', message };
-            }
+            const message = err instanceof Error ? err.message : String(err);
+            return { result: 'failed', message, error: { code: 'UnexpectedError', message } };
         }
+    }
+    /** The Outcome from the run's facts; `readAfter` reads the cluster once more when it changed. */
+    async compose(result, message, error, readAfter) {
         let after = this.current !== this.before ? this.current : undefined;
-        if (this.before && this.dirty) {
+        if (readAfter && this.before && this.dirty) {
             try {
-                after = await this.client.getCluster();
+                after = await this.raw.getCluster();
             }
             catch (err) {
                 this.r.debug(`could not read the cluster after the run: ${String(err)}`);
@@ -63459,6 +63700,8 @@ class GuardRun {
             this.timeline.push({ at: new Date(this.clock.now()), phase: 'done', event: message });
         else if (result !== 'skipped')
             this.note('done', message);
+        const followUp = this.followUp;
+        this.followUp = undefined;
         return {
             result,
             message,
@@ -63474,8 +63717,9 @@ class GuardRun {
             ...(this.command ? { command: this.command } : {}),
             ...(this.failedState ? { failedState: this.failedState } : {}),
             ...(this.report ? { report: this.report } : {}),
-            plan: this.plan,
-            timeline: this.timeline,
+            ...(followUp ? { followUp } : {}),
+            plan: [...this.plan],
+            timeline: [...this.timeline],
         };
     }
     /** The run; returns the closing message, or throws Stop. */
@@ -63651,21 +63895,14 @@ class GuardRun {
     observer(w) {
         return async () => {
             if (w.operationId) {
-                const op = await this.client.operation(w.operationId, w.pool);
+                const op = await this.raw.operation(w.operationId, w.pool);
                 if (op && op !== 'unavailable') {
-                    return {
-                        status: op.status,
-                        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-                        ...(op.startTime ? { startTime: op.startTime } : {}),
-                        op,
-                    };
+                    return observationOf(op);
                 }
             }
-            if (w.statusUrl) {
-                const op = await this.client.asyncStatus(w.statusUrl);
-                return { status: op.status, op };
-            }
-            const c = await this.client.getCluster();
+            if (w.statusUrl)
+                return observationOf(await this.raw.asyncStatus(w.statusUrl));
+            const c = await this.raw.getCluster();
             const state = w.pool
                 ? (c.pools.find((p) => p.name.toLowerCase() === w.pool.toLowerCase())?.provisioningState ??
                     'Unknown')
@@ -63687,16 +63924,7 @@ class GuardRun {
             log: (line) => this.r.info(line),
             describe: `${op?.subOperationType ?? b.state} on ${where(b)}`,
             clock: this.clock,
-            ...(op
-                ? {
-                    initial: {
-                        status: op.status,
-                        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-                        ...(op.startTime ? { startTime: op.startTime } : {}),
-                        op,
-                    },
-                }
-                : {}),
+            ...(op ? { initial: observationOf(op) } : {}),
         });
         this.waitedMs += this.clock.now() - started;
         if (end.kind === 'timed-out') {
@@ -63717,6 +63945,7 @@ class GuardRun {
     /**
      * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
      * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
+     * 'ended-first' when the abort lost the race to the operation's own end (nothing was aborted).
      */
     async abortPending(b, deadline) {
         const op = b.operation;
@@ -63732,10 +63961,11 @@ class GuardRun {
             const e = err instanceof AksError ? err : undefined;
             if (e?.statusCode === 409) {
                 this.note('abort', `Abort answered 409 (${e.armError.message}); the operation has already ended. Checking again.`);
-                return;
+                return 'ended-first';
             }
             throw err;
         }
+        const abortedBefore = this.abortedOperationId;
         this.abortedOperationId = op?.id ?? accepted.operationId;
         this.note('abort', `Aborted ${op?.subOperationType ?? b.state} on ${where(b)}${op ? ` (operation ${op.id})` : ''}: HTTP ${accepted.status}.`, 'warning');
         const end = await waitForOperation({
@@ -63753,15 +63983,22 @@ class GuardRun {
             describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
             clock: this.clock,
         });
-        if (end.kind === 'finished')
-            this.note('abort', `The aborted operation ended: ${end.last.status}.`);
-        else if (end.kind === 'timed-out')
+        if (end.kind === 'finished') {
+            if (parseStatus(end.last.status) === 'canceled') {
+                this.note('abort', `The aborted operation ended: ${end.last.status}.`);
+                return 'canceled';
+            }
+            // The abort lost the race: the operation ended by itself before it took effect.
+            this.abortedOperationId = abortedBefore;
+            this.note('abort', `The operation finished (${end.last.status}) before the abort took effect: nothing was aborted.`, 'warning');
+            return 'ended-first';
+        }
+        if (end.kind === 'timed-out')
             throw new Stop('timed-out', `Aborted ${describeBusy(b, this.clock.now())}, but it did not end within wait-timeout (${formatDuration(this.s.waitTimeoutSeconds)}).`, { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' });
-        else if (end.kind === 'cancelled')
-            throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', {
-                code: 'Cancelled',
-                message: 'The job was cancelled.',
-            });
+        throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', {
+            code: 'Cancelled',
+            message: 'The job was cancelled.',
+        });
     }
     /** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
     async clearFailed(cluster, target) {
@@ -63786,6 +64023,7 @@ class GuardRun {
             ? withCause.map((b) => ({
                 describe: `reconcile ${where(b)} (PUT of the unchanged pool)`,
                 target: { pool: b.pool },
+                intent: reconcileIntent(b.pool),
                 send: async () => {
                     const p = await this.client.getPool(b.pool);
                     return this.client.putPool(b.pool, { ...p.model }, p.eTag);
@@ -63795,6 +64033,7 @@ class GuardRun {
                 {
                     describe: `reconcile cluster ${cluster.name} (PUT of the unchanged cluster)`,
                     target: {},
+                    intent: reconcileIntent(),
                     send: async () => {
                         const fresh = await this.client.getCluster();
                         return this.client.putCluster({ ...fresh.model }, fresh.eTag);
@@ -63814,10 +64053,16 @@ class GuardRun {
         }
         return this.read();
     }
-    /** Sends one write; 'race' when another operation got there first (409), after bounded retries of 412 and 429. */
+    /**
+     * Sends one write; 'race' when another operation got there first (409), after bounded retries of
+     * 412 and 429. Any failed attempt may still have been applied (the answer lost on the way, the
+     * SDK's retry then refused with 412 or 409 because of this very write): before a failure is
+     * taken for another writer's, the resource is read and the step's intent looked for on it.
+     */
     async write(step) {
         this.r.startGroup(`Write: ${step.describe}`);
         try {
+            const before = step.intent.byNewOperation ? await this.latestId(step.target.pool) : undefined;
             for (let attempt = 1;; attempt++) {
                 try {
                     const accepted = await step.send();
@@ -63826,6 +64071,10 @@ class GuardRun {
                     return accepted;
                 }
                 catch (err) {
+                    this.dirty = true;
+                    const own = await this.recogniseOwn(step, before, err);
+                    if (own)
+                        return own;
                     if (!(err instanceof AksError) || attempt >= MAX_WRITE_RACES)
                         throw err;
                     if (err.isOperationInProgress) {
@@ -63849,6 +64098,55 @@ class GuardRun {
         finally {
             this.r.endGroup();
         }
+    }
+    /** The id of the latest operation where a write lands (undefined when unknown). */
+    async latestId(pool) {
+        const op = await this.client.operation('latest', pool).catch(() => undefined);
+        return op && op !== 'unavailable' ? op.id : undefined;
+    }
+    /**
+     * After a failed write: whether it landed after all. Reads the cluster and asks the step's
+     * intent; adopts the
+     * operation it finds, so the run waits for it as its own and never aborts or repeats it.
+     */
+    async recogniseOwn(step, latestBefore, err) {
+        const pool = step.target.pool;
+        let cluster;
+        try {
+            // Reads are retried through blips: the connection that lost the answer may still be flaky.
+            cluster = await this.read();
+        }
+        catch {
+            return undefined;
+        }
+        let shows = step.intent.shows(cluster);
+        let op;
+        if (shows === 'no' && step.intent.byNewOperation) {
+            const latest = await this.latestOf(pool);
+            if (latest &&
+                latest !== 'unavailable' &&
+                latest.id !== latestBefore &&
+                !isTerminalStatus(latest.status)) {
+                shows = 'in-progress';
+                op = latest;
+            }
+        }
+        if (shows === 'no')
+            return undefined;
+        if (shows === 'in-progress' && !op) {
+            const latest = await this.latestOf(pool);
+            if (latest && latest !== 'unavailable' && !isTerminalStatus(latest.status))
+                op = latest;
+        }
+        const why = err instanceof AksError && err.statusCode !== undefined
+            ? `was refused on a retry (${err.statusCode} ${err.armError.code})`
+            : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
+        this.note('write', `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`, 'warning');
+        return {
+            status: 0,
+            adopted: shows,
+            ...(op ? { operationId: op.id } : {}),
+        };
     }
     /**
      * Waits for an operation this run started. AKS internal errors are usually transient: the same
@@ -63876,7 +64174,16 @@ class GuardRun {
     }
     /** Waits for an operation this run started; on timeout or cancellation, on-timeout / on-cancel decide. */
     async waitOwn(step, accepted) {
-        if (!accepted.operationId && !accepted.statusUrl && accepted.status !== 202)
+        if (accepted.operationId)
+            this.operationId = accepted.operationId;
+        if (accepted.adopted === 'done') {
+            this.note('wait', `Done: ${step.describe}.`);
+            return;
+        }
+        if (!accepted.adopted &&
+            !accepted.operationId &&
+            !accepted.statusUrl &&
+            accepted.status !== 202)
             return;
         const w = {
             ...(step.target.pool ? { pool: step.target.pool } : {}),
@@ -63930,22 +64237,47 @@ class GuardRun {
             throw new Stop('failed', `${capitalise(step.describe)} was canceled by someone else (${end.last.status}).`, { code: 'OperationCanceled', message: 'The operation was canceled.' });
         }
         if (end.kind === 'timed-out') {
+            const limit = formatDuration(this.s.operationTimeoutSeconds);
             if (this.s.onTimeout === 'abort') {
-                await this.abortOwn(`it did not finish within operation-timeout (${formatDuration(this.s.operationTimeoutSeconds)})`, true);
-                throw new Stop('aborted', `${capitalise(step.describe)} did not finish within ${formatDuration(this.s.operationTimeoutSeconds)}; this run aborted it (on-timeout: abort).`, {
+                const abort = await this.abortOwn(`it did not finish within operation-timeout (${limit})`, {
+                    waitForCanceled: true,
+                    deadlineMs: this.clock.now() + ABORT_WAIT_MS,
+                });
+                if (abort.kind === 'finished-first') {
+                    // The abort came too late: the operation ended by itself. Report what happened.
+                    if (abort.status === 'failed')
+                        throw new Stop('failed', `${capitalise(step.describe)} failed before the abort took effect${abort.error ? `: ${abort.error.code}: ${abort.error.message}` : '.'}`, abort.error ?? { code: 'OperationFailed', message: 'The operation failed.' });
+                    this.note('abort', `${capitalise(step.describe)} outlived operation-timeout (${limit}) but finished (Succeeded) before the abort took effect: nothing was aborted.`, 'warning');
+                    return;
+                }
+                throw new Stop(abort.kind === 'not-sent' ? 'timed-out' : 'aborted', abort.kind === 'not-sent'
+                    ? `${capitalise(step.describe)} did not finish within ${limit}; the abort this run sent failed (${abort.reason}), so it may still be running as operation ${w.operationId ?? '(unknown)'}.`
+                    : `${capitalise(step.describe)} did not finish within ${limit}; this run aborted it (on-timeout: abort)${abort.kind === 'sent' ? `, but ${abort.reason}` : ''}.`, {
                     code: 'OperationTimeout',
                     message: 'The operation did not finish within operation-timeout and was aborted.',
                 });
             }
-            throw new Stop('timed-out', `${capitalise(step.describe)} did not finish within ${formatDuration(this.s.operationTimeoutSeconds)} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`, {
+            throw new Stop('timed-out', `${capitalise(step.describe)} did not finish within ${limit} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`, {
                 code: 'OperationTimeout',
                 message: 'The operation did not finish within operation-timeout.',
             });
         }
-        // Cancelled: GitHub allows a few seconds after SIGINT, so only the abort request is sent.
         if (this.s.onCancel === 'abort') {
-            await this.abortOwn('the job was cancelled', false);
-            throw new Stop('aborted', `The job was cancelled; this run aborted ${step.describe} (on-cancel: abort).`, { code: 'Cancelled', message: 'The job was cancelled.' });
+            // The runner kills a cancelled step a few seconds after SIGINT: the summary and outputs are
+            // published first, then the abort is sent within what is left (see Outcome.followUp).
+            const id = w.operationId ?? '(unknown id)';
+            this.followUp = async (deadlineMs) => {
+                const abort = await this.abortOwn('the job was cancelled', {
+                    waitForCanceled: false,
+                    deadlineMs,
+                });
+                if (abort.kind === 'finished-first' && abort.status === 'succeeded')
+                    return this.compose('succeeded', `The job was cancelled, but ${step.describe} had already finished (Succeeded) when the abort (on-cancel: abort) reached it.`, undefined, false);
+                return this.compose(abort.kind === 'not-sent' ? 'failed' : 'aborted', abort.kind === 'not-sent'
+                    ? `The job was cancelled; the abort of ${step.describe} (operation ${id}, on-cancel: abort) failed (${abort.reason}): it may still be running.`
+                    : `The job was cancelled; this run aborted ${step.describe} (operation ${id}, on-cancel: abort).`, { code: 'Cancelled', message: 'The job was cancelled.' }, false);
+            };
+            throw new Stop('aborted', `The job was cancelled; this run is aborting ${step.describe} (operation ${id}, on-cancel: abort). If this report is not updated, the abort's outcome is unknown: check the operation on the cluster.`, { code: 'Cancelled', message: 'The job was cancelled.' });
         }
         throw new Stop('failed', `The job was cancelled; ${step.describe} is still running as operation ${w.operationId ?? '(unknown)'} (on-cancel: leave).`, {
             code: 'Cancelled',
@@ -63958,30 +64290,76 @@ class GuardRun {
             .catch(() => undefined);
         return op && op !== 'unavailable' ? op.error : undefined;
     }
-    /** Aborts the operation this run started. */
-    async abortOwn(why, waitForCanceled) {
+    /**
+     * Aborts the operation this run started, within `deadlineMs` (the request too: a cancelled job
+     * has seconds left). With waitForCanceled, waits for the operation to end, honouring the job's
+     * cancellation. An abort can lose the race to the operation's own end: then AKS answers 409, or
+     * the operation ends Succeeded or Failed instead of Canceled, and that is what is reported.
+     */
+    async abortOwn(why, o) {
         const w = this.own;
         if (!w)
-            return;
+            return { kind: 'not-sent', reason: 'no operation of this run is running' };
+        const budget = AbortSignal.timeout(Math.max(1, o.deadlineMs - this.clock.now()));
+        let accepted;
         try {
-            const accepted = await this.client.abort(w.pool);
+            accepted = await this.client.abort(w.pool, { abortSignal: budget });
             this.dirty = true;
-            this.abortedOperationId = w.operationId ?? accepted.operationId;
-            this.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
-            this.own = undefined;
-            if (waitForCanceled && accepted.status === 202) {
-                await waitForOperation({
-                    observe: this.observer(w),
-                    timeoutSeconds: 300,
-                    log: (line) => this.r.info(line),
-                    describe: `abort on ${where(w)}`,
-                    clock: this.clock,
-                });
-            }
         }
         catch (err) {
-            this.note('abort', `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${String(err)}. It may still be running.`, 'warning');
+            const ended = err instanceof AksError && err.statusCode === 409 ? await this.endOf(w) : undefined;
+            if (ended) {
+                this.own = undefined;
+                this.note('abort', `The abort of the operation this run started (${w.operationId ?? 'unknown id'}) came too late: it had already ended (${ended.status}).`, 'warning');
+                return { kind: 'finished-first', ...ended };
+            }
+            const reason = budget.aborted
+                ? `no answer within ${formatDuration(ABORT_GRACE_MS / 1000)}`
+                : String(err instanceof AksError ? err.message : err);
+            this.note('abort', `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${reason}. It may still be running.`, 'warning');
+            return { kind: 'not-sent', reason };
         }
+        this.abortedOperationId = w.operationId ?? accepted.operationId;
+        this.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
+        this.own = undefined;
+        if (!o.waitForCanceled)
+            return { kind: 'sent', reason: 'its end was not waited for' };
+        const end = await waitForOperation({
+            observe: this.observer(w),
+            timeoutSeconds: Math.max(0, (o.deadlineMs - this.clock.now()) / 1000),
+            ...(this.signal ? { signal: this.signal } : {}),
+            log: (line) => this.r.info(line),
+            describe: `abort on ${where(w)}`,
+            clock: this.clock,
+        });
+        if (end.kind === 'cancelled')
+            return { kind: 'sent', reason: 'the job was cancelled before Canceled was confirmed' };
+        if (end.kind !== 'finished')
+            return { kind: 'sent', reason: 'Canceled was not confirmed in time' };
+        const status = parseStatus(end.last.status);
+        if (status === 'canceled')
+            return { kind: 'canceled' };
+        this.abortedOperationId = undefined;
+        return {
+            kind: 'finished-first',
+            status: status === 'succeeded' ? 'succeeded' : 'failed',
+            ...(end.last.op?.error ? { error: end.last.op.error } : {}),
+        };
+    }
+    /** How an operation ended, if it has (one read of its status). */
+    async endOf(w) {
+        const op = await this.client
+            .operation(w.operationId ?? 'latest', w.pool)
+            .catch(() => undefined);
+        if (!op || op === 'unavailable' || !isTerminalStatus(op.status))
+            return undefined;
+        const status = parseStatus(op.status);
+        if (status === 'canceled')
+            return undefined;
+        return {
+            status: status === 'succeeded' ? 'succeeded' : 'failed',
+            ...(op.error ? { error: op.error } : {}),
+        };
     }
     /** operation: abort — the latest operation on the cluster, or on node-pool. */
     async abortOperation(cluster) {
@@ -64003,7 +64381,9 @@ class GuardRun {
             this.planned(`abort ${this.pendingOperation}`);
             return 'Dry run: nothing was written.';
         }
-        await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
+        const ended = await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
+        if (ended === 'ended-first')
+            throw new Stop('skipped', `Nothing was aborted: ${this.pendingOperation} ended by itself before the abort took effect.`);
         throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
     }
     /** operation: report — versions on offer, busy pools' operations, and why anything is Failed. */
@@ -64088,6 +64468,16 @@ class GuardRun {
         return 'The command succeeded (exit code 0).';
     }
 }
+/** What a poll learnt about an operation, Retry-After included. */
+function observationOf(op) {
+    return {
+        status: op.status,
+        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
+        ...(op.startTime ? { startTime: op.startTime } : {}),
+        ...(op.retryAfterSeconds !== undefined ? { retryAfterSeconds: op.retryAfterSeconds } : {}),
+        op,
+    };
+}
 function capitalise(s) {
     return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -64118,15 +64508,27 @@ function outputsOf(s, o, d) {
 ;// CONCATENATED MODULE: ./src/core/run.ts
 /**
  * One run of the guard, as every front door does it: sign in, run the guard against the cluster,
- * diagnose a failure, and work out the outputs. The front doors only read inputs and publish
- * what comes back (outputs, summary, result) in their own way.
+ * diagnose a failure, work out the outputs, and hand them to the front door to publish. The front
+ * doors only read inputs and publish what comes back (outputs, summary, comment, result) in their
+ * own way.
+ *
+ * Everything that leaves the process is redacted here, once: the outcome (messages, ARM errors,
+ * command logs) goes through the run's Secrets before anything is rendered from it.
  */
 
 
 
 
 
+
+
 async function executeRun(settings, deps) {
+    // The Azure SDKs log to stderr when AZURE_LOG_LEVEL is set, whole responses included (the OIDC
+    // request's Authorization header among them): through the run's reporter, redacted, as debug.
+    AzureLogger.log = (...args) => deps.reporter.debug((0,external_node_util_.format)(...args));
+    // The runner's grace period starts when the cancellation arrives, not when the guard notices.
+    let cancelledAt = deps.signal?.aborted ? Date.now() : undefined;
+    deps.signal?.addEventListener('abort', () => (cancelledAt ??= Date.now()), { once: true });
     const client = new AksClient({
         credential: buildCredential(settings, deps),
         cloud: settings.cloud,
@@ -64140,39 +64542,186 @@ async function executeRun(settings, deps) {
         reporter: deps.reporter,
         ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    let result = resultOf(settings, outcome, deps.secrets);
+    await deps.publish.record(result);
+    if (outcome.followUp) {
+        const next = await outcome.followUp((cancelledAt ?? Date.now()) + ABORT_GRACE_MS);
+        result = resultOf(settings, next, deps.secrets);
+        await deps.publish.record(result);
+    }
+    await deps.publish.share(result);
+    return result;
+}
+function resultOf(settings, raw, secrets) {
+    const { followUp: _work, ...rest } = raw;
+    const outcome = secrets.redactDeep(rest);
     const diagnosis = diagnoseOutcome(settings, outcome);
-    return { outcome, diagnosis, outputs: outputsOf(settings, outcome, diagnosis) };
+    return {
+        outcome,
+        diagnosis,
+        outputs: secrets.redactDeep(outputsOf(settings, outcome, diagnosis)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * One redaction for everything a run lets out of the process: log lines, the summary, the PR
+ * comment, outputs and annotations. It removes every secret the run has been told about (tokens,
+ * assertions, client secrets, certificate keys, the job's access token) and anything shaped like a
+ * credential even when nobody registered it: an SDK error that serialises its request carries an
+ * `Authorization` header, a URL can carry `user:pass@`, a form body `client_secret=`.
+ *
+ * Hand-written on purpose: the runners' own masking (GitHub's add-mask, Azure DevOps' setsecret)
+ * covers only the live log, not files such as the summary attachment or a PR thread, and no
+ * library offers masking of known values plus credential shapes for these places.
+ */
+const REDACTED = '***';
+/** Shorter values would blank out ordinary words; the runners use similar floors. */
+const MIN_SECRET_LENGTH = 6;
+/** Credential shapes, whoever produced them; each replacement keeps the name, drops the value. */
+const SHAPES = [
+    // PEM private keys, whole.
+    [
+        /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+        `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`,
+    ],
+    // Authorization-like headers, in HTTP, JSON or key=value form (`"authorization":"Bearer …"`).
+    [
+        /\b((?:proxy-)?authorization|x-ms-authorization-auxiliary|x-tfs-session|cookie|set-cookie)(\\?["']?\s*[:=]\s*\\?["']?)(?:(?:bearer|basic|pop|negotiate|token)\s+)?[^\s"'\\,;}]+/gi,
+        `$1$2${REDACTED}`,
+    ],
+    [/\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1 ${REDACTED}`],
+    // JSON Web Tokens (access tokens, OIDC assertions) wherever they appear.
+    [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+    // GitHub tokens.
+    [/\bgh[pousr]_[A-Za-z0-9_]{20,}\b/g, REDACTED],
+    // user:password@ in URLs.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi, `$1${REDACTED}@`],
+    // Secrets in form bodies and query strings.
+    [
+        /\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|password|sig)=([^&\s"']+)/gi,
+        `$1=${REDACTED}`,
+    ],
+    // Secrets as JSON properties.
+    [
+        /(\\?")(client_?secret|access_?token|refresh_?token|id_?token|oidc_?token|password|secret|token|client_?assertion)(\\?"\s*:\s*\\?")(?:[^"\\]|\\.)*(\\?")/gi,
+        `$1$2$3${REDACTED}$4`,
+    ],
+];
+class Secrets {
+    values = new Set();
+    /** Longest first, so a secret that contains another is removed whole. */
+    sorted = [];
+    /** Registers a secret and the forms it takes inside JSON, URLs and multi-line values. */
+    add(secret) {
+        if (!secret)
+            return;
+        const forms = new Set([secret, secret.trim()]);
+        forms.add(JSON.stringify(secret).slice(1, -1));
+        forms.add(encodeURIComponent(secret));
+        // A PEM or other multi-line secret: every substantial line on its own too.
+        for (const line of secret.split(/\r?\n/).map((l) => l.trim()))
+            if (!line.startsWith('-----'))
+                forms.add(line);
+        let changed = false;
+        for (const f of forms) {
+            if (f.length < MIN_SECRET_LENGTH || this.values.has(f))
+                continue;
+            this.values.add(f);
+            changed = true;
+        }
+        if (changed)
+            this.sorted = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** The known values (for a runner's own masking, e.g. add-mask). */
+    list() {
+        return [...this.sorted];
+    }
+    redact(text) {
+        let out = text;
+        for (const v of this.sorted)
+            if (out.includes(v))
+                out = out.split(v).join(REDACTED);
+        for (const [pattern, replacement] of SHAPES)
+            out = out.replace(pattern, replacement);
+        return out;
+    }
+    /** Redacts every string inside a plain value (an outcome, an error, outputs), keeping its shape. */
+    redactDeep(value) {
+        return walk(value, (s) => this.redact(s));
+    }
+}
+function walk(value, f) {
+    if (typeof value === 'string')
+        return f(value);
+    if (Array.isArray(value))
+        return value.map((v) => walk(v, f));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, f)]));
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/core/report/markdown.ts
 /**
  * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
- * formatting, links, HTML, table breaks or @mentions can come out of them.
+ * formatting, links, HTML, table breaks, @mentions, autolinks or issue references can come out of
+ * them, and no invisible bidirectional control can reorder what a reader sees.
  */
 // Inline markup: emphasis, code, links and images, tables, strikethrough, footnotes.
 const INLINE_SPECIAL = /[\\`*_[\]|~]/g;
 // Block markup only counts at the start of a line: headings, lists, quotes, setext underlines.
 const BLOCK_START = /^(\s*)(?:(\d{1,9})([.)])(?=\s|$)|([#+\-=]))/;
-/** Escapes a string for Markdown text (and table cells): inert, single line, no mentions. */
+/** A zero-width space: it breaks a token for the renderer, and the text reads the same. */
+const ZWSP = '\u200b';
+/**
+ * Unicode's bidirectional controls (embeddings, overrides, isolates, the implicit marks, the
+ * Arabic letter mark): invisible, and able to make text read differently from what it is
+ * ("Trojan Source"). They are shown as `<U+202E>` instead.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Replaces every bidi control with a visible notation, e.g. `<U+202E>` (not yet escaped). */
+function showBidiControls(text) {
+    return text.replace(BIDI_CONTROLS, (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+/**
+ * Breaks what GitHub and Azure DevOps turn into links or references in plain text, with a
+ * zero-width space, as for @mentions: `https://…` (any `scheme://`), `www.…`, `#123` issues (and
+ * `owner/repo#123`), `GH-123`, and Azure DevOps' `!123` pull requests. E-mail addresses are broken
+ * by the space after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@/g, `@${ZWSP}`)
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/(www)\./gi, `$1${ZWSP}.`)
+        .replace(/([#!])(?=\d)/g, `$1${ZWSP}`)
+        .replace(/\b(gh-)(?=\d)/gi, `$1${ZWSP}`);
+}
+/** Escapes a string for Markdown text (and table cells): inert, single line, no mentions or links. */
 function md(text) {
     if (text === undefined || text === null)
         return '';
-    return String(text)
+    return breakAutolinks(showBidiControls(String(text))
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
-        .replace(INLINE_SPECIAL, (c) => `\\${c}`)
-        .replace(/@/g, '@\u200b')
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`))
         .split(/\r\n|\r|\n/)
         .map((line) => line.replace(BLOCK_START, (_, space, digits, close, marker) => digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`))
         .join('<br>');
 }
-/** A fenced code block that its content cannot close, whatever backticks it holds. */
+/**
+ * A fenced code block that its content cannot close, whatever backticks it holds. Nothing in a
+ * code block is a link or a reference, but bidi controls still reorder it: they are shown as
+ * `<U+202E>` (a code block needs no escaping of `<`).
+ */
 function codeBlock(content, lang = '') {
-    const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+    const shown = showBidiControls(content);
+    const longest = Math.max(2, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
     // Mentions are live even in code blocks of PR comments? They are not, but keep them inert anyway.
-    return `${fence}${lang}\n${content.replace(/@/g, '@\u200b')}\n${fence}`;
+    return `${fence}${lang}\n${shown.replace(/@/g, `@${ZWSP}`)}\n${fence}`;
 }
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -64471,6 +65020,56 @@ function render(s, o, d, lean, mermaid) {
     return `${parts.join('\n\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/core/reporter.ts
+/** A reporter that keeps lines in memory (tests, and the CLI's quiet mode). */
+class MemoryReporter {
+    lines = [];
+    masked = [];
+    info(text) {
+        this.lines.push({ level: 'info', text });
+    }
+    warning(text) {
+        this.lines.push({ level: 'warning', text });
+    }
+    error(text) {
+        this.lines.push({ level: 'error', text });
+    }
+    debug(text) {
+        this.lines.push({ level: 'debug', text });
+    }
+    startGroup(name) {
+        this.lines.push({ level: 'group', text: name });
+    }
+    endGroup() {
+        this.lines.push({ level: 'endgroup', text: '' });
+    }
+    mask(secret) {
+        this.masked.push(secret);
+    }
+    text() {
+        return this.lines.map((l) => l.text).join('\n');
+    }
+}
+/**
+ * The reporter the core is given: every line passes through the run's redaction before the
+ * platform prints it, and every mask is both registered with the platform (its own log masking)
+ * and remembered for the places the platform does not mask (summary, comment, outputs).
+ */
+function redactingReporter(inner, secrets) {
+    return {
+        info: (line) => inner.info(secrets.redact(line)),
+        warning: (line) => inner.warning(secrets.redact(line)),
+        error: (line) => inner.error(secrets.redact(line)),
+        debug: (line) => inner.debug(secrets.redact(line)),
+        startGroup: (name) => inner.startGroup(secrets.redact(name)),
+        endGroup: () => inner.endGroup(),
+        mask: (secret) => {
+            secrets.add(secret);
+            inner.mask(secret);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/report/marker.ts
 /** The hidden marker that finds a cluster's sticky pull-request comment again, on any platform. */
 /** The hidden marker for a cluster: an HTML comment, lowercase, e.g. <!-- aks-guard:sub/rg/cluster --> */
@@ -64482,6 +65081,18 @@ function commentMarker(subscriptionId, resourceGroup, clusterName) {
         .replace(/[<>\s]/g, '');
     return `<!-- aks-guard:${part(subscriptionId)}/${part(resourceGroup)}/${part(clusterName)} -->`;
 }
+/**
+ * Whether a comment body is a sticky comment for `marker`: the run puts the marker at the very
+ * start of the body, so only there does it count. Anywhere else it is quoted text (an Azure
+ * message naming another cluster's marker, a pasted one), never the comment's own.
+ */
+function opensWithMarker(body, marker) {
+    return marker !== '' && typeof body === 'string' && body.startsWith(marker);
+}
+/** The body the run writes: its marker first, then the content. */
+function markedBody(marker, body) {
+    return `${marker}\n${body}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/settings.ts
 /**
@@ -64489,6 +65100,7 @@ function commentMarker(subscriptionId, resourceGroup, clusterName) {
  * error that names it, shows the bad value and says what is allowed; all problems are reported
  * together so a workflow author fixes them in one go.
  */
+
 
 
 const OPERATIONS = [
@@ -64570,12 +65182,30 @@ const CLOUDS = {
         armScope: 'https://management.chinacloudapi.cn/.default',
     },
 };
+/**
+ * A message with the (hyphenated) inputs it mentions spelled as a front door names them, e.g.
+ * `onPending` for the task, `--on-pending` for the CLI. Quoted values are left alone ("rg-dry-run",
+ * a path), unless the value is exactly an input's name ("node-pool").
+ */
+function respellInputs(text, spell) {
+    const names = INPUT_NAMES.filter((n) => n.includes('-'));
+    return text.replace(/"(?:[^"\\]|\\.)*"|[^"]+/g, (part) => {
+        if (part.startsWith('"'))
+            return names.includes(part.slice(1, -1)) ? `"${spell(part.slice(1, -1))}"` : part;
+        return names.reduce((out, n) => out.replace(new RegExp(`(?<![-\\w])${n}(?![-\\w])`, 'g'), spell(n)), part);
+    });
+}
+/** The text of input problems, each input spelled as the front door names it (`spell`). */
+function formatProblems(problems, spell = (input) => input) {
+    const label = (p) => `"${spell(p.input)}${p.from ? ` (from ${p.from})` : ''}": ${respellInputs(p.message, spell)}`;
+    return problems.length === 1
+        ? `Input ${label(problems[0])}`
+        : `${problems.length} inputs are invalid:\n${problems.map((p) => `- ${label(p)}`).join('\n')}`;
+}
 class InputError extends Error {
     problems;
     constructor(problems) {
-        super(problems.length === 1
-            ? `Input "${problems[0].input}": ${problems[0].message}`
-            : `${problems.length} inputs are invalid:\n${problems.map((p) => `- "${p.input}": ${p.message}`).join('\n')}`);
+        super(formatProblems(problems));
         this.name = 'InputError';
         this.problems = problems;
     }
@@ -64584,9 +65214,18 @@ const settings_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
 const POOL = /^[a-z][a-z0-9]{0,11}$/;
 const CLUSTER = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
-const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
+/** Azure's rule: 1-90 Unicode letters, digits, "_", "(", ")", "-" and ".", not ending with ".". */
+const RESOURCE_GROUP = /^[-\p{L}\p{Nd}_.()]{0,89}[-\p{L}\p{Nd}_()]$/u;
 const MAX_TIMEOUT_SECONDS = 5 * 24 * 3600;
 const show = (v) => JSON.stringify(v);
+/** The user name and password of a URL (`https://user:pass@host`), which must never be echoed. */
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i;
+const redact = (url) => url.replace(USERINFO, '$1***@');
+/** Whether `file` is `root` or inside it (both absolute, symlinks resolved). */
+function isInside(root, file) {
+    const rel = external_node_path_default().relative(root, file);
+    return rel === '' || (!external_node_path_default().isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`));
+}
 const oneOf = (values) => values.map((v) => `"${v}"`).join(', ');
 function parseSettings(raw) {
     const problems = [];
@@ -64618,18 +65257,28 @@ function parseSettings(raw) {
         if (v === undefined)
             return undefined;
         const seconds = parseDuration(v);
-        if (seconds === undefined || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-            bad(name, `${show(v)} is not a duration from 1s to 5 days; write it like "90s", "30m", "1h30m" or a number of seconds.`);
+        if (seconds === undefined) {
+            bad(name, `${show(v)} is not a duration; write it as ${DURATION_FORMS}.`);
+            return undefined;
+        }
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            bad(name, `${show(v)} is out of range: use a duration from 1s to 5 days (5d).`);
             return undefined;
         }
         return seconds;
     }
     function guid(name, envName) {
-        const v = text(name) || (envName ? (raw.env[envName] ?? '').trim() : '');
+        const given = text(name);
+        const v = given || (envName ? (raw.env[envName] ?? '').trim() : '');
         if (v === '')
             return undefined;
-        if (!settings_GUID.test(v))
-            bad(name, `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`);
+        if (!settings_GUID.test(v)) {
+            problems.push({
+                input: name,
+                message: `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`,
+                ...(given === '' ? { from: `the environment variable ${envName}` } : {}),
+            });
+        }
         return v;
     }
     const operation = choice('operation', OPERATIONS, 'check');
@@ -64640,8 +65289,9 @@ function parseSettings(raw) {
     const resourceGroup = text('resource-group');
     if (resourceGroup === '')
         bad('resource-group', 'is required: the resource group of the cluster.');
-    else if (!RESOURCE_GROUP.test(resourceGroup)) {
-        bad('resource-group', `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "-", "_", ".", "(", ")", not ending with ".").`);
+    // NFC: a letter typed as base letter + combining mark ("u" + U+0308) is still the letter "ü".
+    else if (!RESOURCE_GROUP.test(resourceGroup.normalize('NFC'))) {
+        bad('resource-group', `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "_", "(", ")", "-" and ".", not ending with "."; letters and digits may be any Unicode ones, like "ü").`);
     }
     const clusterName = text('cluster-name');
     if (clusterName === '')
@@ -64668,14 +65318,42 @@ function parseSettings(raw) {
         }
     }
     const command = raw.get('command').trim() || undefined;
-    const files = raw
+    // Only what is inside the workspace is sent to the cluster, symlinks resolved: never /etc/shadow.
+    const workspace = external_node_path_default().resolve(raw.workspace || process.cwd());
+    const listed = raw
         .get('files')
         .split(/[\n,]/)
         .map((f) => f.trim())
         .filter(Boolean);
-    for (const f of operation === 'run-command' ? files : [])
-        if (!(0,external_node_fs_.existsSync)(f))
-            bad('files', `${show(f)} does not exist (paths are relative to the working directory).`);
+    const files = listed.map((f) => external_node_path_default().resolve(workspace, f));
+    if (operation === 'run-command' && listed.length > 0) {
+        const allowed = `only files and directories inside the workspace ${show(workspace)} can be sent (relative paths start there)`;
+        let root;
+        try {
+            root = (0,external_node_fs_.realpathSync)(workspace);
+        }
+        catch {
+            bad('files', `the workspace ${show(workspace)} does not exist; ${allowed}.`);
+        }
+        listed.forEach((f, i) => {
+            const file = files[i];
+            if (root === undefined)
+                return;
+            // Outside by its name alone (/etc/shadow, ../../etc/passwd): refused without looking at it.
+            if (!isInside(workspace, file) && !isInside(root, file))
+                return bad('files', `${show(f)} is outside the workspace; ${allowed}.`);
+            let real;
+            try {
+                real = (0,external_node_fs_.realpathSync)(file);
+            }
+            catch {
+                return bad('files', `${show(f)} does not exist in the workspace ${show(workspace)}.`);
+            }
+            if (!isInside(root, real)) {
+                bad('files', `${show(f)} leads through a symbolic link to ${show(real)}, outside the workspace; ${allowed}.`);
+            }
+        });
+    }
     // What each operation needs, and what it would ignore.
     const need = (name, value, why) => {
         // An input already reported as malformed is not reported again as missing.
@@ -64762,6 +65440,8 @@ function parseSettings(raw) {
         ]) {
             if (value === '')
                 bad(name, 'is required with environment "custom" (Azure Stack Hub, or a local simulator).');
+            else if (USERINFO.test(value))
+                bad(name, `${show(redact(value))} has a user name or password in it; give the https:// URL of the endpoint alone, e.g. "https://management.local.azurestack.external".`);
             else if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value))
                 bad(name, `${show(value)} is not an https:// URL.`);
         }
@@ -64813,12 +65493,14 @@ function parseSettings(raw) {
 ;// CONCATENATED MODULE: ./src/platform/azure-devops-comment.ts
 /**
  * The sticky pull-request comment on Azure Repos: one thread per cluster, found again by a hidden
- * marker in its first comment and updated in place, never duplicated. Through the Azure DevOps
- * REST API (pull-request threads, api-version 7.1) with the job's access token. The official
- * azure-devops-node-api client discovers routes through the location service first; for three
- * documented calls a direct request is simpler and needs no discovery round trip.
+ * marker opening its first comment, among the build identity's own threads, and updated in place,
+ * never duplicated. Through the Azure DevOps REST API (connection data for who the job's access
+ * token stands for; pull-request threads, api-version 7.1) with that token. The official
+ * azure-devops-node-api client discovers routes through the location service first; for these
+ * few documented calls a direct request is simpler and needs no discovery round trip.
  * A comment never fails the run: every problem comes back as a reason to log.
  */
+
 /** Azure DevOps refuses longer comments (400 "cannot be longer than 150000 characters"). */
 const MAX_THREAD_COMMENT_CHARS = 150_000;
 /** From the pipeline's variables: the pull request this build belongs to, if any. */
@@ -64848,30 +65530,56 @@ function fitThreadComment(body) {
     const fences = (kept.match(/^```/gm) ?? []).length;
     return { body: `${kept}${fences % 2 ? '\n```' : ''}${note}`, truncated: true };
 }
+/** Identity IDs are GUIDs: compared without regard to case. */
+function sameId(a, b) {
+    return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+/** What the result says about marked threads by others that were left alone. */
+function othersNote(others, identity) {
+    const authors = [...new Set(others.map((t) => t.author))].join(', ');
+    return others.length === 1
+        ? `thread ${others[0].id} by ${authors} carries this cluster's aks-guard marker but was not written by ${identity}, the identity this build comments as, so it was left alone`
+        : `${others.length} threads by ${authors} carry this cluster's aks-guard marker but were not written by ${identity}, the identity this build comments as, so they were left alone`;
+}
+/**
+ * Creates or updates the build's sticky thread for `o.marker`. Only the build's own threads
+ * count: the first comment's author is the identity the access token stands for (its ID from
+ * `_apis/connectionData`) and its content opens with the marker. A thread by anyone else that
+ * carries the marker is never touched (Azure DevOps would refuse the edit anyway: only a
+ * comment's author may edit it); the result's note says so.
+ */
 async function upsertThreadComment(o) {
     const base = `${o.pr.collectionUri}${encodeURIComponent(o.pr.project)}/_apis/git/repositories/${encodeURIComponent(o.pr.repositoryId)}/pullRequests/${o.pr.pullRequestId}/threads`;
     const hide = (text) => o.accessToken ? text.split(o.accessToken).join('***') : text;
-    const call = async (method, url, body) => {
-        const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}api-version=7.1`, {
+    const call = async (method, url, body, apiVersion = '7.1') => {
+        const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}api-version=${apiVersion}`, {
             method,
             headers: {
                 Authorization: `Bearer ${o.accessToken}`,
                 Accept: 'application/json',
+                // A refused token gets 401, not the 203 sign-in page.
+                'X-TFS-FedAuthRedirect': 'Suppress',
                 ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
             },
             ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
             signal: AbortSignal.timeout(30_000),
         });
         const text = await res.text();
-        if (!res.ok) {
+        if (!res.ok || res.status === 203) {
             let message = text.slice(0, 300);
+            let typeKey;
             try {
-                message = JSON.parse(text).message ?? message;
+                const e = JSON.parse(text);
+                message = e.message ?? message;
+                typeKey = e.typeKey;
             }
             catch {
                 // not JSON: keep the text
             }
-            throw Object.assign(new Error(hide(message.split(/\r?\n/)[0])), { status: res.status });
+            throw Object.assign(new Error(hide(message.split(/\r?\n/)[0])), {
+                status: res.status === 203 ? 401 : res.status,
+                typeKey,
+            });
         }
         return text ? JSON.parse(text) : undefined;
     };
@@ -64880,37 +65588,244 @@ async function upsertThreadComment(o) {
             action: 'skipped',
             reason: 'the job has no access token (System.AccessToken), so it cannot write pull-request comments.',
         };
-    const { body, truncated } = fitThreadComment(`${o.marker}\n${o.body}`);
+    const { body, truncated } = fitThreadComment(markedBody(o.marker, o.body));
     try {
+        // The location service's connection data is a preview resource: it wants a -preview version.
+        const me = (await call('GET', `${o.pr.collectionUri}_apis/connectionData`, undefined, '7.1-preview.1'));
+        const identityId = me?.authenticatedUser?.id;
+        if (!identityId)
+            return {
+                action: 'skipped',
+                reason: 'Azure DevOps did not say which identity the job’s access token stands for (_apis/connectionData has no authenticatedUser.id), so the build’s own comment cannot be told from others’.',
+            };
+        const identity = me?.authenticatedUser?.providerDisplayName || identityId;
         const list = (await call('GET', base));
-        const existing = (list.value ?? []).find((t) => !t.isDeleted &&
-            t.comments?.[0] &&
-            !t.comments[0].isDeleted &&
-            t.comments[0].content?.includes(o.marker));
+        let existing;
+        const others = [];
+        for (const t of list.value ?? []) {
+            const first = t.comments?.[0];
+            if (t.isDeleted || !first || first.isDeleted || !first.content?.includes(o.marker))
+                continue;
+            if (!sameId(first.author?.id, identityId))
+                others.push({ id: t.id, author: first.author?.displayName ?? 'someone else' });
+            else if (opensWithMarker(first.content, o.marker))
+                existing ??= t;
+        }
+        const note = others.length > 0 ? { note: othersNote(others, identity) } : {};
         if (existing) {
             await call('PATCH', `${base}/${existing.id}/comments/${existing.comments[0].id}`, {
                 content: body,
             });
-            return { action: 'updated', threadId: existing.id, truncated };
+            return { action: 'updated', threadId: existing.id, truncated, ...note };
         }
         const created = (await call('POST', base, {
             comments: [{ parentCommentId: 0, content: body, commentType: 1 }],
             status: 1,
         }));
-        return { action: 'created', threadId: created.id, truncated };
+        return { action: 'created', threadId: created.id, truncated, ...note };
     }
     catch (err) {
         const status = err.status;
+        const typeKey = err.typeKey;
         const message = hide(err instanceof Error ? err.message : String(err));
-        const reason = status === 403
-            ? `the build identity cannot comment on this pull request (403: ${message}); give it "Contribute to pull requests" on the repository.`
-            : status === 401
-                ? `Azure DevOps refused the job's access token (401).`
-                : status !== undefined
-                    ? `Azure DevOps answered ${status}: ${message}`
-                    : `could not reach Azure DevOps: ${message}`;
+        const reason = status === 403 && typeKey === 'GitPullRequestCommentNotEditableException'
+            ? `Azure DevOps refused to edit the comment (403: ${message}): only a comment's author can edit it.`
+            : status === 403
+                ? `the build identity cannot comment on this pull request (403: ${message}); give it "Contribute to pull requests" on the repository.`
+                : status === 401
+                    ? `Azure DevOps refused the job's access token (401).`
+                    : status !== undefined
+                        ? `Azure DevOps answered ${status}: ${message}`
+                        : `could not reach Azure DevOps: ${message}`;
         return { action: 'skipped', reason };
     }
+}
+
+;// CONCATENATED MODULE: ./src/platform/log-safety.ts
+/**
+ * Text from Azure or the cluster (error messages, run-command output, operation names) is data: a
+ * line of it must never become a command of the runner that reads the log. Each front door has
+ * one neutraliser, applied to every line it prints for the core.
+ *
+ * Hand-written: the runners document the syntax they interpret, and no library neutralises it.
+ * - GitHub Actions (actions/runner ActionCommand): a line whose text, after leading whitespace, starts
+ *   with `::name` of a registered command, or that holds `##[name` anywhere (the v1 syntax). Text
+ *   that could be read so is wrapped in `::stop-commands::TOKEN` … `::TOKEN::` with a fresh random
+ *   token (GitHub's documented way to print untrusted text), so it is shown exactly as it is.
+ * - Azure Pipelines (the agent): `##vso[` anywhere in a line is a logging command, `##[` a
+ *   formatting command; both are broken with a space, visibly and without losing the text.
+ * - Terminals (the CLI): escape sequences (ESC, CSI, OSC), other control characters and Unicode
+ *   bidirectional overrides are removed or shown as `\u{…}` so a message cannot rewrite the screen
+ *   or reorder what a person reads.
+ */
+
+const GITHUB_COMMAND_SHAPE = /(^|[\r\n])[ \t\f\v]*::|##\[/;
+/** Wraps text in stop-commands when any line of it could be read as a workflow command. */
+function githubSafe(text, token = freshToken) {
+    if (!GITHUB_COMMAND_SHAPE.test(text))
+        return text;
+    const t = token();
+    return `::stop-commands::${t}\n${text}\n::${t}::`;
+}
+function freshToken() {
+    return `aks-guard-${randomUUID().replace(/-/g, '')}`;
+}
+/** Breaks every Azure Pipelines logging (`##vso[`) and formatting (`##[`) command in text. */
+function azurePipelinesSafe(text) {
+    return text.replace(/##(vso)?\[/gi, (_m, vso) => `##${vso ?? ''} [`);
+}
+// C0 controls except tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
+const ANSI_SEQUENCE = 
+// eslint-disable-next-line no-control-regex
+/\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+const CONTROL = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Text for a terminal: no escape sequences, no control characters, no bidi overrides. */
+function terminalSafe(text) {
+    return text
+        .replace(ANSI_SEQUENCE, '')
+        .replace(/\r\n/g, '\n')
+        .replace(CONTROL, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+}
+
+;// CONCATENATED MODULE: ./src/platform/service-connection.ts
+/**
+ * The AzureRM service connection the task's `azureSubscription` input names: read through
+ * azure-pipelines-task-lib (so bundled only into the task) and checked before any request. A bad
+ * connection is reported by its name and the field that is wrong, never as a task input the user
+ * cannot set (subscriptionId, tenantId, clientSecret, armEndpoint ...).
+ */
+
+
+/** A problem with the service connection: what is wrong and what to do. */
+class ServiceConnectionError extends Error {
+}
+const service_connection_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HTTPS_URL = /^https:\/\/[^\s/@]+(\/[^\s]*)?$/;
+/** The user name and password of a URL, which must never be echoed. */
+const service_connection_USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i;
+const service_connection_DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
+/**
+ * Reads the AzureRM service connection `id` (the azureSubscription input's value) and checks it;
+ * `mask` registers its secrets before anything could print them.
+ */
+function readConnection(id, mask) {
+    // The whole authorization at once: task-lib's per-parameter getter logs each value in debug.
+    const auth = task.getEndpointAuthorization(id, true);
+    const scheme = auth?.scheme ?? task.getEndpointAuthorizationScheme(id, true);
+    if (!scheme)
+        throw new ServiceConnectionError(task.loc('MissingServiceConnection', id));
+    const parameters = auth?.parameters ?? {};
+    const param = (key) => {
+        const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
+        return (found !== undefined ? parameters[found]?.trim() : undefined) || undefined;
+    };
+    for (const secret of ['serviceprincipalkey', 'servicePrincipalCertificate']) {
+        const value = param(secret);
+        if (value)
+            mask(value);
+    }
+    const data = (key) => task.getEndpointDataParameter(id, key, true)?.trim() || undefined;
+    const subscriptionId = data('subscriptionId');
+    if (!subscriptionId)
+        throw new ServiceConnectionError(task.loc('MissingSubscription', id));
+    const base = {
+        id,
+        scheme,
+        subscriptionId,
+        armEndpoint: (task.getEndpointUrl(id, true) ?? '').trim().replace(/\/+$/, ''),
+        environment: data('environment') ?? 'AzureCloud',
+        ...(data('activeDirectoryAuthority') || data('environmentAuthorityUrl')
+            ? { authorityHost: (data('activeDirectoryAuthority') ?? data('environmentAuthorityUrl')) }
+            : {}),
+    };
+    const tenantId = param('tenantid');
+    const clientId = param('serviceprincipalid');
+    let connection;
+    switch (scheme.toLowerCase()) {
+        case 'workloadidentityfederation':
+            connection = {
+                ...base,
+                authType: 'oidc',
+                ...(tenantId ? { tenantId } : {}),
+                ...(clientId ? { clientId } : {}),
+            };
+            break;
+        case 'serviceprincipal': {
+            const certificate = param('servicePrincipalCertificate');
+            const secret = param('serviceprincipalkey');
+            const kind = (param('authenticationType') ?? 'spnKey').toLowerCase();
+            connection = {
+                ...base,
+                authType: 'service-principal',
+                ...(tenantId ? { tenantId } : {}),
+                ...(clientId ? { clientId } : {}),
+                ...(kind === 'spncertificate' && certificate
+                    ? { clientCertificate: certificate }
+                    : secret
+                        ? { clientSecret: secret }
+                        : {}),
+            };
+            break;
+        }
+        case 'managedserviceidentity': {
+            const msiClientId = data('msiclientId');
+            connection = {
+                ...base,
+                authType: 'managed-identity',
+                ...(msiClientId ? { clientId: msiClientId } : {}),
+            };
+            break;
+        }
+        default:
+            throw new ServiceConnectionError(task.loc('UnsupportedScheme', id, scheme));
+    }
+    checkConnection(connection);
+    return connection;
+}
+/** Every problem of a connection at once, each naming the connection and its field. */
+function checkConnection(c) {
+    const problems = [];
+    const guid = (field, value, required) => {
+        if (value === undefined) {
+            if (required)
+                problems.push(task.loc('ConnectionMissingField', c.id, field));
+        }
+        else if (!service_connection_GUID.test(value))
+            problems.push(task.loc('ConnectionNotGuid', c.id, field, value));
+    };
+    guid('subscription ID', c.subscriptionId, true);
+    const signsInAsApp = c.authType === 'oidc' || c.authType === 'service-principal';
+    guid('tenant ID', c.tenantId, signsInAsApp);
+    guid(c.authType === 'managed-identity' ? 'managed identity client ID' : 'service principal ID', c.clientId, signsInAsApp);
+    if (c.authType === 'service-principal' && !c.clientSecret && !c.clientCertificate)
+        problems.push(task.loc('ConnectionMissingCredential', c.id));
+    const cloud = cloudInputs(c);
+    if (cloud.environment === 'custom') {
+        for (const [field, url] of [
+            ['server URL', cloud['arm-endpoint']],
+            ['authority URL', cloud['authority-host']],
+        ]) {
+            if (url === '')
+                problems.push(task.loc('ConnectionMissingField', c.id, field));
+            else if (service_connection_USERINFO.test(url) || !HTTPS_URL.test(url))
+                problems.push(task.loc('ConnectionBadUrl', c.id, field, url.replace(service_connection_USERINFO, '$1***@')));
+        }
+    }
+    if (problems.length > 0)
+        throw new ServiceConnectionError(problems.join('\n'));
+}
+/** The cloud of a service connection: a public cloud by name, anything else as custom endpoints. */
+function cloudInputs(c) {
+    const known = Object.values(CLOUDS).find((cloud) => cloud.armEndpoint === c.armEndpoint || cloud.name === c.environment);
+    if (known && (c.armEndpoint === '' || known.armEndpoint === c.armEndpoint))
+        return { environment: known.name };
+    return {
+        environment: 'custom',
+        'arm-endpoint': c.armEndpoint,
+        'authority-host': (c.authorityHost ?? service_connection_DEFAULT_AUTHORITY).trim().replace(/\/+$/, ''),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/platform/azure-pipelines.ts
@@ -64918,9 +65833,14 @@ async function upsertThreadComment(o) {
  * The Azure Pipelines front door: inputs and the AzureRM service connection through
  * azure-pipelines-task-lib, outputs as output variables, the result through setResult, warnings and
  * errors as logging issues, secrets registered with setSecret, and the summary attached to the build.
- * The only file of the task that imports task-lib, and it is bundled on its own: task-lib empties
- * INPUT_* variables when it is imported, which would break the GitHub Action.
+ * With service-connection.ts, the only files of the task that import task-lib, and they are
+ * bundled on their own: task-lib empties INPUT_* variables when it is imported, which would break
+ * the GitHub Action.
  */
+
+
+
+
 
 
 
@@ -64941,20 +65861,19 @@ function taskInputName(input) {
 function outputVariableName(output) {
     return taskInputName(output);
 }
-/** A problem with the service connection: what is wrong and what to do. */
-class ServiceConnectionError extends Error {
-}
 let warned = false;
 const masked = new Set();
-const reporter = {
-    info: (line) => console.log(line),
+// The agent runs `##vso[` anywhere in a line as a command (and `##[` formats it): every line the
+// core prints goes through azurePipelinesSafe. task-lib escapes the data of its own commands.
+const agentLog = {
+    info: (line) => console.log(azurePipelinesSafe(line)),
     warning: (line) => {
         warned = true;
-        task.warning(line);
+        task.warning(azurePipelinesSafe(line));
     },
-    error: (line) => task.error(line),
-    debug: (line) => task.debug(line),
-    startGroup: (name) => console.log(`##[group]${name}`),
+    error: (line) => task.error(azurePipelinesSafe(line)),
+    debug: (line) => task.debug(azurePipelinesSafe(line)),
+    startGroup: (name) => console.log(`##[group]${azurePipelinesSafe(name)}`),
     endGroup: () => console.log('##[endgroup]'),
     // task-lib refuses multi-line secrets: a PEM is masked line by line, each value once.
     mask: (secret) => {
@@ -64965,95 +65884,13 @@ const reporter = {
             }
     },
 };
-/** Reads the AzureRM service connection the task input names. */
-function readConnection(id) {
-    // The whole authorization at once: task-lib's per-parameter getter logs each value in debug.
-    const auth = task.getEndpointAuthorization(id, true);
-    const scheme = auth?.scheme ?? task.getEndpointAuthorizationScheme(id, true);
-    if (!scheme)
-        throw new ServiceConnectionError(task.loc('MissingServiceConnection', id));
-    const parameters = auth?.parameters ?? {};
-    const param = (key) => {
-        const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
-        return (found !== undefined ? parameters[found]?.trim() : undefined) || undefined;
-    };
-    for (const secret of ['serviceprincipalkey', 'servicePrincipalCertificate']) {
-        const value = param(secret);
-        if (value)
-            reporter.mask(value);
-    }
-    const data = (key) => task.getEndpointDataParameter(id, key, true)?.trim() || undefined;
-    const subscriptionId = data('subscriptionId');
-    if (!subscriptionId)
-        throw new ServiceConnectionError(task.loc('MissingSubscription', id));
-    const base = {
-        id,
-        scheme,
-        subscriptionId,
-        armEndpoint: (task.getEndpointUrl(id, true) ?? '').replace(/\/+$/, ''),
-        environment: data('environment') ?? 'AzureCloud',
-        ...(data('activeDirectoryAuthority') || data('environmentAuthorityUrl')
-            ? { authorityHost: (data('activeDirectoryAuthority') ?? data('environmentAuthorityUrl')) }
-            : {}),
-    };
-    const tenantId = param('tenantid');
-    const clientId = param('serviceprincipalid');
-    switch (scheme.toLowerCase()) {
-        case 'workloadidentityfederation':
-            return {
-                ...base,
-                authType: 'oidc',
-                ...(tenantId ? { tenantId } : {}),
-                ...(clientId ? { clientId } : {}),
-            };
-        case 'serviceprincipal': {
-            const certificate = param('servicePrincipalCertificate');
-            const secret = param('serviceprincipalkey');
-            const kind = (param('authenticationType') ?? 'spnKey').toLowerCase();
-            return {
-                ...base,
-                authType: 'service-principal',
-                ...(tenantId ? { tenantId } : {}),
-                ...(clientId ? { clientId } : {}),
-                ...(kind === 'spncertificate' && certificate
-                    ? { clientCertificate: certificate }
-                    : secret
-                        ? { clientSecret: secret }
-                        : {}),
-            };
-        }
-        case 'managedserviceidentity': {
-            const msiClientId = data('msiclientId');
-            return {
-                ...base,
-                authType: 'managed-identity',
-                ...(msiClientId ? { clientId: msiClientId } : {}),
-            };
-        }
-        default:
-            throw new ServiceConnectionError(task.loc('UnsupportedScheme', id, scheme));
-    }
-}
-/** The cloud of a service connection: a public cloud by name, anything else as custom endpoints. */
-function cloudInputs(c) {
-    const known = Object.values(CLOUDS).find((cloud) => cloud.armEndpoint === c.armEndpoint || cloud.name === c.environment);
-    if (known && (c.armEndpoint === '' || known.armEndpoint === c.armEndpoint))
-        return { environment: known.name };
-    return {
-        environment: 'custom',
-        'arm-endpoint': c.armEndpoint,
-        'authority-host': (c.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
-    };
-}
+/** Every secret of this run; the agent masks its log, but not the summary attachment or the PR thread. */
+const secrets = new Secrets();
+const reporter = redactingReporter(agentLog, secrets);
 /** Renames the core's input names (kebab-case) to the task's in an error message. */
 function forTask(message) {
-    let out = message;
-    for (const name of INPUT_NAMES) {
-        if (!name.includes('-'))
-            continue;
-        out = out.replace(new RegExp(`\\b${name}\\b`, 'g'), taskInputName(name));
-    }
-    return out;
+    // Not inside a value: cluster "aks-dry-run" or a path stays as it is.
+    return respellInputs(message, taskInputName);
 }
 async function run() {
     // task.json sits beside dist/: its `messages` are the user-facing texts (localizable).
@@ -65061,7 +65898,7 @@ async function run() {
     const cancel = cancelOnSignals((signal) => reporter.warning(`Received ${signal}: the job is being cancelled.`));
     const setOutputs = (values) => {
         for (const [name, value] of Object.entries(values))
-            task.setVariable(outputVariableName(name), value, false, true);
+            task.setVariable(outputVariableName(name), secrets.redact(value), false, true);
     };
     try {
         const connectionId = task.getInput('azureSubscription', false)?.trim() ?? '';
@@ -65072,7 +65909,12 @@ async function run() {
                     message: 'is required: the Azure Resource Manager service connection to sign in with.',
                 },
             ]);
-        const c = readConnection(connectionId);
+        // The job's access token is a secret from the start: it goes into the OIDC request and the
+        // PR thread calls, and SDK errors have been seen to carry it.
+        const accessToken = task.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ?? '';
+        if (accessToken)
+            reporter.mask(accessToken);
+        const c = readConnection(connectionId, (secret) => reporter.mask(secret));
         const fromConnection = {
             'subscription-id': c.subscriptionId,
             'auth-type': c.authType,
@@ -65086,37 +65928,48 @@ async function run() {
                 ? fromConnection[name]
                 : name === 'github-token'
                     ? // The comment's token on this platform: the job's own access token.
-                        (task.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ??
-                            '')
+                        accessToken
                     : (task.getInput(taskInputName(name), false) ?? ''),
             env: {},
             defaultAuthType: c.authType,
             ...(c.clientCertificate ? { clientCertificate: c.clientCertificate } : {}),
+            workspace: task.getVariable('Build.SourcesDirectory') || process.cwd(),
         });
         for (const w of warnings)
             reporter.warning(forTask(w));
         const deps = { reporter };
         if (c.authType === 'oidc') {
             // From the job's own connection first: task-lib's getVariable logs the value in debug.
-            const token = task.getEndpointAuthorization('SYSTEMVSSCONNECTION', true)?.parameters?.AccessToken ||
-                task.getVariable('System.AccessToken');
+            const token = accessToken || task.getVariable('System.AccessToken');
             if (!token)
                 throw new ServiceConnectionError(task.loc('MissingAccessToken'));
+            reporter.mask(token);
             deps.azurePipelines = { serviceConnectionId: c.id, systemAccessToken: token };
         }
-        const { outcome, diagnosis, outputs } = await executeRun(settings, {
+        const dir = task.getVariable('Agent.TempDirectory') ?? process.cwd();
+        const file = external_node_path_default().join(dir, `aks-guard-${settings.clusterName}.md`);
+        let attached = false;
+        const summaryOf = ({ outcome, diagnosis }) => secrets.redact(renderSummary(settings, outcome, diagnosis, { mermaid: false }));
+        const { outcome, diagnosis } = await executeRun(settings, {
             ...deps,
             userAgent: 'aks-guard-azure-pipelines',
             signal: cancel.signal,
+            secrets,
+            publish: {
+                record: async (result) => {
+                    setOutputs(result.outputs);
+                    // A second record (after a cancellation's abort) rewrites the same attachment's file.
+                    (0,external_node_fs_.writeFileSync)(file, summaryOf(result));
+                    if (!attached)
+                        task.addAttachment('Distributedtask.Core.Summary', `AKS Guard ${settings.clusterName}`, file);
+                    attached = true;
+                },
+                share: async (result) => {
+                    if (settings.comment.onPr)
+                        await commentOnPullRequest(settings, summaryOf(result));
+                },
+            },
         });
-        setOutputs(outputs);
-        const summary = renderSummary(settings, outcome, diagnosis, { mermaid: false });
-        const dir = task.getVariable('Agent.TempDirectory') ?? process.cwd();
-        const file = external_node_path_default().join(dir, `aks-guard-${settings.clusterName}.md`);
-        (0,external_node_fs_.writeFileSync)(file, summary);
-        task.addAttachment('Distributedtask.Core.Summary', `AKS Guard ${settings.clusterName}`, file);
-        if (settings.comment.onPr)
-            await commentOnPullRequest(settings, summary);
         if (outcome.failed) {
             task.setResult(task.TaskResult.Failed, diagnosis
                 ? `${outcome.message} (${diagnosis.title}: see the AKS Guard summary for the fix)`
@@ -65138,7 +65991,7 @@ async function run() {
                     ? 'InvalidServiceConnection'
                     : 'UnexpectedError',
         });
-        const message = err instanceof Error ? err.message : String(err);
+        const message = secrets.redact(err instanceof Error ? err.message : String(err));
         task.setResult(task.TaskResult.Failed, err instanceof InputError ? forTask(message) : message);
     }
 }
@@ -65146,7 +65999,7 @@ async function run() {
 async function commentOnPullRequest(settings, body) {
     const pr = pullRequestFromVariables((name) => task.getVariable(name) || undefined);
     if (!pr) {
-        console.log('commentOnPullRequest: this build is not for a pull request (System.PullRequest.PullRequestId is empty); no comment.');
+        reporter.info('commentOnPullRequest: this build is not for a pull request (System.PullRequest.PullRequestId is empty); no comment.');
         return;
     }
     const result = await upsertThreadComment({
@@ -65158,7 +66011,7 @@ async function commentOnPullRequest(settings, body) {
     if (result.action === 'skipped')
         reporter.warning(`No pull-request comment: ${result.reason}`);
     else
-        console.log(`Pull-request comment ${result.action} (thread ${result.threadId})${result.truncated ? ', cut to fit' : ''}.`);
+        reporter.info(`Pull-request comment ${result.action} (thread ${result.threadId})${result.truncated ? ', cut to fit' : ''}${result.note ? `; ${result.note}` : ''}.`);
 }
 
 
