@@ -122,6 +122,38 @@ test('a cut-off answer body after the write was applied: the started operation i
   expect(sim.log.list(since).filter((e) => e.path.endsWith('/abort'))).toEqual([]);
 });
 
+test('a lost answer to a scale that then fails: reported as its own failure, not as done', async () => {
+  // The pool shows the requested count at once and ends Failed: the change is on the resource but
+  // was not made, so the run must fail with the operation's error, not call it finished.
+  await sim.reset('idle', {
+    ...FAST,
+    failures: [
+      {
+        operation: 'scale',
+        atPercent: 0,
+        times: 1,
+        error: {
+          code: 'QuotaExceeded',
+          message:
+            'Operation could not be completed as it results in exceeding approved standardDSv3Family Cores quota. Location: eastus, Current Limit: 10, Current Usage: 8, Additional Required: 2, (Minimum) New Limit Required: 10.',
+        },
+      },
+    ],
+  });
+  sim.faults.add({ match: CASES[0]!.write, action: 'drop-response', times: 1 });
+  const since = sim.log.lastSeq;
+  const run = await runAction(sim, { ...CASES[0]!.inputs, 'on-pending': 'abort' });
+  const failed = cluster().operations.find((o) => o.status === 'Failed');
+  expect(failed).toBeDefined();
+  expect(run.code).toBe(1);
+  expect(run.outputs.result).toBe('failed');
+  expect(run.outputs['operation-id']).toBe(failed!.id);
+  expect(run.outputs['error-code']).toBe('QuotaExceeded');
+  expect(run.outputs['diagnosis-category']).toMatch(/quota/);
+  expect(accepted(since, CASES[0]!.operation)).toHaveLength(1);
+  expect(sim.log.list(since).filter((e) => e.path.endsWith('/abort'))).toEqual([]);
+});
+
 test('a genuine race is still a race: another writer’s scale is waited for, then the write goes', async () => {
   // A 409 that the run's write did not cause: the pool now shows someone else's count.
   await sim.reset('idle', FAST);

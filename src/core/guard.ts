@@ -750,8 +750,20 @@ class GuardRun {
     }
     if (shows === 'no') return undefined;
     if (shows === 'in-progress' && !op) {
+      // The operation that carries the change: the running one, or, when the resource already
+      // ended Failed or Canceled, the one that ended it (its error is the run's diagnosis).
+      const state = pool
+        ? cluster.pools.find((p) => p.name.toLowerCase() === pool.toLowerCase())?.provisioningState
+        : cluster.provisioningState;
+      const ended = state !== undefined && !isBusyState(state);
       const latest = await this.latestOf(pool);
-      if (latest && latest !== 'unavailable' && !isTerminalStatus(latest.status)) op = latest;
+      if (
+        latest &&
+        latest !== 'unavailable' &&
+        latest.id !== latestBefore &&
+        isTerminalStatus(latest.status) === ended
+      )
+        op = latest;
     }
     const why =
       err instanceof AksError && err.statusCode !== undefined
@@ -759,7 +771,7 @@ class GuardRun {
         : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
     this.note(
       'write',
-      `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`,
+      `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : op && isTerminalStatus(op.status) ? `applied and ended ${op.status}` : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`,
       'warning',
     );
     return {

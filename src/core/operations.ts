@@ -6,7 +6,7 @@
 import type { AgentPool, ManagedCluster } from '@azure/arm-containerservice';
 import type { AksClient, ClusterView, PoolView, WriteAccepted } from './aks-client.ts';
 import type { Settings } from './settings.ts';
-import { isBusyState, type Target } from './pending.ts';
+import type { Target } from './pending.ts';
 
 /** A request that cannot work on this cluster: refused before anything is written. */
 export class ValidationError extends Error {
@@ -48,10 +48,14 @@ function poolIn(cluster: ClusterView, name: string): PoolView | undefined {
   return cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
 }
 
-/** The change is on the resource: still running while it is busy, finished once it is not. */
+/**
+ * The change is on the resource: running while it is busy, done once it Succeeded. Failed or
+ * Canceled counts as in progress, so the wait reads how the operation ended and reports that,
+ * rather than taking a change that failed for one that was made.
+ */
 function progress(changed: boolean, state: string): Shows {
   if (!changed) return 'no';
-  return isBusyState(state) ? 'in-progress' : 'done';
+  return state.toLowerCase() === 'succeeded' ? 'done' : 'in-progress';
 }
 
 /** A reconcile changes nothing to look at: it is recognised by its operation. */

@@ -60184,75 +60184,7 @@ function formatDuration(seconds) {
     return rest > 0 ? `${m}m ${rest}s` : `${m}m`;
 }
 
-;// CONCATENATED MODULE: ./src/core/pending.ts
-/**
- * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
- * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
- */
-
-/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
-function isBusyState(state) {
-    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
-}
-function blockers(cluster, target) {
-    if (target === 'none')
-        return [];
-    if (isBusyState(cluster.provisioningState))
-        return [{ state: cluster.provisioningState }];
-    return cluster.pools
-        .filter((p) => isBusyState(p.provisioningState))
-        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-        .map((p) => ({ pool: p.name, state: p.provisioningState }));
-}
-/** Resources in the Failed state that a write to `target` would act on. */
-function failedFor(cluster, target) {
-    if (target === 'none')
-        return [];
-    const out = [];
-    if (cluster.provisioningState.toLowerCase() === 'failed')
-        out.push({ state: cluster.provisioningState });
-    for (const p of cluster.pools) {
-        if (p.provisioningState.toLowerCase() !== 'failed')
-            continue;
-        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-            out.push({ pool: p.name, state: p.provisioningState });
-    }
-    return out;
-}
-function where(b) {
-    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
-}
-/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
-function describeBusy(b, nowMs) {
-    const op = b.operation;
-    const parts = [];
-    if (op) {
-        parts.push(`operation ${op.id}`);
-        if (op.percentComplete !== undefined)
-            parts.push(`${op.percentComplete}%`);
-        if (op.startTime)
-            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
-    }
-    const what = op?.subOperationType ?? b.state;
-    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
-/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
-function describeOperation(op, nowMs) {
-    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
-    if (op.percentComplete !== undefined)
-        parts.push(`${op.percentComplete}%`);
-    if (op.startTime) {
-        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
-        if (op.endTime)
-            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
-    }
-    if (op.error)
-        parts.push(`error ${op.error.code}`);
-    return `${parts.join(', ')} (operation ${op.id})`;
-}
-
 ;// CONCATENATED MODULE: ./src/core/operations.ts
-
 /** A request that cannot work on this cluster: refused before anything is written. */
 class ValidationError extends Error {
     code;
@@ -60265,11 +60197,15 @@ class ValidationError extends Error {
 function poolIn(cluster, name) {
     return cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
 }
-/** The change is on the resource: still running while it is busy, finished once it is not. */
+/**
+ * The change is on the resource: running while it is busy, done once it Succeeded. Failed or
+ * Canceled counts as in progress, so the wait reads how the operation ended and reports that,
+ * rather than taking a change that failed for one that was made.
+ */
 function progress(changed, state) {
     if (!changed)
         return 'no';
-    return isBusyState(state) ? 'in-progress' : 'done';
+    return state.toLowerCase() === 'succeeded' ? 'done' : 'in-progress';
 }
 /** A reconcile changes nothing to look at: it is recognised by its operation. */
 function reconcileIntent(pool) {
@@ -60577,6 +60513,73 @@ async function planOperation(s, cluster, client) {
             };
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/pending.ts
+/**
+ * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
+ * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
+ */
+
+/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
+function isBusyState(state) {
+    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
+}
+function blockers(cluster, target) {
+    if (target === 'none')
+        return [];
+    if (isBusyState(cluster.provisioningState))
+        return [{ state: cluster.provisioningState }];
+    return cluster.pools
+        .filter((p) => isBusyState(p.provisioningState))
+        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+        .map((p) => ({ pool: p.name, state: p.provisioningState }));
+}
+/** Resources in the Failed state that a write to `target` would act on. */
+function failedFor(cluster, target) {
+    if (target === 'none')
+        return [];
+    const out = [];
+    if (cluster.provisioningState.toLowerCase() === 'failed')
+        out.push({ state: cluster.provisioningState });
+    for (const p of cluster.pools) {
+        if (p.provisioningState.toLowerCase() !== 'failed')
+            continue;
+        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+            out.push({ pool: p.name, state: p.provisioningState });
+    }
+    return out;
+}
+function where(b) {
+    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
+}
+/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
+function describeBusy(b, nowMs) {
+    const op = b.operation;
+    const parts = [];
+    if (op) {
+        parts.push(`operation ${op.id}`);
+        if (op.percentComplete !== undefined)
+            parts.push(`${op.percentComplete}%`);
+        if (op.startTime)
+            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
+    }
+    const what = op?.subOperationType ?? b.state;
+    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
+function describeOperation(op, nowMs) {
+    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
+    if (op.percentComplete !== undefined)
+        parts.push(`${op.percentComplete}%`);
+    if (op.startTime) {
+        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
+        if (op.endTime)
+            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
+    }
+    if (op.error)
+        parts.push(`error ${op.error.code}`);
+    return `${parts.join(', ')} (operation ${op.id})`;
 }
 
 ;// CONCATENATED MODULE: external "module"
@@ -64134,14 +64137,23 @@ class GuardRun {
         if (shows === 'no')
             return undefined;
         if (shows === 'in-progress' && !op) {
+            // The operation that carries the change: the running one, or, when the resource already
+            // ended Failed or Canceled, the one that ended it (its error is the run's diagnosis).
+            const state = pool
+                ? cluster.pools.find((p) => p.name.toLowerCase() === pool.toLowerCase())?.provisioningState
+                : cluster.provisioningState;
+            const ended = state !== undefined && !isBusyState(state);
             const latest = await this.latestOf(pool);
-            if (latest && latest !== 'unavailable' && !isTerminalStatus(latest.status))
+            if (latest &&
+                latest !== 'unavailable' &&
+                latest.id !== latestBefore &&
+                isTerminalStatus(latest.status) === ended)
                 op = latest;
         }
         const why = err instanceof AksError && err.statusCode !== undefined
             ? `was refused on a retry (${err.statusCode} ${err.armError.code})`
             : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
-        this.note('write', `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`, 'warning');
+        this.note('write', `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : op && isTerminalStatus(op.status) ? `applied and ended ${op.status}` : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`, 'warning');
         return {
             status: 0,
             adopted: shows,
