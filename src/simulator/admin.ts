@@ -9,7 +9,7 @@ import type { ClusterState } from './aks/model.ts';
 import { clusterKey, findPool } from './aks/model.ts';
 import { operationInProgress } from './arm/errors.ts';
 import { startOperationAs } from './scenario/build.ts';
-import { armErrorSchema, operationKindSchema } from './scenario/schema.ts';
+import { armErrorSchema, operationKindSchema, retryAfterHeaderSchema } from './scenario/schema.ts';
 import type { SimState } from './state.ts';
 import type { FaultInjector, FaultRule } from './faults.ts';
 import type { RequestLog } from './request-log.ts';
@@ -179,12 +179,19 @@ export class AdminService {
           conflictWording: z.enum(['classic', 'operation-id']).optional(),
           abortResponse: z.union([z.literal(202), z.literal(204)]).optional(),
           retryAfterSeconds: z.number().int().min(0).optional(),
+          // null: back to the default (retryAfterSeconds, and nothing on operations/*).
+          statusRetryAfterSeconds: z.number().min(0).nullable().optional(),
+          statusRetryAfterHeaders: z.array(retryAfterHeaderSchema).min(1).optional(),
           tokenLifetimeSeconds: z.number().int().positive().optional(),
         })
         .strict()
         .safeParse(payload);
       if (!p.success) return bad(`Invalid settings: ${z.prettifyError(p.error)}`);
-      Object.assign(state.settings, p.data);
+      const { statusRetryAfterSeconds, ...rest } = p.data;
+      Object.assign(state.settings, rest);
+      if (statusRetryAfterSeconds === null) delete state.settings.statusRetryAfterSeconds;
+      else if (statusRetryAfterSeconds !== undefined)
+        state.settings.statusRetryAfterSeconds = statusRetryAfterSeconds;
       return json(200, state.settings);
     }
     if (req.method === 'POST' && path === '/_sim/reset') {

@@ -1,4 +1,5 @@
 /** Everything the simulated services share: the tenant, subscriptions, clusters and settings. */
+import type { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { AksEngine } from './aks/engine.ts';
 import type { ArmErrorBody, ClusterState, OperationKind } from './aks/model.ts';
@@ -6,6 +7,7 @@ import type { VersionCatalog } from './aks/versions.ts';
 import type { ConflictWording } from './arm/errors.ts';
 import type { Throttler } from './arm/throttle.ts';
 import type { Directory } from './identity/directory.ts';
+import type { retryAfterHeaderSchema } from './scenario/schema.ts';
 
 export interface Subscription {
   id: string;
@@ -45,10 +47,23 @@ export interface AsyncOperationRef {
   startMs: number;
 }
 
+/** The headers that can carry a poll interval: seconds, milliseconds, or an HTTP-date. */
+export type RetryAfterHeader = z.infer<typeof retryAfterHeaderSchema>;
+
 export interface SimSettings {
   conflictWording: ConflictWording;
   abortResponse: 202 | 204;
+  /** Retry-After on the answers that start an operation (and, unless set below, on its polls). */
   retryAfterSeconds: number;
+  /**
+   * The poll interval sent on operation status while the operation runs: the Azure-AsyncOperation
+   * URL, the location (operationresults, commandResults) URL and, only when this is set,
+   * operations/latest and operations/{id}. Unset: retryAfterSeconds, and nothing on operations/*.
+   * 0 sends no header.
+   */
+  statusRetryAfterSeconds?: number;
+  /** Which headers carry it (default Retry-After in seconds). */
+  statusRetryAfterHeaders: RetryAfterHeader[];
   tokenLifetimeSeconds: number;
   /** The release part of the newest node image, e.g. "202611.02.0". */
   nodeImageRelease: string;

@@ -128,9 +128,39 @@ export function asyncUrl(
   return `${call.req.origin}/subscriptions/${ref.subscriptionId}/providers/Microsoft.ContainerService/locations/${ref.location}/${kind}/${ref.id}?api-version=${call.apiVersion}`;
 }
 
+/** Retry-After on an answer that starts an operation. */
 export function retryAfter(call: ArmCall): Record<string, string> {
   const s = call.state.settings.retryAfterSeconds;
   return s > 0 ? { 'Retry-After': String(s) } : {};
+}
+
+/**
+ * The poll interval on an operation-status answer while the operation runs (the async-operation
+ * and location URLs; with `onlyIfSet`, operations/latest and operations/{id}, which send one only
+ * when statusRetryAfterSeconds is set), in the headers statusRetryAfterHeaders names.
+ */
+export function statusRetryAfter(
+  call: ArmCall,
+  { onlyIfSet = false }: { onlyIfSet?: boolean } = {},
+): Record<string, string> {
+  const { statusRetryAfterSeconds, statusRetryAfterHeaders, retryAfterSeconds } =
+    call.state.settings;
+  if (onlyIfSet && statusRetryAfterSeconds === undefined) return {};
+  const seconds = statusRetryAfterSeconds ?? retryAfterSeconds;
+  if (!(seconds > 0)) return {};
+  const headers: Record<string, string> = {};
+  for (const h of statusRetryAfterHeaders) {
+    if (h === 'retry-after') headers['Retry-After'] = String(Math.ceil(seconds));
+    else if (h === 'retry-after-ms') headers['retry-after-ms'] = String(Math.round(seconds * 1000));
+    else if (h === 'x-ms-retry-after-ms')
+      headers['x-ms-retry-after-ms'] = String(Math.round(seconds * 1000));
+    // An HTTP-date has whole seconds: rounded up, so it never asks for less than the setting.
+    else
+      headers['Retry-After'] = new Date(
+        Math.ceil((call.state.clock.now() + seconds * 1000) / 1000) * 1000,
+      ).toUTCString();
+  }
+  return headers;
 }
 
 /** A readable name for whoever started an operation, for the request log and admin state. */

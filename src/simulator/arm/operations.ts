@@ -6,7 +6,7 @@
 import { json, type SimResponse } from '../net/http-kit.ts';
 import { clusterId, type ArmErrorBody, type ClusterState, type Operation } from '../aks/model.ts';
 import type { AsyncOperationRef } from '../state.ts';
-import { asyncUrl, getCluster, getPool, retryAfter, type ArmCall } from './call.ts';
+import { asyncUrl, getCluster, getPool, statusRetryAfter, type ArmCall } from './call.ts';
 import { armError } from './errors.ts';
 
 function findAsync(call: ArmCall): {
@@ -72,7 +72,7 @@ export function getAsyncOperation(call: ArmCall): SimResponse {
   };
   if (s.endMs !== undefined) body.endTime = call.state.clock.iso(s.endMs);
   if (s.error) body.error = s.error;
-  return json(200, body, s.status === 'InProgress' ? retryAfter(call) : {});
+  return json(200, body, s.status === 'InProgress' ? statusRetryAfter(call) : {});
 }
 
 /** GET .../locations/{loc}/operationresults/{id}: the location URL of start/stop. */
@@ -82,7 +82,7 @@ export function getOperationResult(call: ArmCall): SimResponse {
   if (s.status === 'InProgress') {
     return {
       status: 202,
-      headers: { location: asyncUrl(call, ref, 'operationresults'), ...retryAfter(call) },
+      headers: { location: asyncUrl(call, ref, 'operationresults'), ...statusRetryAfter(call) },
     };
   }
   if (s.status === 'Succeeded') return { status: 204, headers: {} };
@@ -144,10 +144,19 @@ function pick(call: ArmCall, ops: Operation[], where: string): Operation {
   return op;
 }
 
+/**
+ * operations/latest and operations/{id} send a poll interval only when told to
+ * (statusRetryAfterSeconds): they send none by default.
+ */
+function runningRetryAfter(call: ArmCall, op: Operation): Record<string, string> {
+  const running = op.status === 'InProgress' || op.status === 'Canceling';
+  return running ? statusRetryAfter(call, { onlyIfSet: true }) : {};
+}
+
 export function getClusterOperation(call: ArmCall): SimResponse {
   const cluster = getCluster(call);
   const op = pick(call, clusterOperations(cluster), `managed cluster ${cluster.name}`);
-  return json(200, operationStatusResult(call, cluster, op));
+  return json(200, operationStatusResult(call, cluster, op), runningRetryAfter(call, op));
 }
 
 export function listClusterOperations(call: ArmCall): SimResponse {
@@ -163,7 +172,11 @@ export function getPoolOperation(call: ArmCall): SimResponse {
   const cluster = getCluster(call);
   const pool = getPool(call, cluster);
   const op = pick(call, poolOperations(cluster, pool.name), `agent pool ${pool.name}`);
-  return json(200, operationStatusResult(call, cluster, op, pool.name));
+  return json(
+    200,
+    operationStatusResult(call, cluster, op, pool.name),
+    runningRetryAfter(call, op),
+  );
 }
 
 export function listKubernetesVersions(call: ArmCall): SimResponse {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { json, type SimResponse } from '../net/http-kit.ts';
 import type { ClusterState, RunCommandState } from '../aks/model.ts';
 import type { RunCommandRule } from '../state.ts';
-import { getCluster, jsonBody, retryAfter, type ArmCall } from './call.ts';
+import { getCluster, jsonBody, retryAfter, statusRetryAfter, type ArmCall } from './call.ts';
 import { armError, invalidParameter } from './errors.ts';
 import { assertRunning } from './managed-clusters.ts';
 import { clusterId } from '../aks/model.ts';
@@ -149,7 +149,7 @@ export function getCommandResult(call: ArmCall): SimResponse {
       status: 202,
       headers: {
         location: `${call.req.origin}${clusterId(cluster)}/commandResults/${id}?api-version=${call.apiVersion}`,
-        ...retryAfter(call),
+        ...statusRetryAfter(call),
       },
     };
   }

@@ -138,6 +138,10 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
       conflictWording: scenario.conflictWording,
       abortResponse: scenario.abortResponse,
       retryAfterSeconds: scenario.retryAfterSeconds,
+      ...(scenario.statusRetryAfterSeconds !== undefined
+        ? { statusRetryAfterSeconds: scenario.statusRetryAfterSeconds }
+        : {}),
+      statusRetryAfterHeaders: scenario.statusRetryAfterHeaders,
       tokenLifetimeSeconds: scenario.tokenLifetimeSeconds,
       nodeImageRelease: scenario.nodeImageRelease,
       runCommandSeconds: scenario.runCommandSeconds,

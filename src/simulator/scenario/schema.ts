@@ -14,6 +14,14 @@ export const armErrorSchema: z.ZodType<ArmErrorBody> = z.lazy(() =>
     .strict(),
 );
 
+/** The headers that can carry an operation-status poll interval (SimSettings). */
+export const retryAfterHeaderSchema = z.enum([
+  'retry-after',
+  'retry-after-ms',
+  'x-ms-retry-after-ms',
+  'retry-after-date',
+]);
+
 export const operationKindSchema = z.enum([
   'create',
   'upgrade',
@@ -314,6 +322,8 @@ export const scenarioSchema = z
     conflictWording: z.enum(['classic', 'operation-id']).default('classic'),
     abortResponse: z.union([z.literal(202), z.literal(204)]).default(202),
     retryAfterSeconds: z.number().int().min(0).default(1),
+    statusRetryAfterSeconds: z.number().min(0).optional(),
+    statusRetryAfterHeaders: z.array(retryAfterHeaderSchema).min(1).default(['retry-after']),
     tokenLifetimeSeconds: z.number().int().positive().default(3599),
     runCommandSeconds: z.number().min(0).default(2),
     runCommands: z
