@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../src/simulator/index.ts';
-import { waitForOperation, type Clockwork, type Observation } from '../src/core/waiter.ts';
+import { waitForOperation, type Clockwork, type Observation } from '../src/core/lro/wait.ts';
 import { ROOT, runAction } from './lib/action-runner.ts';
 import { azInstalled, azLogin } from './lib/az.ts';
 import { diagnose } from '../src/core/diagnose/index.ts';
