@@ -1,12 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ClusterView, OperationStatus, PoolView } from '../../src/core/aks-client.ts';
-import {
-  blockers,
-  describeBusy,
-  describeOperation,
-  failedFor,
-  isBusyState,
-} from '../../src/core/pending.ts';
+import { blockers, describeBusy, describeOperation, failedFor } from '../../src/core/pending.ts';
+import { isBusy as isBusyState } from '../../src/core/aks/status.ts';
 
 const NOW = Date.UTC(2026, 4, 1, 12, 0, 0);
 const minutesAgo = (m: number): Date => new Date(NOW - m * 60_000);

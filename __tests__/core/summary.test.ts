@@ -60,6 +60,7 @@ describe('renderSummary', () => {
     error,
     waitedSeconds: 0,
     plan: [],
+    performed: [],
     timeline,
     command: { exitCode: 1, logs },
   });

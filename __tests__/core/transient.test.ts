@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { AksError, retryAfterSeconds } from '../../src/core/arm-error.ts';
 import { backoffMs, isTransient, retryTransient } from '../../src/core/transient.ts';
-import { waitForOperation, type Clockwork, type Observation } from '../../src/core/waiter.ts';
+import { waitForOperation, type Clockwork, type Observation } from '../../src/core/lro/wait.ts';
 
 const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
 

@@ -6,7 +6,7 @@ import {
   type Clockwork,
   type Observation,
   type WaitOptions,
-} from '../../src/core/waiter.ts';
+} from '../../src/core/lro/wait.ts';
 
 const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
 const SECOND = 1000;

@@ -14,78 +14,30 @@ import {
   type AgentPool,
   type ManagedCluster,
 } from '@azure/arm-containerservice';
-import {
-  AksError,
-  armErrorFromBody,
-  retryAfterSeconds,
-  toAksError,
-  type ArmError,
-} from './arm-error.ts';
+import { AksError, armErrorFromBody, retryAfterSeconds, toAksError } from './arm-error.ts';
 import type { Cloud } from './settings.ts';
+import type {
+  AksApi,
+  ClusterView,
+  CommandResult,
+  OperationStatus,
+  PoolView,
+  UpgradeProfile,
+  WriteAccepted,
+} from './aks/api.ts';
+
+export type {
+  AksApi,
+  ClusterView,
+  CommandResult,
+  OperationStatus,
+  PoolView,
+  UpgradeProfile,
+  WriteAccepted,
+} from './aks/api.ts';
 
 /** The preview api-version that serves operations/latest and operations/{id}. */
 export const OPERATION_STATUS_API_VERSION = '2026-08-02-preview';
-
-export interface PoolView {
-  name: string;
-  mode: string;
-  provisioningState: string;
-  powerState: string;
-  count: number;
-  enableAutoScaling: boolean;
-  minCount?: number;
-  maxCount?: number;
-  orchestratorVersion: string;
-  currentOrchestratorVersion: string;
-  nodeImageVersion: string;
-  osType: string;
-  vmSize: string;
-}
-
-export interface ClusterView {
-  id: string;
-  name: string;
-  location: string;
-  provisioningState: string;
-  powerState: string;
-  kubernetesVersion: string;
-  currentKubernetesVersion: string;
-  eTag?: string;
-  pools: PoolView[];
-  /** The SDK model as read, for writes that send the resource back. */
-  model: ManagedCluster;
-}
-
-export interface OperationStatus {
-  id: string;
-  status: string;
-  percentComplete?: number;
-  startTime?: Date;
-  endTime?: Date;
-  operationType?: string;
-  subOperationType?: string;
-  error?: ArmError;
-  /** Seconds the service asked to wait before polling this status again. */
-  retryAfterSeconds?: number;
-}
-
-/** What a write answered: its HTTP status and the operation it started, if any. */
-export interface WriteAccepted {
-  status: number;
-  operationId?: string;
-  /** The URL to poll for the operation's status (Azure-AsyncOperation or location). */
-  statusUrl?: string;
-  /**
-   * Set when the answer was lost or refused on a retry, and the resource showed the write had
-   * landed anyway: the run adopted its own operation (still running, or already done).
-   */
-  adopted?: 'in-progress' | 'done';
-}
-
-export interface UpgradeProfile {
-  controlPlane: { version: string; upgrades: { version: string; isPreview: boolean }[] };
-  pools: { name: string; version: string; upgrades: { version: string; isPreview: boolean }[] }[];
-}
 
 export interface AksClientOptions {
   credential: TokenCredential;
@@ -166,7 +118,7 @@ function withRetryAfter(op: OperationStatus, headers: Record<string, string>): O
   return seconds !== undefined ? { ...op, retryAfterSeconds: seconds } : op;
 }
 
-export class AksClient {
+export class AksClient implements AksApi {
   readonly sdk: ContainerServiceClient;
   private readonly o: AksClientOptions;
   private readonly http: HttpClient = createDefaultHttpClient();
@@ -400,11 +352,7 @@ export class AksClient {
   }
 
   /** A run-command result: undefined while it runs. */
-  async commandResult(
-    commandId: string,
-  ): Promise<
-    { provisioningState: string; exitCode?: number; logs?: string; reason?: string } | undefined
-  > {
+  async commandResult(commandId: string): Promise<CommandResult | undefined> {
     const r = await this.call(() =>
       this.sdk.managedClusters.getCommandResult(
         this.o.resourceGroup,

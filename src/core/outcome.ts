@@ -1,6 +1,6 @@
 /** What a run did and how it ended: the contract between the core and every front door. */
 import type { ArmError } from './arm-error.ts';
-import type { ClusterView, OperationStatus } from './aks-client.ts';
+import type { ClusterView, OperationStatus } from './aks/api.ts';
 
 export type Result = 'succeeded' | 'failed' | 'aborted' | 'timed-out' | 'skipped' | 'dry-run';
 
@@ -40,6 +40,8 @@ export interface Outcome {
   followUp?: (deadlineMs: number) => Promise<Outcome>;
   /** With dry-run: the steps that would have run. */
   plan: string[];
+  /** The steps this run carried out, in the words a dry run plans them. */
+  performed: string[];
   timeline: TimelineEntry[];
 }
 

@@ -3,12 +3,8 @@
  * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
  */
 import { formatDuration } from './duration.ts';
-import type { ClusterView, OperationStatus } from './aks-client.ts';
-
-/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
-export function isBusyState(state: string): boolean {
-  return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
-}
+import type { ClusterView, OperationStatus } from './aks/api.ts';
+import { isBusy, isFailed, sameName } from './aks/status.ts';
 
 export interface Busy {
   /** Undefined for the managed cluster itself. */
@@ -22,10 +18,10 @@ export type Target = { pool?: string } | 'none';
 
 export function blockers(cluster: ClusterView, target: Target): Busy[] {
   if (target === 'none') return [];
-  if (isBusyState(cluster.provisioningState)) return [{ state: cluster.provisioningState }];
+  if (isBusy(cluster.provisioningState)) return [{ state: cluster.provisioningState }];
   return cluster.pools
-    .filter((p) => isBusyState(p.provisioningState))
-    .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+    .filter((p) => isBusy(p.provisioningState))
+    .filter((p) => target.pool === undefined || sameName(p.name, target.pool))
     .map((p) => ({ pool: p.name, state: p.provisioningState }));
 }
 
@@ -33,11 +29,10 @@ export function blockers(cluster: ClusterView, target: Target): Busy[] {
 export function failedFor(cluster: ClusterView, target: Target): Busy[] {
   if (target === 'none') return [];
   const out: Busy[] = [];
-  if (cluster.provisioningState.toLowerCase() === 'failed')
-    out.push({ state: cluster.provisioningState });
+  if (isFailed(cluster.provisioningState)) out.push({ state: cluster.provisioningState });
   for (const p of cluster.pools) {
-    if (p.provisioningState.toLowerCase() !== 'failed') continue;
-    if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
+    if (!isFailed(p.provisioningState)) continue;
+    if (target.pool === undefined || sameName(p.name, target.pool))
       out.push({ pool: p.name, state: p.provisioningState });
   }
   return out;

@@ -18,6 +18,7 @@ import type { Outcome } from './outcome.ts';
 import { outputsOf } from './outputs.ts';
 import type { Secrets } from './redact.ts';
 import type { Settings } from './settings.ts';
+import { respellInputs, SPELLINGS, type Spelling } from './inputs.ts';
 
 export interface RunResult {
   outcome: Outcome;
@@ -42,6 +43,8 @@ export interface RunDeps extends CredentialDeps {
   signal?: AbortSignal;
   /** Every secret the run knows (the reporter's masks land here too). */
   secrets: Secrets;
+  /** How the front door names inputs: the outcome's texts and the remediation are told so. */
+  spelling?: Spelling;
   publish: Publisher;
 }
 
@@ -60,29 +63,59 @@ export async function executeRun(settings: Settings, deps: RunDeps): Promise<Run
     clusterName: settings.clusterName,
     userAgent: deps.userAgent,
   });
+  const spelling = deps.spelling ?? SPELLINGS.action;
   const outcome = await runGuard(settings, {
     client,
     reporter: deps.reporter,
+    spelling,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
-  let result = resultOf(settings, outcome, deps.secrets);
+  let result = resultOf(settings, outcome, deps.secrets, spelling);
   await deps.publish.record(result);
   if (outcome.followUp) {
     const next = await outcome.followUp((cancelledAt ?? Date.now()) + ABORT_GRACE_MS);
-    result = resultOf(settings, next, deps.secrets);
+    result = resultOf(settings, next, deps.secrets, spelling);
     await deps.publish.record(result);
   }
   await deps.publish.share(result);
   return result;
 }
 
-function resultOf(settings: Settings, raw: Outcome, secrets: Secrets): RunResult {
+function resultOf(
+  settings: Settings,
+  raw: Outcome,
+  secrets: Secrets,
+  spelling: Spelling,
+): RunResult {
   const { followUp: _work, ...rest } = raw;
-  const outcome = secrets.redactDeep(rest) as Outcome;
-  const diagnosis = diagnoseOutcome(settings, outcome);
+  const outcome = respellOutcome(secrets.redactDeep(rest), spelling);
+  const found = diagnoseOutcome(settings, outcome);
+  const diagnosis = found && respellDiagnosis(found, spelling);
   return {
     outcome,
     diagnosis,
     outputs: secrets.redactDeep(outputsOf(settings, outcome, diagnosis)),
   };
+}
+
+/**
+ * The run's own texts with inputs named as the front door names them: the message, the steps
+ * planned (dry run) and performed, and the timeline. The error stays as ARM (or the guard) returned it: it is data.
+ */
+function respellOutcome(o: Outcome, spelling: Spelling): Outcome {
+  if (spelling === SPELLINGS.action) return o;
+  const say = (text: string): string => respellInputs(text, spelling);
+  return {
+    ...o,
+    message: say(o.message),
+    plan: o.plan.map(say),
+    performed: o.performed.map(say),
+    timeline: o.timeline.map((e) => ({ ...e, event: say(e.event) })),
+  };
+}
+
+/** The remediation steps name inputs as the front door does (their commands stay as they are). */
+function respellDiagnosis(d: Diagnosis, spelling: Spelling): Diagnosis {
+  if (spelling === SPELLINGS.action) return d;
+  return { ...d, remediation: d.remediation.map((step) => respellInputs(step, spelling)) };
 }

@@ -5,9 +5,9 @@
  * an hour must not end on a blip, so reads are retried with back-off within a budget. Only the
  * budget ends a wait.
  */
-import type { AksClient } from './aks-client.ts';
+import type { AksApi } from './aks/api.ts';
 import { AksError } from './arm-error.ts';
-import type { Clockwork } from './waiter.ts';
+import type { Clockwork } from './lro/wait.ts';
 
 /** Network failures that say nothing about the request itself. */
 const NETWORK_CODES = new Set([
@@ -81,8 +81,9 @@ const READS = [
  * The same client, with every read retried through `retryTransient` (options taken afresh for
  * each call, so the budget starts when the read does). Writes pass through untouched.
  */
-export function withRetriedReads(client: AksClient, options: () => RetryOptions): AksClient {
-  const wrapped = Object.create(client) as AksClient;
+export function withRetriedReads(client: AksApi, options: () => RetryOptions): AksApi {
+  // A prototype-linked copy: writes (and anything else) stay the client's own methods.
+  const wrapped = Object.create(client) as AksApi;
   for (const name of READS) {
     const read = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
     Object.defineProperty(wrapped, name, {

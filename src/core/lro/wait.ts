@@ -3,8 +3,9 @@
  * about to finish, so completion is noticed within seconds while reads stay far below AKS's
  * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
  */
-import { formatDuration } from './duration.ts';
-import { backoffMs, isTransient } from './transient.ts';
+import { isCanceling, isTerminal } from '../aks/status.ts';
+import { formatDuration } from '../duration.ts';
+import { backoffMs, isTransient } from '../transient.ts';
 
 export interface Observation {
   /** InProgress, Canceling, Succeeded, Failed, Canceled, or a provisioning state. */
@@ -42,12 +43,6 @@ export const realClockwork: Clockwork = {
     }),
 };
 
-const TERMINAL = ['succeeded', 'failed', 'canceled', 'cancelled'];
-
-export function isTerminalStatus(status: string): boolean {
-  return TERMINAL.includes(status.toLowerCase());
-}
-
 /** Polling intervals, in ms. */
 export const POLL = {
   /** Near the estimated finish. */
@@ -72,7 +67,7 @@ export function nextPollDelay(o: Observation, nowMs: number, nearSinceMs?: numbe
   let delay = POLL.steady;
   const p = o.percentComplete;
   const overdue = nearSinceMs !== undefined && nowMs - nearSinceMs > NEAR_GRACE_MS;
-  if (/^cancel/i.test(o.status)) delay = POLL.near;
+  if (isCanceling(o.status)) delay = POLL.near;
   else if (p !== undefined && p >= 100) delay = overdue ? POLL.steady : POLL.near;
   else if (p !== undefined && p > 0 && o.startTime) {
     const elapsed = nowMs - o.startTime.getTime();
@@ -137,7 +132,7 @@ export async function waitForOperation<T extends Observation>(
       o.log?.(line);
       lastLogged = line;
     }
-    if (isTerminalStatus(current.status)) return { kind: 'finished', last: current };
+    if (isTerminal(current.status)) return { kind: 'finished', last: current };
     if (o.stopWhen?.(current)) return { kind: 'stopped', last: current };
     if (now >= deadline) return { kind: 'timed-out', last: current };
     const wanted = nextPollDelay(current, now, nearSince);
@@ -150,8 +145,7 @@ export async function waitForOperation<T extends Observation>(
 
 export function progressLine(describe: string, o: Observation, nowMs: number): string {
   const parts = [`${describe}: ${o.status}`];
-  if (o.percentComplete !== undefined && !isTerminalStatus(o.status))
-    parts.push(`${o.percentComplete}%`);
+  if (o.percentComplete !== undefined && !isTerminal(o.status)) parts.push(`${o.percentComplete}%`);
   if (o.startTime)
     parts.push(`running for ${formatDuration((nowMs - o.startTime.getTime()) / 1000)}`);
   return parts.join(', ');

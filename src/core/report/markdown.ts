@@ -79,3 +79,101 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
+const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+
+/** What is left open at the end of some Markdown: a fenced code block, <details> elements. */
+function openBlocks(text: string): { fence?: string; details: number } {
+  let fence: string | undefined;
+  let details = 0;
+  for (const line of text.split('\n')) {
+    const m = FENCE.exec(line.replace(/\r$/, ''));
+    if (fence !== undefined) {
+      // A closing fence: same character, at least as long, nothing after it but spaces.
+      if (m && m[1]![0] === fence[0] && m[1]!.length >= fence.length && m[2]!.trim() === '')
+        fence = undefined;
+      continue;
+    }
+    // A backtick fence's info string cannot hold a backtick.
+    if (m && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
+      fence = m[1]!;
+      continue;
+    }
+    details += (line.match(/<details\b/gi) ?? []).length;
+    details -= (line.match(/<\/details\s*>/gi) ?? []).length;
+    if (details < 0) details = 0;
+  }
+  return { ...(fence !== undefined ? { fence } : {}), details };
+}
+
+/** The first `max` UTF-16 units of `text`, cut at a line end when one is not too far back. */
+function cutAt(text: string, max: number): string {
+  if (max <= 0) return '';
+  let kept = text.slice(0, max);
+  const nl = kept.lastIndexOf('\n');
+  if (nl > 0 && nl >= max / 2) {
+    kept = kept.slice(0, nl).replace(/\r$/, '');
+  } else if (/[\uD800-\uDBFF]$/.test(kept)) {
+    // Never split a surrogate pair.
+    kept = kept.slice(0, -1);
+  }
+  return kept;
+}
+
+/**
+ * A size limit for Markdown: GitHub and Azure DevOps count a comment in characters (UTF-16 code
+ * units, as JavaScript does), a job summary file in UTF-8 bytes.
+ */
+export interface MarkdownLimit {
+  max: number;
+  unit?: 'chars' | 'bytes';
+  /** Said at the end of a body that was cut; gets how much was left out, in the limit's unit. */
+  note: (leftOut: number) => string;
+}
+
+function sizeIn(unit: MarkdownLimit['unit']): (text: string) => number {
+  return unit === 'bytes' ? (text) => Buffer.byteLength(text) : (text) => text.length;
+}
+
+/** How many UTF-16 units of `text` fit in `max` of `unit` (never splitting a code point). */
+function unitsWithin(text: string, max: number, unit: MarkdownLimit['unit']): number {
+  if (unit !== 'bytes') return Math.max(0, Math.min(text.length, max));
+  let bytes = 0;
+  let i = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes > max) break;
+    i += ch.length;
+  }
+  return i;
+}
+
+/**
+ * Markdown cut to fit a limit, the one way every report is cut (the job summary, the GitHub and
+ * the Azure DevOps pull-request comments): on a line boundary when one is near, never inside a
+ * surrogate pair; a fenced code block or <details> left open is closed; the note says so.
+ */
+export function fitMarkdown(
+  body: string,
+  limit: MarkdownLimit,
+): { body: string; truncated: boolean } {
+  const size = sizeIn(limit.unit);
+  const total = size(body);
+  if (total <= limit.max) return { body, truncated: false };
+  let keep = unitsWithin(body, limit.max - size(limit.note(total)), limit.unit);
+  while (keep > 0) {
+    const kept = cutAt(body, keep);
+    const open = openBlocks(kept);
+    const closers =
+      (open.fence !== undefined ? `\n${open.fence}` : '') + '\n\n</details>'.repeat(open.details);
+    const out = kept + closers + limit.note(total - size(kept));
+    const over = size(out) - limit.max;
+    if (over <= 0) return { body: out, truncated: true };
+    // Each UTF-16 unit is at least one unit of either measure: this never keeps too much.
+    keep -= over;
+  }
+  const note = limit.note(total).trimStart();
+  return { body: size(note) <= limit.max ? note : '', truncated: true };
+}

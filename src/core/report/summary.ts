@@ -4,7 +4,8 @@ import { formatDuration } from '../duration.ts';
 import { describeOperation } from '../pending.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Settings } from '../settings.ts';
-import { codeBlock, md, table } from './markdown.ts';
+import { SPELLINGS, type Spelling } from '../inputs.ts';
+import { codeBlock, fitMarkdown, md, table } from './markdown.ts';
 import { diagnosisMarkdown } from './diagnosis.ts';
 import { renderClusterReport } from './cluster-report.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
@@ -112,6 +113,8 @@ export function timelineChart(timeline: Outcome['timeline']): string {
 export interface SummaryOptions {
   /** Include the Mermaid chart (GitHub renders it; Azure DevOps summaries show it as code). */
   mermaid?: boolean;
+  /** How the reader's front door names inputs (the policy row); default the Action's. */
+  spelling?: Spelling;
 }
 
 export function renderSummary(
@@ -120,16 +123,37 @@ export function renderSummary(
   d?: Diagnosis,
   options: SummaryOptions = {},
 ): string {
-  const mermaid = options.mermaid ?? true;
-  const full = render(s, o, d, false, mermaid);
+  const view: View = {
+    mermaid: options.mermaid ?? true,
+    spelling: options.spelling ?? SPELLINGS.action,
+  };
+  const full = render(s, o, d, false, view);
   if (Buffer.byteLength(full) <= SUMMARY_LIMIT_BYTES) return full;
-  const lean = render(s, o, d, true, mermaid);
+  const lean = render(s, o, d, true, view);
   if (Buffer.byteLength(lean) <= SUMMARY_LIMIT_BYTES) return lean;
   // Still too big: keep the start, which holds the result and the diagnosis.
-  let cut = lean.slice(0, SUMMARY_LIMIT_BYTES / 4);
-  while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 200) cut = cut.slice(0, -1000);
-  const fences = (cut.match(/^```/gm) ?? []).length;
-  return `${cut}${fences % 2 ? '\n```' : ''}\n\n_(The summary was cut to fit GitHub’s 1 MiB limit; the log has everything.)_\n`;
+  return fitMarkdown(lean, {
+    max: SUMMARY_LIMIT_BYTES,
+    unit: 'bytes',
+    note: () =>
+      `\n\n_(The summary was cut to fit the 1 MiB limit of a job summary; the log has everything.)_\n`,
+  }).body;
+}
+
+interface View {
+  mermaid: boolean;
+  spelling: Spelling;
+}
+
+/** The policy inputs as the reader's front door names them: `onPending wait, onFailed fail, …`. */
+function policy(s: Settings, spelling: Spelling): string {
+  const input = (name: string, value: string): string => `${spelling.name(name)} ${md(value)}`;
+  return [
+    `${input('on-pending', s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}`,
+    input('on-failed', s.onFailed),
+    input('on-timeout', s.onTimeout),
+    ...(s.dryRun ? ['dry run'] : []),
+  ].join(', ');
 }
 
 /** The summary; `lean` keeps large parts short (command output, raw error, long timelines). */
@@ -138,7 +162,7 @@ function render(
   o: Outcome,
   d: Diagnosis | undefined,
   lean: boolean,
-  mermaid: boolean,
+  { mermaid, spelling }: View,
 ): string {
   const parts: string[] = [];
   parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
@@ -151,10 +175,7 @@ function render(
       'cluster',
       `${md(s.resourceGroup)}/${md(s.clusterName)} (subscription ${md(s.subscriptionId)})`,
     ],
-    [
-      'policy',
-      `on-pending ${md(s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}, on-failed ${md(s.onFailed)}, on-timeout ${md(s.onTimeout)}${s.dryRun ? ', dry run' : ''}`,
-    ],
+    ['policy', policy(s, spelling)],
   ];
   if (o.latestOperation)
     facts.push([
