@@ -4318,7 +4318,7 @@ module.exports = gte
 
 /***/ }),
 
-/***/ 9343:
+/***/ 1724:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4596,7 +4596,7 @@ const identifiers = __nccwpck_require__(3523)
 const parse = __nccwpck_require__(6928)
 const valid = __nccwpck_require__(6569)
 const clean = __nccwpck_require__(3830)
-const inc = __nccwpck_require__(9343)
+const inc = __nccwpck_require__(1724)
 const diff = __nccwpck_require__(8632)
 const major = __nccwpck_require__(2186)
 const minor = __nccwpck_require__(3566)
@@ -37799,26 +37799,26 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2174);
+/* harmony import */ var _platform_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9343);
 // Entry of the GitHub Action bundle (dist/index.js).
 
-await (0,_platform_github_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_platform_github_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2174:
+/***/ 9343:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: OIDC_AUDIENCE
+// UNUSED EXPORTS: OIDC_AUDIENCE, githubPlatform
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -39218,7 +39218,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -40781,6 +40781,3041 @@ function cancelOnSignals(onCancel) {
         dispose: () => {
             process.removeListener('SIGINT', handler);
             process.removeListener('SIGTERM', handler);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+/**
+ * One table of inputs and how each front door names them: the Action's input (action.yml), the
+ * Azure DevOps task's input (task.json), the CLI's flag. Settings read inputs by the Action's
+ * name; every text that leaves a front door (messages, the summary, remediation steps) names
+ * inputs as that front door does, through respellInputs.
+ */
+const INPUTS = [
+    { name: 'operation', task: 'operation' },
+    { name: 'subscription-id' },
+    { name: 'resource-group', task: 'resourceGroup' },
+    { name: 'cluster-name', task: 'clusterName' },
+    { name: 'kubernetes-version', task: 'kubernetesVersion' },
+    { name: 'control-plane-only', task: 'controlPlaneOnly' },
+    { name: 'node-pool', task: 'nodePool' },
+    { name: 'node-count', task: 'nodeCount' },
+    { name: 'command', task: 'command' },
+    { name: 'files', task: 'files' },
+    { name: 'on-pending', task: 'onPending' },
+    { name: 'wait-timeout', task: 'waitTimeout' },
+    { name: 'abort-after', task: 'abortAfter' },
+    { name: 'on-failed', task: 'onFailed' },
+    { name: 'operation-timeout', task: 'operationTimeout' },
+    { name: 'on-timeout', task: 'onTimeout' },
+    { name: 'on-cancel', task: 'onCancel' },
+    { name: 'dry-run', task: 'dryRun' },
+    { name: 'comment-on-pr', task: 'commentOnPullRequest' },
+    { name: 'github-token', secret: true },
+    { name: 'auth-type' },
+    { name: 'client-id' },
+    { name: 'tenant-id' },
+    { name: 'client-secret', secret: true },
+    { name: 'environment' },
+    { name: 'arm-endpoint' },
+    { name: 'authority-host' },
+];
+/** Every input, by its Action (and core) name. */
+const INPUT_NAMES = INPUTS.map((i) => i.name);
+/** Inputs whose values are secrets. */
+const SECRET_INPUTS = INPUTS.filter((i) => i.secret === true).map((i) => i.name);
+const BY_NAME = new Map(INPUTS.map((i) => [i.name, i]));
+function inputSpec(name) {
+    return BY_NAME.get(name);
+}
+/** kebab-case to camelCase: `on-pending` → `onPending` (output variables, connection fields). */
+function camelCase(name) {
+    return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+/** The CLI's flag for an input: `--on-pending`. */
+function cliFlag(name) {
+    return `--${name}`;
+}
+const isInput = (name) => BY_NAME.has(name);
+const SPELLINGS = {
+    action: {
+        frontDoor: 'action',
+        name: (input) => input,
+        setting: (input, value) => `${input}: ${value}`,
+    },
+    task: {
+        frontDoor: 'task',
+        // An input the task does not have (it comes from the service connection) keeps the core's
+        // field name in camelCase, as the task's YAML would spell it.
+        name: (input) => (isInput(input) ? (BY_NAME.get(input).task ?? camelCase(input)) : input),
+        setting: (input, value) => `${SPELLINGS.task.name(input)}: ${value}`,
+    },
+    cli: {
+        frontDoor: 'cli',
+        name: (input) => (isInput(input) ? cliFlag(input) : input),
+        setting: (input, value) => isInput(input) ? `${cliFlag(input)} ${value}` : `${input}: ${value}`,
+    },
+};
+/** A spelling from a bare renaming function (the name form; settings as `name: value`). */
+function asSpelling(spell) {
+    if (typeof spell !== 'function')
+        return spell;
+    return {
+        frontDoor: 'action',
+        name: (input) => (isInput(input) ? spell(input) : input),
+        setting: (input, value) => `${isInput(input) ? spell(input) : input}: ${value}`,
+    };
+}
+const ALL = [...INPUT_NAMES].sort((a, b) => b.length - a.length);
+const HYPHENATED = ALL.filter((n) => n.includes('-'));
+const alternation = (names) => names.map((n) => n.replace(/-/g, '\\-')).join('|');
+/**
+ * A name is a whole word of running text: not part of `aks-dry-run`, `--node-count`, a path
+ * (`/work/dry-run/x`, `dry-run.yaml`), `key=dry-run` or `$on-pending`.
+ */
+const BEFORE = '(?<![-\\w/\\\\.=$@])';
+const AFTER = '(?![-\\w/\\\\=@]|\\.\\w)';
+/** `name: value` inside a code span: the whole span, any input (`operation: scale` too). */
+const CODE_SETTING = new RegExp(`^(${alternation(ALL)}): (\\S(?:.*\\S)?)$`);
+/** `on-failed: reconcile` in running text: hyphenated inputs only, a single-word value. */
+const TEXT_SETTING = new RegExp(`${BEFORE}(${alternation(HYPHENATED)}): ([\\w.][\\w.-]*(?<![.]))(?![-\\w])`, 'g');
+const TEXT_NAME = new RegExp(`${BEFORE}(${alternation(HYPHENATED)})${AFTER}`, 'g');
+/** Code spans, double-quoted strings (with escapes), and the running text between them. */
+const PARTS = /`[^`\n]+`|"(?:[^"\\\n]|\\.)*"|[^`"]+|[`"]/g;
+/**
+ * Text with the inputs it mentions spelled as a front door names them: `onPending` for the task,
+ * `--on-pending` for the CLI; `on-pending: wait` as `onPending: wait` or `--on-pending wait`.
+ * Only names are renamed, never values or commands:
+ * - running text: hyphenated input names as whole words (`aks-dry-run`, `--node-count` stay);
+ * - "quoted" text is a value ("rg-dry-run", a path), unless it is exactly an input's name;
+ * - `code` is a command (`az aks nodepool scale --node-count 3` stays), unless it is exactly an
+ *   input's name or `name: value`.
+ */
+function respellInputs(text, spell) {
+    const s = asSpelling(spell);
+    if (s === SPELLINGS.action)
+        return text;
+    return text.replace(PARTS, (part) => {
+        if (part.length > 1 && part.startsWith('`')) {
+            const inner = part.slice(1, -1);
+            if (isInput(inner))
+                return `\`${s.name(inner)}\``;
+            const m = CODE_SETTING.exec(inner);
+            return m ? `\`${s.setting(m[1], m[2])}\`` : part;
+        }
+        if (part.length > 1 && part.startsWith('"')) {
+            const inner = part.slice(1, -1);
+            return HYPHENATED.includes(inner) ? `"${s.name(inner)}"` : part;
+        }
+        return part
+            .replace(TEXT_SETTING, (_, name, value) => s.setting(name, value))
+            .replace(TEXT_NAME, (name) => s.name(name));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/settings/model.ts
+/** The Settings type every front door produces, the allowed values, and input problems. */
+
+const OPERATIONS = [
+    'check',
+    'report',
+    'upgrade',
+    'upgrade-node-image',
+    'scale',
+    'start',
+    'stop',
+    'reconcile',
+    'abort',
+    'run-command',
+];
+const ON_PENDING = ['wait', 'abort', 'fail'];
+const ON_FAILED = ['fail', 'reconcile'];
+const ON_TIMEOUT = ['fail', 'abort'];
+const ON_CANCEL = ['leave', 'abort'];
+const AUTH_TYPES = [
+    'oidc',
+    'azure-cli',
+    'service-principal',
+    'managed-identity',
+    'default',
+];
+const ENVIRONMENTS = [
+    'AzureCloud',
+    'AzureUSGovernment',
+    'AzureChinaCloud',
+    'custom',
+];
+// The table of inputs and their spellings per front door live in inputs.ts.
+
+const CLOUDS = {
+    AzureCloud: {
+        name: 'AzureCloud',
+        armEndpoint: 'https://management.azure.com',
+        authorityHost: 'https://login.microsoftonline.com',
+        armScope: 'https://management.azure.com/.default',
+    },
+    AzureUSGovernment: {
+        name: 'AzureUSGovernment',
+        armEndpoint: 'https://management.usgovcloudapi.net',
+        authorityHost: 'https://login.microsoftonline.us',
+        armScope: 'https://management.usgovcloudapi.net/.default',
+    },
+    AzureChinaCloud: {
+        name: 'AzureChinaCloud',
+        armEndpoint: 'https://management.chinacloudapi.cn',
+        authorityHost: 'https://login.chinacloudapi.cn',
+        armScope: 'https://management.chinacloudapi.cn/.default',
+    },
+};
+/** The text of input problems, each input spelled as the front door names it (`spell`). */
+function formatProblems(problems, spell = SPELLINGS.action) {
+    const name = typeof spell === 'function' ? spell : (input) => spell.name(input);
+    const label = (p) => `"${name(p.input)}${p.from ? ` (from ${p.from})` : ''}": ${respellInputs(p.message, spell)}`;
+    return problems.length === 1
+        ? `Input ${label(problems[0])}`
+        : `${problems.length} inputs are invalid:\n${problems.map((p) => `- ${label(p)}`).join('\n')}`;
+}
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(formatProblems(problems));
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+/**
+ * Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, `1h30m15s` (each unit at most once,
+ * largest first: d, h, m, s), or plain seconds.
+ */
+const NUMBER = '(\\d+(?:\\.\\d+)?)';
+const DURATION = new RegExp(`^(?:${NUMBER}d)?(?:${NUMBER}h)?(?:${NUMBER}m)?(?:${NUMBER}s)?$`);
+const UNIT_SECONDS = [86400, 3600, 60, 1];
+/** The forms parseDuration reads, for error messages. */
+const DURATION_FORMS = '"90s", "30m", "1h", "1h30m" or "1h30m15s" (each of d, h, m, s at most once, in that order), or a number of seconds';
+/** Seconds for a duration text, or undefined when it is not one. */
+function parseDuration(text) {
+    const t = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t);
+    const m = t === '' ? null : DURATION.exec(t);
+    if (!m)
+        return undefined;
+    return UNIT_SECONDS.reduce((total, unit, i) => total + Number(m[i + 1] ?? 0) * unit, 0);
+}
+/** A short human form: 45s, 12m 5s, 1h 30m. */
+function formatDuration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60)
+        return `${s}s`;
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    if (h > 0)
+        return m > 0 ? `${h}h ${m}m` : `${h}h`;
+    return rest > 0 ? `${m}m ${rest}s` : `${m}m`;
+}
+
+;// CONCATENATED MODULE: ./src/core/settings/reader.ts
+/**
+ * Reads raw inputs for parseSettings and collects every problem and warning on the way, so all of
+ * them are reported at once. Each reader names the input it reads.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TIMEOUT_SECONDS = 5 * 24 * 3600;
+const show = (v) => JSON.stringify(v);
+const oneOf = (values) => values.map((v) => `"${v}"`).join(', ');
+class InputReader {
+    problems = [];
+    warnings = [];
+    raw;
+    /** The operation, once read: what `need` and `unused` talk about. */
+    operation = 'check';
+    constructor(raw) {
+        this.raw = raw;
+    }
+    text(name) {
+        return this.raw.get(name).trim();
+    }
+    bad(input, message) {
+        this.problems.push({ input, message });
+    }
+    /** Whether this input already has a problem (so it is not reported twice). */
+    reported(input) {
+        return this.problems.some((p) => p.input === input);
+    }
+    choice(name, allowed, fallback) {
+        const v = this.text(name);
+        if (v === '')
+            return fallback;
+        const found = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+        if (!found)
+            this.bad(name, `${show(v)} is not allowed; use one of ${oneOf(allowed)}.`);
+        return found ?? fallback;
+    }
+    flag(name) {
+        const v = this.text(name);
+        if (v === '')
+            return false;
+        if (['true', 'True', 'TRUE'].includes(v))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(v))
+            return false;
+        this.bad(name, `${show(v)} is not a boolean; use "true" or "false".`);
+        return false;
+    }
+    duration(name, fallback) {
+        const v = this.text(name) || fallback;
+        if (v === undefined)
+            return undefined;
+        const seconds = parseDuration(v);
+        if (seconds === undefined) {
+            this.bad(name, `${show(v)} is not a duration; write it as ${DURATION_FORMS}.`);
+            return undefined;
+        }
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            this.bad(name, `${show(v)} is out of range: use a duration from 1s to 5 days (5d).`);
+            return undefined;
+        }
+        return seconds;
+    }
+    /** A GUID from the input, else from the environment variable (and then said so). */
+    guid(name, envName) {
+        const given = this.text(name);
+        const v = given || (envName ? (this.raw.env[envName] ?? '').trim() : '');
+        if (v === '')
+            return undefined;
+        if (!GUID.test(v)) {
+            this.problems.push({
+                input: name,
+                message: `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`,
+                ...(given === '' ? { from: `the environment variable ${envName}` } : {}),
+            });
+        }
+        return v;
+    }
+    /** An input the operation needs; one already reported as malformed is not reported again. */
+    need(name, value, why) {
+        if (value === undefined && !this.reported(name))
+            this.bad(name, `is required with operation "${this.operation}": ${why}`);
+    }
+    /** An input given that this operation does not use: a warning, not a failure. */
+    unused(name, value, usedBy) {
+        if (value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0)) {
+            this.warnings.push(`Input "${name}" is ignored: it is used only by ${usedBy}, and the operation is "${this.operation}".`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/settings/parse.ts
+/** parseSettings: the inputs in sections (the cluster, the operation, the policies, sign-in, cloud). */
+
+
+
+
+const VERSION = /^\d+\.\d+(\.\d+)?$/;
+const POOL = /^[a-z][a-z0-9]{0,11}$/;
+const CLUSTER = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
+/** Azure's rule: 1-90 Unicode letters, digits, "_", "(", ")", "-" and ".", not ending with ".". */
+const RESOURCE_GROUP = /^[-\p{L}\p{Nd}_.()]{0,89}[-\p{L}\p{Nd}_()]$/u;
+/** The user name and password of a URL (`https://user:pass@host`), which must never be echoed. */
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i;
+const redact = (url) => url.replace(USERINFO, '$1***@');
+function parseSettings(raw) {
+    const r = new InputReader(raw);
+    r.operation = r.choice('operation', OPERATIONS, 'check');
+    const cluster = readCluster(r);
+    const inputs = readOperationInputs(r);
+    const policies = readPolicies(r);
+    const auth = readAuth(r);
+    const cloud = readCloud(r);
+    if (r.problems.length > 0)
+        throw new InputError(r.problems);
+    return {
+        warnings: r.warnings,
+        settings: { operation: r.operation, ...cluster, ...inputs, ...policies, auth, cloud },
+    };
+}
+function readCluster(r) {
+    const subscriptionId = r.guid('subscription-id', 'AZURE_SUBSCRIPTION_ID');
+    if (!subscriptionId && !r.reported('subscription-id')) {
+        r.bad('subscription-id', 'is required (or set AZURE_SUBSCRIPTION_ID): the subscription that holds the cluster.');
+    }
+    const resourceGroup = r.text('resource-group');
+    if (resourceGroup === '')
+        r.bad('resource-group', 'is required: the resource group of the cluster.');
+    // NFC: a letter typed as base letter + combining mark ("u" + U+0308) is still the letter "ü".
+    else if (!RESOURCE_GROUP.test(resourceGroup.normalize('NFC'))) {
+        r.bad('resource-group', `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "_", "(", ")", "-" and ".", not ending with "."; letters and digits may be any Unicode ones, like "ü").`);
+    }
+    const clusterName = r.text('cluster-name');
+    if (clusterName === '')
+        r.bad('cluster-name', 'is required: the name of the AKS cluster.');
+    else if (!CLUSTER.test(clusterName)) {
+        r.bad('cluster-name', `${show(clusterName)} is not an AKS cluster name (1-63 letters, digits, "-" and "_", starting and ending with a letter or digit).`);
+    }
+    return { subscriptionId: subscriptionId, resourceGroup, clusterName };
+}
+function readOperationInputs(r) {
+    const kubernetesVersion = r.text('kubernetes-version') || undefined;
+    if (kubernetesVersion !== undefined && !VERSION.test(kubernetesVersion)) {
+        r.bad('kubernetes-version', `${show(kubernetesVersion)} is not a Kubernetes version; write it like "1.35" (newest patch) or "1.35.3".`);
+    }
+    const controlPlaneOnly = r.flag('control-plane-only');
+    const nodePool = r.text('node-pool') || undefined;
+    if (nodePool !== undefined && !POOL.test(nodePool)) {
+        r.bad('node-pool', `${show(nodePool)} is not a node pool name (1-12 lowercase letters and digits, starting with a letter).`);
+    }
+    const nodeCount = readNodeCount(r);
+    const command = r.raw.get('command').trim() || undefined;
+    const files = readFiles(r);
+    const inputs = { kubernetesVersion, controlPlaneOnly, nodePool, nodeCount, command, files };
+    checkWhatTheOperationNeeds(r, inputs);
+    return {
+        ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+        controlPlaneOnly,
+        ...(nodePool !== undefined ? { nodePool } : {}),
+        ...(nodeCount !== undefined ? { nodeCount } : {}),
+        ...(command !== undefined ? { command } : {}),
+        files,
+    };
+}
+function readNodeCount(r) {
+    const countText = r.text('node-count');
+    if (countText === '')
+        return undefined;
+    const nodeCount = Number(countText);
+    if (!/^\d+$/.test(countText) || nodeCount > 1000) {
+        r.bad('node-count', `${show(countText)} is not a node count; use a whole number from 0 to 1000.`);
+        return undefined;
+    }
+    return nodeCount;
+}
+/** Whether `file` is `root` or inside it (both absolute, symlinks resolved). */
+function isInside(root, file) {
+    const rel = external_node_path_default().relative(root, file);
+    return rel === '' || (!external_node_path_default().isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`));
+}
+/** run-command's files: only what is inside the workspace is sent, symlinks resolved (never /etc/shadow). */
+function readFiles(r) {
+    const workspace = external_node_path_default().resolve(r.raw.workspace || process.cwd());
+    const listed = r.raw
+        .get('files')
+        .split(/[\n,]/)
+        .map((f) => f.trim())
+        .filter(Boolean);
+    const files = listed.map((f) => external_node_path_default().resolve(workspace, f));
+    if (r.operation !== 'run-command' || listed.length === 0)
+        return files;
+    const allowed = `only files and directories inside the workspace ${show(workspace)} can be sent (relative paths start there)`;
+    let root;
+    try {
+        root = (0,external_node_fs_.realpathSync)(workspace);
+    }
+    catch {
+        r.bad('files', `the workspace ${show(workspace)} does not exist; ${allowed}.`);
+        return files;
+    }
+    listed.forEach((f, i) => {
+        const file = files[i];
+        // Outside by its name alone (/etc/shadow, ../../etc/passwd): refused without looking at it.
+        if (!isInside(workspace, file) && !isInside(root, file))
+            return r.bad('files', `${show(f)} is outside the workspace; ${allowed}.`);
+        let real;
+        try {
+            real = (0,external_node_fs_.realpathSync)(file);
+        }
+        catch {
+            return r.bad('files', `${show(f)} does not exist in the workspace ${show(workspace)}.`);
+        }
+        if (!isInside(root, real))
+            r.bad('files', `${show(f)} leads through a symbolic link to ${show(real)}, outside the workspace; ${allowed}.`);
+    });
+    return files;
+}
+/** What each operation needs, and what it would ignore. */
+function checkWhatTheOperationNeeds(r, i) {
+    const op = r.operation;
+    if (op === 'upgrade')
+        r.need('kubernetes-version', i.kubernetesVersion, 'the version to upgrade to, e.g. "1.35".');
+    else
+        r.unused('kubernetes-version', i.kubernetesVersion, 'operation "upgrade"');
+    if (op === 'upgrade' && i.controlPlaneOnly && i.nodePool) {
+        r.bad('control-plane-only', 'cannot be combined with "node-pool": upgrade either the control plane only, or one node pool.');
+    }
+    if (op !== 'upgrade')
+        r.unused('control-plane-only', i.controlPlaneOnly, 'operation "upgrade"');
+    if (op === 'scale') {
+        r.need('node-pool', i.nodePool, 'the node pool to scale.');
+        r.need('node-count', i.nodeCount, 'the number of nodes the pool should have.');
+    }
+    else
+        r.unused('node-count', i.nodeCount, 'operation "scale"');
+    if (!['upgrade', 'upgrade-node-image', 'scale', 'reconcile', 'abort'].includes(op)) {
+        r.unused('node-pool', i.nodePool, 'operations "upgrade", "upgrade-node-image", "scale", "reconcile" and "abort"');
+    }
+    if (op === 'run-command')
+        r.need('command', i.command, 'the command to run in the cluster, e.g. "kubectl get nodes".');
+    else {
+        r.unused('command', i.command, 'operation "run-command"');
+        r.unused('files', i.files, 'operation "run-command"');
+    }
+}
+function readPolicies(r) {
+    const onPending = r.choice('on-pending', ON_PENDING, 'wait');
+    const waitTimeoutSeconds = r.duration('wait-timeout', '60m') ?? 3600;
+    const abortAfterSeconds = r.duration('abort-after', undefined);
+    if (abortAfterSeconds !== undefined && onPending !== 'abort' && !r.reported('on-pending'))
+        r.bad('abort-after', `applies only with on-pending "abort" (it is ${show(onPending)}).`);
+    const onFailed = r.choice('on-failed', ON_FAILED, 'fail');
+    const operationTimeoutSeconds = r.duration('operation-timeout', '90m') ?? 5400;
+    const onTimeout = r.choice('on-timeout', ON_TIMEOUT, 'fail');
+    const onCancel = r.choice('on-cancel', ON_CANCEL, 'leave');
+    const dryRun = r.flag('dry-run');
+    // No token is not an input error: the comment is skipped with a log line, the run goes on.
+    const commentOnPr = r.flag('comment-on-pr');
+    const githubToken = r.raw.get('github-token').trim() || undefined;
+    const op = r.operation;
+    if (op === 'check' || op === 'report') {
+        if (onPending === 'abort')
+            r.bad('on-pending', `cannot be "abort" with operation "${op}": ${op} only reads; use "wait" or "fail".`);
+        if (onFailed === 'reconcile')
+            r.bad('on-failed', `cannot be "reconcile" with operation "${op}": ${op} only reads; use "fail".`);
+    }
+    return {
+        onPending,
+        waitTimeoutSeconds,
+        ...(abortAfterSeconds !== undefined ? { abortAfterSeconds } : {}),
+        onFailed,
+        operationTimeoutSeconds,
+        onTimeout,
+        onCancel,
+        dryRun,
+        comment: { onPr: commentOnPr, ...(githubToken ? { token: githubToken } : {}) },
+    };
+}
+function readAuth(r) {
+    const authType = r.choice('auth-type', AUTH_TYPES, r.raw.defaultAuthType);
+    const clientId = r.guid('client-id', 'AZURE_CLIENT_ID');
+    const tenantId = r.guid('tenant-id', 'AZURE_TENANT_ID');
+    const clientSecret = r.raw.get('client-secret').trim() || undefined;
+    if (authType === 'oidc' || authType === 'service-principal') {
+        if (!clientId && !r.reported('client-id')) {
+            r.bad('client-id', `is required with auth-type "${authType}": the application (client) ID of the app registration or user-assigned identity.`);
+        }
+        if (!tenantId && !r.reported('tenant-id'))
+            r.bad('tenant-id', `is required with auth-type "${authType}": the Microsoft Entra tenant ID.`);
+    }
+    if (authType === 'service-principal' && !clientSecret && !r.raw.clientCertificate) {
+        r.bad('client-secret', 'is required with auth-type "service-principal": pass it from a secret, e.g. ${{ secrets.AZURE_CLIENT_SECRET }}.');
+    }
+    if (authType !== 'service-principal' && clientSecret) {
+        r.warnings.push(`Input "client-secret" is ignored: it is used only with auth-type "service-principal", and auth-type is "${authType}".`);
+    }
+    return {
+        type: authType,
+        ...(clientId !== undefined ? { clientId } : {}),
+        ...(tenantId !== undefined ? { tenantId } : {}),
+        ...(clientSecret !== undefined ? { clientSecret } : {}),
+        ...(r.raw.clientCertificate ? { clientCertificate: r.raw.clientCertificate } : {}),
+    };
+}
+function readCloud(r) {
+    const environment = r.choice('environment', ENVIRONMENTS, 'AzureCloud');
+    const armEndpoint = r.text('arm-endpoint').replace(/\/+$/, '');
+    const authorityHost = r.text('authority-host').replace(/\/+$/, '');
+    if (environment !== 'custom') {
+        for (const [name, value] of [
+            ['arm-endpoint', armEndpoint],
+            ['authority-host', authorityHost],
+        ])
+            if (value)
+                r.warnings.push(`Input "${name}" is ignored: it is used only with environment "custom".`);
+        return CLOUDS[environment];
+    }
+    for (const [name, value] of [
+        ['arm-endpoint', armEndpoint],
+        ['authority-host', authorityHost],
+    ]) {
+        if (value === '')
+            r.bad(name, 'is required with environment "custom" (Azure Stack Hub, or a local simulator).');
+        else if (USERINFO.test(value))
+            r.bad(name, `${show(redact(value))} has a user name or password in it; give the https:// URL of the endpoint alone, e.g. "https://management.local.azurestack.external".`);
+        else if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value))
+            r.bad(name, `${show(value)} is not an https:// URL.`);
+    }
+    return { name: 'custom', armEndpoint, authorityHost, armScope: `${armEndpoint}/.default` };
+}
+
+;// CONCATENATED MODULE: ./src/core/settings.ts
+/**
+ * Every input, parsed and validated in one place before any network call. A bad input gets an
+ * error that names it, shows the bad value and says what is allowed; all problems are reported
+ * together so a workflow author fixes them in one go.
+ */
+
+
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * One redaction for everything a run lets out of the process: log lines, the summary, the PR
+ * comment, outputs and annotations. It removes every secret the run has been told about (tokens,
+ * assertions, client secrets, certificate keys, the job's access token) and anything shaped like a
+ * credential even when nobody registered it: an SDK error that serialises its request carries an
+ * `Authorization` header, a URL can carry `user:pass@`, a form body `client_secret=`.
+ *
+ * Hand-written on purpose: the runners' own masking (GitHub's add-mask, Azure DevOps' setsecret)
+ * covers only the live log, not files such as the summary attachment or a PR thread, and no
+ * library offers masking of known values plus credential shapes for these places.
+ */
+const REDACTED = '***';
+/** Shorter values would blank out ordinary words; the runners use similar floors. */
+const MIN_SECRET_LENGTH = 6;
+/** Credential shapes, whoever produced them; each replacement keeps the name, drops the value. */
+const SHAPES = [
+    // PEM private keys, whole.
+    [
+        /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+        `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`,
+    ],
+    // Authorization-like headers, in HTTP, JSON or key=value form (`"authorization":"Bearer …"`).
+    [
+        /\b((?:proxy-)?authorization|x-ms-authorization-auxiliary|x-tfs-session|cookie|set-cookie)(\\?["']?\s*[:=]\s*\\?["']?)(?:(?:bearer|basic|pop|negotiate|token)\s+)?[^\s"'\\,;}]+/gi,
+        `$1$2${REDACTED}`,
+    ],
+    [/\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1 ${REDACTED}`],
+    // JSON Web Tokens (access tokens, OIDC assertions) wherever they appear.
+    [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+    // GitHub tokens.
+    [/\bgh[pousr]_[A-Za-z0-9_]{20,}\b/g, REDACTED],
+    // user:password@ in URLs.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi, `$1${REDACTED}@`],
+    // Secrets in form bodies and query strings.
+    [
+        /\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|password|sig)=([^&\s"']+)/gi,
+        `$1=${REDACTED}`,
+    ],
+    // Secrets as JSON properties.
+    [
+        /(\\?")(client_?secret|access_?token|refresh_?token|id_?token|oidc_?token|password|secret|token|client_?assertion)(\\?"\s*:\s*\\?")(?:[^"\\]|\\.)*(\\?")/gi,
+        `$1$2$3${REDACTED}$4`,
+    ],
+];
+class Secrets {
+    values = new Set();
+    /** Longest first, so a secret that contains another is removed whole. */
+    sorted = [];
+    /** Registers a secret and the forms it takes inside JSON, URLs and multi-line values. */
+    add(secret) {
+        if (!secret)
+            return;
+        const forms = new Set([secret, secret.trim()]);
+        forms.add(JSON.stringify(secret).slice(1, -1));
+        forms.add(encodeURIComponent(secret));
+        // A PEM or other multi-line secret: every substantial line on its own too.
+        for (const line of secret.split(/\r?\n/).map((l) => l.trim()))
+            if (!line.startsWith('-----'))
+                forms.add(line);
+        let changed = false;
+        for (const f of forms) {
+            if (f.length < MIN_SECRET_LENGTH || this.values.has(f))
+                continue;
+            this.values.add(f);
+            changed = true;
+        }
+        if (changed)
+            this.sorted = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** The known values (for a runner's own masking, e.g. add-mask). */
+    list() {
+        return [...this.sorted];
+    }
+    redact(text) {
+        let out = text;
+        for (const v of this.sorted)
+            if (out.includes(v))
+                out = out.split(v).join(REDACTED);
+        for (const [pattern, replacement] of SHAPES)
+            out = out.replace(pattern, replacement);
+        return out;
+    }
+    /** Redacts every string inside a plain value (an outcome, an error, outputs), keeping its shape. */
+    redactDeep(value) {
+        return walk(value, (s) => this.redact(s));
+    }
+}
+function walk(value, f) {
+    if (typeof value === 'string')
+        return f(value);
+    if (Array.isArray(value))
+        return value.map((v) => walk(v, f));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, f)]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/core/aks/status.ts
+/**
+ * The service's state strings, folded once. ARM and AKS spell states in PascalCase but clients
+ * must not rely on the case (and "Cancelled" turns up beside "Canceled"); AKS also adds
+ * provisioning states over time (Upgrading, Scaling, UpgradingNodeImageVersion, Migrating, …), so a
+ * provisioning state folds to a closed set with "busy" for every verb, known or not. This is the
+ * only module in the core that compares a service string case-insensitively.
+ */
+const TERMINAL = {
+    succeeded: 'succeeded',
+    failed: 'failed',
+    canceled: 'canceled',
+    cancelled: 'canceled',
+};
+function resourcePhase(provisioningState) {
+    return TERMINAL[provisioningState.toLowerCase()] ?? 'busy';
+}
+function operationPhase(status) {
+    const s = status.toLowerCase();
+    const terminal = TERMINAL[s];
+    if (terminal)
+        return terminal;
+    return s === 'canceling' || s === 'cancelling' ? 'canceling' : 'in-progress';
+}
+/** Anything but Succeeded, Failed or Canceled: an operation is running on the resource. */
+function isBusy(provisioningState) {
+    return resourcePhase(provisioningState) === 'busy';
+}
+function isFailed(provisioningState) {
+    return resourcePhase(provisioningState) === 'failed';
+}
+/** Whether an operation status (or a provisioning state) means it has ended. */
+function isTerminal(status) {
+    return TERMINAL[status.toLowerCase()] !== undefined;
+}
+/** The terminal phase of a status, or undefined while it runs. */
+function terminalPhase(status) {
+    return TERMINAL[status.toLowerCase()];
+}
+/** A resource being canceled: an abort was accepted and has not taken effect yet. */
+function isCanceling(status) {
+    return operationPhase(status) === 'canceling';
+}
+/** The provisioning state a reconcile (PUT of the unchanged resource) shows while it runs. */
+function isUpdating(provisioningState) {
+    return provisioningState.toLowerCase() === 'updating';
+}
+/** Names compare case-insensitively in ARM (pools, resource groups). */
+function sameName(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/core/pending.ts
+/**
+ * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
+ * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
+ */
+
+
+function blockers(cluster, target) {
+    if (target === 'none')
+        return [];
+    if (isBusy(cluster.provisioningState))
+        return [{ state: cluster.provisioningState }];
+    return cluster.pools
+        .filter((p) => isBusy(p.provisioningState))
+        .filter((p) => target.pool === undefined || sameName(p.name, target.pool))
+        .map((p) => ({ pool: p.name, state: p.provisioningState }));
+}
+/** Resources in the Failed state that a write to `target` would act on. */
+function failedFor(cluster, target) {
+    if (target === 'none')
+        return [];
+    const out = [];
+    if (isFailed(cluster.provisioningState))
+        out.push({ state: cluster.provisioningState });
+    for (const p of cluster.pools) {
+        if (!isFailed(p.provisioningState))
+            continue;
+        if (target.pool === undefined || sameName(p.name, target.pool))
+            out.push({ pool: p.name, state: p.provisioningState });
+    }
+    return out;
+}
+function where(b) {
+    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
+}
+/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
+function describeBusy(b, nowMs) {
+    const op = b.operation;
+    const parts = [];
+    if (op) {
+        parts.push(`operation ${op.id}`);
+        if (op.percentComplete !== undefined)
+            parts.push(`${op.percentComplete}%`);
+        if (op.startTime)
+            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
+    }
+    const what = op?.subOperationType ?? b.state;
+    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
+function describeOperation(op, nowMs) {
+    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
+    if (op.percentComplete !== undefined)
+        parts.push(`${op.percentComplete}%`);
+    if (op.startTime) {
+        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
+        if (op.endTime)
+            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
+    }
+    if (op.error)
+        parts.push(`error ${op.error.code}`);
+    return `${parts.join(', ')} (operation ${op.id})`;
+}
+
+;// CONCATENATED MODULE: ./src/core/report/markdown.ts
+/**
+ * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
+ * formatting, links, HTML, table breaks, @mentions, autolinks or issue references can come out of
+ * them, and no invisible bidirectional control can reorder what a reader sees.
+ */
+// Inline markup: emphasis, code, links and images, tables, strikethrough, footnotes.
+const INLINE_SPECIAL = /[\\`*_[\]|~]/g;
+// Block markup only counts at the start of a line: headings, lists, quotes, setext underlines.
+const BLOCK_START = /^(\s*)(?:(\d{1,9})([.)])(?=\s|$)|([#+\-=]))/;
+/** A zero-width space: it breaks a token for the renderer, and the text reads the same. */
+const ZWSP = '\u200b';
+/**
+ * Unicode's bidirectional controls (embeddings, overrides, isolates, the implicit marks, the
+ * Arabic letter mark): invisible, and able to make text read differently from what it is
+ * ("Trojan Source"). They are shown as `<U+202E>` instead.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Replaces every bidi control with a visible notation, e.g. `<U+202E>` (not yet escaped). */
+function showBidiControls(text) {
+    return text.replace(BIDI_CONTROLS, (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+/**
+ * Breaks what GitHub and Azure DevOps turn into links or references in plain text, with a
+ * zero-width space, as for @mentions: `https://…` (any `scheme://`), `www.…`, `#123` issues (and
+ * `owner/repo#123`), `GH-123`, and Azure DevOps' `!123` pull requests. E-mail addresses are broken
+ * by the space after `@`.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@/g, `@${ZWSP}`)
+        .replace(/:\/\//g, `:${ZWSP}//`)
+        .replace(/(www)\./gi, `$1${ZWSP}.`)
+        .replace(/([#!])(?=\d)/g, `$1${ZWSP}`)
+        .replace(/\b(gh-)(?=\d)/gi, `$1${ZWSP}`);
+}
+/** Escapes a string for Markdown text (and table cells): inert, single line, no mentions or links. */
+function md(text) {
+    if (text === undefined || text === null)
+        return '';
+    return breakAutolinks(showBidiControls(String(text))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`))
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.replace(BLOCK_START, (_, space, digits, close, marker) => digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`))
+        .join('<br>');
+}
+/**
+ * A fenced code block that its content cannot close, whatever backticks it holds. Nothing in a
+ * code block is a link or a reference, but bidi controls still reorder it: they are shown as
+ * `<U+202E>` (a code block needs no escaping of `<`).
+ */
+function codeBlock(content, lang = '') {
+    const shown = showBidiControls(content);
+    const longest = Math.max(2, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    // Mentions are live even in code blocks of PR comments? They are not, but keep them inert anyway.
+    return `${fence}${lang}\n${shown.replace(/@/g, `@${ZWSP}`)}\n${fence}`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
+const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+/** What is left open at the end of some Markdown: a fenced code block, <details> elements. */
+function openBlocks(text) {
+    let fence;
+    let details = 0;
+    for (const line of text.split('\n')) {
+        const m = FENCE.exec(line.replace(/\r$/, ''));
+        if (fence !== undefined) {
+            // A closing fence: same character, at least as long, nothing after it but spaces.
+            if (m && m[1][0] === fence[0] && m[1].length >= fence.length && m[2].trim() === '')
+                fence = undefined;
+            continue;
+        }
+        // A backtick fence's info string cannot hold a backtick.
+        if (m && !(m[1][0] === '`' && m[2].includes('`'))) {
+            fence = m[1];
+            continue;
+        }
+        details += (line.match(/<details\b/gi) ?? []).length;
+        details -= (line.match(/<\/details\s*>/gi) ?? []).length;
+        if (details < 0)
+            details = 0;
+    }
+    return { ...(fence !== undefined ? { fence } : {}), details };
+}
+/** The first `max` UTF-16 units of `text`, cut at a line end when one is not too far back. */
+function cutAt(text, max) {
+    if (max <= 0)
+        return '';
+    let kept = text.slice(0, max);
+    const nl = kept.lastIndexOf('\n');
+    if (nl > 0 && nl >= max / 2) {
+        kept = kept.slice(0, nl).replace(/\r$/, '');
+    }
+    else if (/[\uD800-\uDBFF]$/.test(kept)) {
+        // Never split a surrogate pair.
+        kept = kept.slice(0, -1);
+    }
+    return kept;
+}
+function sizeIn(unit) {
+    return unit === 'bytes' ? (text) => Buffer.byteLength(text) : (text) => text.length;
+}
+/** How many UTF-16 units of `text` fit in `max` of `unit` (never splitting a code point). */
+function unitsWithin(text, max, unit) {
+    if (unit !== 'bytes')
+        return Math.max(0, Math.min(text.length, max));
+    let bytes = 0;
+    let i = 0;
+    for (const ch of text) {
+        const cp = ch.codePointAt(0);
+        bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (bytes > max)
+            break;
+        i += ch.length;
+    }
+    return i;
+}
+/**
+ * Markdown cut to fit a limit, the one way every report is cut (the job summary, the GitHub and
+ * the Azure DevOps pull-request comments): on a line boundary when one is near, never inside a
+ * surrogate pair; a fenced code block or <details> left open is closed; the note says so.
+ */
+function fitMarkdown(body, limit) {
+    const size = sizeIn(limit.unit);
+    const total = size(body);
+    if (total <= limit.max)
+        return { body, truncated: false };
+    let keep = unitsWithin(body, limit.max - size(limit.note(total)), limit.unit);
+    while (keep > 0) {
+        const kept = cutAt(body, keep);
+        const open = openBlocks(kept);
+        const closers = (open.fence !== undefined ? `\n${open.fence}` : '') + '\n\n</details>'.repeat(open.details);
+        const out = kept + closers + limit.note(total - size(kept));
+        const over = size(out) - limit.max;
+        if (over <= 0)
+            return { body: out, truncated: true };
+        // Each UTF-16 unit is at least one unit of either measure: this never keeps too much.
+        keep -= over;
+    }
+    const note = limit.note(total).trimStart();
+    return { body: size(note) <= limit.max ? note : '', truncated: true };
+}
+
+;// CONCATENATED MODULE: ./src/core/report/diagnosis.ts
+
+/** Catalog steps mark commands with backticks; render those as code spans, the rest as text. */
+function stepMarkdown(step) {
+    return step
+        .split(/(`[^`]+`)/)
+        .map((part) => part.startsWith('`') && part.endsWith('`') && part.length > 2
+        ? inlineCode(part.slice(1, -1))
+        : md(part))
+        .join('');
+}
+/** An inline code span its content cannot close. */
+function inlineCode(text) {
+    const clean = text.replace(/\r?\n/g, ' ').replace(/@/g, '@\u200b');
+    const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+function diagnosisMarkdown(d, o = {}) {
+    const h = '#'.repeat(o.level ?? 3);
+    const parts = [
+        `${h} Diagnosis: ${md(d.title)}`,
+        `**${md(d.category)}**${d.code ? ` (\`${d.code.replace(/`/g, '')}\`)` : ''}${d.retryable ? ' · transient: waiting or retrying can help' : ''}`,
+        md(d.summary),
+    ];
+    const facts = Object.entries(d.facts);
+    if (facts.length > 0)
+        parts.push(table(['fact', 'value'], facts.map(([k, v]) => [md(k), md(v)])));
+    if (d.remediation.length > 0)
+        parts.push(`**How to fix it**\n\n${d.remediation.map((s, i) => `${i + 1}. ${stepMarkdown(s)}`).join('\n')}`);
+    if (d.docs.length > 0)
+        parts.push(`**Docs:** ${d.docs.map((u) => `<${u.replace(/[<>\s]/g, '')}>`).join(' · ')}`);
+    if (o.raw)
+        parts.push(`<details><summary>The error as Azure returned it</summary>\n\n${codeBlock(o.raw.length > 30000 ? `${o.raw.slice(0, 30000)}\n… (cut)` : o.raw)}\n\n</details>`);
+    return parts.join('\n\n');
+}
+/** Plain text for terminals: the same content without Markdown. */
+function diagnosisText(d) {
+    const lines = [
+        `${d.title} [${d.category}${d.code ? `, ${d.code}` : ''}]${d.retryable ? ' (transient)' : ''}`,
+        d.summary,
+    ];
+    const facts = Object.entries(d.facts);
+    if (facts.length)
+        lines.push('', ...facts.map(([k, v]) => `  ${k}: ${v}`));
+    if (d.remediation.length)
+        lines.push('', 'How to fix it:', ...d.remediation.map((s, i) => `  ${i + 1}. ${s}`));
+    if (d.docs.length)
+        lines.push('', 'Docs:', ...d.docs.map((u) => `  ${u}`));
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/catalog.ts
+// ---------------------------------------------------------------------------------------------
+// Small helpers for the commands that recur across categories.
+// ---------------------------------------------------------------------------------------------
+/** The preview api-version documented for `operations/latest` (any later preview serves it too). */
+const OPERATIONS_API_VERSION = '2024-01-02-preview';
+/** A fact as one clean line of text, or undefined when it is missing or blank. */
+function fact(f, key) {
+    const v = f[key];
+    if (typeof v !== 'string')
+        return undefined;
+    // Facts come from Azure and go into copyable shell commands: nothing that the shell would act on.
+    const clean = v
+        .replace(/[\r\n\t`]+/g, ' ')
+        .replace(/[$;&|<>"'\\]/g, '')
+        .trim();
+    return clean === '' ? undefined : clean;
+}
+/** The node pool the error is about: the one named in the error wins over the run's pool. */
+function poolOf(f, n) {
+    return fact(f, 'pool') ?? n.nodePool;
+}
+/** Wraps a command in backticks so reports show it as code. */
+function cmd(command) {
+    return '`' + command + '`';
+}
+/** The last segment of an ARM resource ID (or the value itself when it is not an ID). */
+function lastSegment(id) {
+    const parts = id.split('/').filter((p) => p !== '');
+    return parts[parts.length - 1] ?? id;
+}
+function isResourceId(value) {
+    return value.toLowerCase().startsWith('/subscriptions/');
+}
+function clusterId(n) {
+    return `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${n.clusterName}`;
+}
+function poolId(n, pool) {
+    return `${clusterId(n)}/agentPools/${pool}`;
+}
+function azAksShow(n, query = 'provisioningState', output = 'tsv') {
+    return `az aks show -g ${n.resourceGroup} -n ${n.clusterName} --query ${query} -o ${output}`;
+}
+function azAksShowTable(n) {
+    return `az aks show -g ${n.resourceGroup} -n ${n.clusterName} -o table`;
+}
+function azPoolShow(n, pool, query = 'provisioningState', output = 'tsv') {
+    return `az aks nodepool show -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --query ${query} -o ${output}`;
+}
+function azPoolList(n) {
+    return `az aks nodepool list -g ${n.resourceGroup} --cluster-name ${n.clusterName} --query "[].{name:name,state:provisioningState,power:powerState.code,version:currentOrchestratorVersion,count:count}" -o table`;
+}
+/** `operations/latest` of the cluster, or of one pool (percentComplete, status, error). */
+function latestOperation(n, pool) {
+    const scope = pool === undefined ? clusterId(n) : poolId(n, pool);
+    return `az rest --method get --url "${scope}/operations/latest?api-version=${OPERATIONS_API_VERSION}"`;
+}
+function operationById(n, operationId) {
+    return `az rest --method get --url "${clusterId(n)}/operations/${operationId}?api-version=${OPERATIONS_API_VERSION}"`;
+}
+function abortCluster(n) {
+    return `az aks operation-abort -g ${n.resourceGroup} -n ${n.clusterName}`;
+}
+function abortPool(n, pool) {
+    return `az aks nodepool operation-abort -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
+}
+/** Reconcile: PUT the unchanged cluster (what `az aks update` with no flags does). */
+function reconcileCluster(n) {
+    return `az aks update -g ${n.resourceGroup} -n ${n.clusterName}`;
+}
+/** Reconcile: PUT the unchanged agent pool. */
+function reconcilePool(n, pool) {
+    return `az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
+}
+function resourceUpdate(n) {
+    return `az resource update --ids ${clusterId(n)}`;
+}
+function activityLog(n, failedOnly = true) {
+    const status = failedOnly ? ' --status Failed' : '';
+    return `az monitor activity-log list --resource-group ${n.resourceGroup} --offset 1h${status} -o table`;
+}
+function getUpgrades(n) {
+    return `az aks get-upgrades -g ${n.resourceGroup} -n ${n.clusterName} -o table`;
+}
+/** The node resource group (MC_…), as a command substitution. */
+function nodeResourceGroup(n) {
+    return `$(${azAksShow(n, 'nodeResourceGroup')})`;
+}
+/** The cluster's region: the fact when known, else a command substitution. */
+function locationOf(f, n) {
+    return fact(f, 'location') ?? `$(${azAksShow(n, 'location')})`;
+}
+/** The subnet to inspect: the ID from the error, else the pool's vnetSubnetId. */
+function subnetIdOf(f, n) {
+    const subnet = fact(f, 'subnet');
+    if (subnet !== undefined && isResourceId(subnet))
+        return subnet;
+    return `$(${azPoolShow(n, poolOf(f, n), 'vnetSubnetId')})`;
+}
+/** Resource group and VNet parsed from a subnet ID, or placeholders (see `vnetHint`). */
+function vnetOf(f) {
+    const subnet = fact(f, 'subnet');
+    const m = subnet === undefined
+        ? null
+        : /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)/i.exec(subnet);
+    return { group: m?.[1] ?? '$VNET_RESOURCE_GROUP', vnet: m?.[2] ?? '$VNET_NAME' };
+}
+/** Where the VNet placeholders come from when the error did not name the subnet. */
+function vnetHint(f, n) {
+    const subnet = fact(f, 'subnet');
+    if (subnet !== undefined && isResourceId(subnet))
+        return '';
+    return ` ($VNET_RESOURCE_GROUP and $VNET_NAME are in the pool's subnet ID: ${cmd(azPoolShow(n, poolOf(f, n), 'vnetSubnetId'))})`;
+}
+/** Runs a shell snippet on one node of the pool's scale set (no SSH needed). */
+function onNode(n, script) {
+    return `az vmss run-command invoke -g ${nodeResourceGroup(n)} -n $VMSS_NAME --instance-id $INSTANCE_ID --command-id RunShellScript --scripts "${script}"`;
+}
+function listScaleSetNames(n) {
+    return `az vmss list -g ${nodeResourceGroup(n)} --query "[].name" -o tsv`;
+}
+/** Where to find $VMSS_NAME and $INSTANCE_ID for `onNode`. */
+function scaleSetHint(n) {
+    return `scale sets: ${cmd(listScaleSetNames(n))}, instances: ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME -o table`)}`;
+}
+/** "1.29.7" from "[1.29.7 1.29.6]", "1.29.7, 1.29.6" and the like: the highest version listed. */
+function highestVersion(list) {
+    if (list === undefined)
+        return undefined;
+    const versions = list.match(/\d+\.\d+(?:\.\d+)?/g) ?? [];
+    const key = (v) => v.split('.').map((p) => Number(p));
+    return [...versions].sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        for (let i = 0; i < 3; i++) {
+            const d = (y[i] ?? 0) - (x[i] ?? 0);
+            if (d !== 0)
+                return d;
+        }
+        return 0;
+    })[0];
+}
+/** "Standard DSv5 Family" → "standardDSv5Family", the resource name `az quota` expects. */
+function quotaResourceName(vmFamily) {
+    if (vmFamily === undefined)
+        return 'cores';
+    const compact = vmFamily.replace(/vCPUs?/gi, '').replace(/\s+/g, '');
+    return compact.charAt(0).toLowerCase() + compact.slice(1);
+}
+/** An Azure role that grants the refused action, by its resource provider. */
+function roleFor(action) {
+    const a = (action ?? '').toLowerCase();
+    if (a.includes('privatednszones'))
+        return 'Private DNS Zone Contributor';
+    if (a.startsWith('microsoft.network/'))
+        return 'Network Contributor';
+    if (a.includes('managedclusters/runcommand') || a.includes('commandresults'))
+        return 'Azure Kubernetes Service Cluster User Role';
+    if (a.startsWith('microsoft.containerservice/'))
+        return 'Azure Kubernetes Service Contributor Role';
+    if (a.startsWith('microsoft.managedidentity/'))
+        return 'Managed Identity Operator';
+    return 'Contributor';
+}
+/** " (operation 1234, started …)" from the facts, or "". */
+function operationNote(f) {
+    const parts = [];
+    const id = fact(f, 'operationId');
+    const start = fact(f, 'startTime');
+    if (id !== undefined)
+        parts.push(`operation ${id}`);
+    if (start !== undefined)
+        parts.push(`started ${start}`);
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+function onPool(f) {
+    const pool = fact(f, 'pool');
+    return pool === undefined ? '' : ` on node pool ${pool}`;
+}
+const AKS_TS = 'https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes';
+const AKS_DOCS = 'https://learn.microsoft.com/azure/aks';
+const ARM_TS = 'https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting';
+const FAILED_STATE_DOC = `${AKS_TS}/availability-performance/cluster-node-virtual-machine-failed-state`;
+const COMMAND_INVOKE_DOC = `${AKS_TS}/connectivity/resolve-az-aks-command-invoke-failures`;
+// ---------------------------------------------------------------------------------------------
+// One entry per category.
+// ---------------------------------------------------------------------------------------------
+const CATALOG = {
+    'operation-in-progress': {
+        title: 'Another operation is in progress',
+        retryable: true,
+        summary(f) {
+            const op = fact(f, 'blockingOperation');
+            const what = op === undefined ? 'Another operation' : `Another operation (${op})`;
+            return `${what} is still running${onPool(f)}${operationNote(f)}; AKS refuses to start a new operation on the cluster or that pool until it finishes.`;
+        },
+        remediation(f, n) {
+            const pool = fact(f, 'pool');
+            const abort = pool === undefined
+                ? `${cmd(abortCluster(n))}, or on a node pool ${cmd(abortPool(n, n.nodePool))}`
+                : cmd(abortPool(n, pool));
+            return [
+                `Check the provisioning state of the cluster and its node pools first: ${cmd(azAksShow(n))} and ${cmd(azPoolList(n))}.`,
+                `If it is still updating (Updating, Upgrading, Scaling, Starting, …), wait until the operation finishes; follow its progress (percentComplete) with ${cmd(latestOperation(n, pool))}.`,
+                `If the update failed (provisioningState Failed), locate the reason for the failure in the activity log: ${cmd(activityLog(n))}; fix it and reconcile before retrying.`,
+                `If the update succeeded, retry the start, scale, upgrade or other operation that was refused.`,
+                `If the running operation is stuck or was started by mistake, abort it with ${abort}; it stops where it is (no rollback) and the state goes Canceling, then Canceled.`,
+                `With aks-guard, re-run with \`on-pending: wait\` (and a longer \`wait-timeout\`) to wait for it automatically, or \`on-pending: abort\` (optionally \`abort-after: 30m\`) to abort it first.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-pending-operation',
+            `${AKS_TS}/create-upgrade-delete/operationnotallowed`,
+            `${AKS_DOCS}/manage-abort-operations`,
+        ],
+    },
+    'operation-preempted': {
+        title: 'The operation was preempted by a later one',
+        retryable: true,
+        summary(f) {
+            const by = fact(f, 'blockingOperation');
+            const id = fact(f, 'operationId');
+            if (by !== undefined && /delet/i.test(by))
+                return 'The operation was cancelled because a delete of the cluster or node pool was issued before it finished.';
+            const other = id === undefined ? 'another operation' : `another operation (ID ${id})`;
+            return `The operation was cancelled because ${other} was issued on the same cluster before it finished; AKS runs only the latest one.`;
+        },
+        remediation(f, n) {
+            const id = fact(f, 'operationId');
+            const show = id === undefined ? latestOperation(n) : operationById(n, id);
+            return [
+                `Find the operation that took over and its status: ${cmd(show)}.`,
+                `If it was a delete of the cluster or the pool, do not retry: check what is left with ${cmd(azAksShowTable(n))}.`,
+                `Otherwise wait for it to finish (watch ${cmd(azAksShow(n))} until Succeeded), or abort it if it was started by mistake: ${cmd(abortCluster(n))}.`,
+                `Retry your operation once nothing is running; with aks-guard, \`on-pending: wait\` waits for the other operation before writing.`,
+                `Make sure only one pipeline or tool changes the cluster at a time (for example a GitHub Actions concurrency group per cluster).`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/aksoperationpreempted-error`,
+            `${AKS_DOCS}/manage-abort-operations`,
+        ],
+    },
+    'etag-conflict': {
+        title: 'The cluster changed since it was read (ETag mismatch)',
+        retryable: true,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const what = pool === undefined ? 'cluster' : `node pool ${pool}`;
+            return `The write carried an If-Match ETag that no longer matches the ${what}: something else changed it between the read and the write.`;
+        },
+        remediation(f, n) {
+            const pool = fact(f, 'pool');
+            const etag = pool === undefined ? azAksShow(n, 'eTag') : azPoolShow(n, pool, 'eTag');
+            return [
+                `Re-read the resource and its current ETag: ${cmd(etag)}.`,
+                `See who changed it in the meantime: ${cmd(activityLog(n, false))}.`,
+                `Retry with the fresh ETag (\`--if-match <etag>\`) or without If-Match; aks-guard re-reads and retries by itself (up to three rounds), so re-running the step is enough.`,
+                `If it keeps happening, serialize the pipelines and tools that write to this cluster.`,
+            ];
+        },
+        docs: [`${AKS_DOCS}/use-etags`],
+    },
+    'cluster-failed-state': {
+        title: 'The cluster or node pool is in the Failed state',
+        retryable: false,
+        summary(f, n) {
+            const pool = fact(f, 'pool');
+            const what = pool === undefined ? `Cluster ${n.clusterName}` : `Node pool ${pool}`;
+            return `${what} is in the Failed provisioning state after an earlier operation failed; AKS refuses most changes until the cause is fixed and the resource is reconciled.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Find the operation that failed and its error: ${cmd(latestOperation(n))} and ${cmd(activityLog(n))} (also ${cmd(azPoolList(n))} for failed pools).`,
+                `Fix that cause first (quota, subnet size, policy, lock, PodDisruptionBudget, outbound connectivity); a reconcile alone fails again otherwise. For a failed pool also check ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME -o table`)}, quota ${cmd(`az vm list-usage -l ${locationOf(f, n)} -o table`)} and locks ${cmd(`az lock list -g ${n.resourceGroup} -o table`)}.`,
+                `Reconcile each failed node pool (PUT it unchanged): ${cmd(reconcilePool(n, pool))}.`,
+                `Reconcile the managed cluster: ${cmd(reconcileCluster(n))} or ${cmd(resourceUpdate(n))}.`,
+                `If a single node VM is Failed (for example after a disk detach), update it: ${cmd(`az vmss update-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME --instance-ids $INSTANCE_ID`)}.`,
+                `With aks-guard, \`on-failed: reconcile\` reconciles before the operation, and \`operation: reconcile\` does only that.`,
+                `If the reconcile fails with an internal or API server error, open a support request with the operation ID and the output of "Diagnose and solve problems".`,
+            ];
+        },
+        docs: [FAILED_STATE_DOC, `${AKS_TS}/error-codes/aks-error-code-page`],
+    },
+    'invalid-power-state': {
+        title: 'The power state does not allow this operation',
+        retryable: false,
+        summary(f) {
+            const power = fact(f, 'powerState');
+            const state = fact(f, 'provisioningState');
+            const action = fact(f, 'action');
+            if (power !== undefined) {
+                const doing = action === undefined ? 'this operation' : `"${action}"`;
+                const prov = state === undefined ? '' : ` (provisioning state ${state})`;
+                return `The cluster's power state is ${power}${prov}, so AKS cannot run ${doing} now.`;
+            }
+            return 'AKS refused the operation because of the cluster power state: for example stopping a stopped cluster, starting a running one, or changing a stopped cluster.';
+        },
+        remediation(f, n) {
+            return [
+                `Check the power and provisioning state: ${cmd(azAksShow(n, '"{power:powerState.code,state:provisioningState}"', 'table'))}.`,
+                `If the cluster is Stopped and you want to change it, start it first: ${cmd(`az aks start -g ${n.resourceGroup} -n ${n.clusterName}`)} (aks-guard: \`operation: start\`), then retry.`,
+                `If it is already in the state you asked for (stopping a stopped cluster, starting a running one), there is nothing to do: drop or guard that step.`,
+                `If it is Starting or Stopping, wait for that to finish (aks-guard: \`on-pending: wait\`).`,
+                `A single node pool has its own power state: ${cmd(`az aks nodepool start -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${poolOf(f, n)}`)}.`,
+            ];
+        },
+        docs: [`${AKS_DOCS}/start-stop-cluster`, `${AKS_TS}/create-upgrade-delete/operationnotallowed`],
+    },
+    'pod-drain-failure': {
+        title: 'Node drain blocked (PodDisruptionBudget)',
+        retryable: false,
+        summary(f) {
+            const pod = fact(f, 'pod');
+            const ns = fact(f, 'namespace');
+            const pdb = fact(f, 'pdb');
+            const node = fact(f, 'node');
+            const who = pod === undefined ? 'a pod' : `pod ${ns === undefined ? '' : `${ns}/`}${pod}`;
+            const on = node === undefined ? 'a node' : `node ${node}`;
+            const by = pdb === undefined ? 'a PodDisruptionBudget' : `PodDisruptionBudget ${pdb}`;
+            return `Draining ${on} failed: evicting ${who} would violate ${by} (no disruptions allowed), so AKS stopped the operation to protect the workload.`;
+        },
+        remediation(f, n) {
+            const pdb = fact(f, 'pdb') ?? '$PDB';
+            const ns = fact(f, 'namespace') ?? '$NAMESPACE';
+            const pod = fact(f, 'pod') ?? '$POD';
+            const pool = poolOf(f, n);
+            return [
+                `Find the budgets that allow no disruption (ALLOWED DISRUPTIONS 0): ${cmd('kubectl get pdb -A')}, then ${cmd(`kubectl get pdb ${pdb} -n ${ns} -o yaml`)}.`,
+                `Check the pods on the node: ${cmd('kubectl get pods --all-namespaces -o wide')} and ${cmd(`kubectl describe pod ${pod} -n ${ns}`)}; a pod stuck Terminating or Unknown may need ${cmd(`kubectl delete pod ${pod} -n ${ns} --grace-period=0 --force`)}.`,
+                `Let at least one pod go: scale the workload up or relax minAvailable/maxUnavailable; or temporarily remove the PDB after saving it: ${cmd(`kubectl get pdb ${pdb} -n ${ns} -o yaml > pdb-backup.yaml && kubectl delete pdb ${pdb} -n ${ns}`)}.`,
+                `Reconcile the node pool or retry the upgrade: ${cmd(reconcilePool(n, pool))}.`,
+                `Add the PDB back once the operation has finished: ${cmd('kubectl apply -f pdb-backup.yaml')}.`,
+                `If cordoned nodes used up all surge nodes or drains are slow, give the pool more room: ${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 33% --drain-timeout 60`)}.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks/debugdrainfailures',
+            `${AKS_TS}/error-code-poddrainfailure`,
+            `${AKS_TS}/error-codes/unsatisfiablepdb-error`,
+        ],
+    },
+    'quota-exceeded': {
+        title: 'vCPU quota exceeded',
+        retryable: false,
+        summary(f) {
+            const limit = fact(f, 'quotaLimit');
+            const usage = fact(f, 'quotaUsage');
+            const requested = fact(f, 'quotaRequested');
+            const family = fact(f, 'vmFamily');
+            const loc = fact(f, 'location');
+            const quota = family === undefined ? 'regional vCPU quota' : `vCPU quota for ${family}`;
+            const where = loc === undefined ? '' : ` in ${loc}`;
+            if (limit !== undefined && usage !== undefined && requested !== undefined)
+                return `The ${quota}${where} is ${limit} and ${usage} are in use; the operation needed ${requested} more.`;
+            if (limit !== undefined)
+                return `The operation would exceed the ${quota}${where}, which is ${limit}; new nodes (including upgrade surge nodes) count against it.`;
+            return `The operation needs more vCPUs than the subscription's ${quota}${where} allows; new nodes (including upgrade surge nodes) count against it.`;
+        },
+        remediation(f, n) {
+            const loc = locationOf(f, n);
+            const usage = Number(fact(f, 'quotaUsage') ?? NaN);
+            const requested = Number(fact(f, 'quotaRequested') ?? NaN);
+            const needed = Number.isFinite(usage) && Number.isFinite(requested)
+                ? String(usage + requested)
+                : '$NEW_LIMIT';
+            const resource = quotaResourceName(fact(f, 'vmFamily'));
+            const pool = poolOf(f, n);
+            return [
+                `Check the current usage and limit for the region and VM family: ${cmd(`az vm list-usage -l ${loc} -o table`)}.`,
+                `Request a quota increase (portal: Quotas > Compute, or the quota CLI extension): ${cmd(`az quota update --resource-name ${resource} --scope /subscriptions/${n.subscriptionId}/providers/Microsoft.Compute/locations/${loc} --limit-object value=${needed} --resource-type dedicated`)}.`,
+                `Or free quota: delete unused VMs and scale down pools you do not need, for example ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $OTHER_POOL --node-count $NODE_COUNT`)}.`,
+                `Or need less: upgrade with fewer surge nodes (${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 1`)}) or use a VM size from a family that has quota left.`,
+                `Then retry; if the pool went to Failed, reconcile it first: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/error-code-quotaexceeded`,
+            'https://learn.microsoft.com/azure/azure-resource-manager/templates/error-resource-quota',
+        ],
+    },
+    'public-ip-limit': {
+        title: 'Public IP address limit reached',
+        retryable: false,
+        summary(f) {
+            const loc = fact(f, 'location');
+            const limit = fact(f, 'quotaLimit');
+            const where = loc === undefined ? 'in this region' : `in ${loc}`;
+            const max = limit === undefined ? '' : ` (limit ${limit})`;
+            return `The subscription reached its limit of public IP addresses ${where}${max}, so AKS could not create the public IP it needs (outbound load balancer or a LoadBalancer service).`;
+        },
+        remediation(f, n) {
+            const loc = locationOf(f, n);
+            return [
+                `Check the current public IP usage and limit: ${cmd(`az network list-usages -l ${loc} -o table`)}.`,
+                `Delete public IPs nobody uses: list them with ${cmd('az network public-ip list --query "[?ipConfiguration==null && natGateway==null].{name:name,group:resourceGroup}" -o table')} and remove them with ${cmd('az network public-ip delete --ids $PUBLIC_IP_ID')}.`,
+                `Or request a higher limit (portal: Quotas > Networking); the quota names are listed by ${cmd(`az quota list --scope /subscriptions/${n.subscriptionId}/providers/Microsoft.Network/locations/${loc} -o table`)}.`,
+                `Or need fewer IPs: share one ingress instead of many LoadBalancer services, or lower the managed outbound IPs: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --load-balancer-managed-outbound-ip-count 1`)}.`,
+                `Retry the operation (reconcile with ${cmd(reconcileCluster(n))} if the cluster went to Failed).`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/error-code-publicipcountlimitreached`,
+            'https://learn.microsoft.com/azure/azure-resource-manager/templates/error-resource-quota',
+        ],
+    },
+    'subnet-capacity': {
+        title: 'Not enough IP addresses in the subnet',
+        retryable: false,
+        summary(f) {
+            const subnet = fact(f, 'subnet');
+            const needed = fact(f, 'neededIps');
+            const name = subnet === undefined ? 'The node subnet' : `Subnet ${lastSegment(subnet)}`;
+            const need = needed === undefined ? '' : ` (${needed} needed)`;
+            return `${name} does not have enough free IP addresses for the new nodes${need}; with Azure CNI each node also takes an address per pod (max-pods), and upgrades need addresses for the surge nodes.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const { group, vnet } = vnetOf(f);
+            return [
+                `Check the subnet's address range and what uses it: ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} -o table`)}.`,
+                `For quick relief, need fewer addresses: upgrade with a single surge node (${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 1`)}) or scale down pools in the same subnet.`,
+                `Create a larger subnet in the virtual network${vnetHint(f, n)}: ${cmd(`az network vnet subnet create -g ${group} --vnet-name ${vnet} -n $NEW_SUBNET --address-prefixes $NEW_SUBNET_CIDR`)}.`,
+                `Create a new node pool in the larger subnet: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --vnet-subnet-id /subscriptions/${n.subscriptionId}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/$NEW_SUBNET --node-count $NODE_COUNT`)}.`,
+                `Move the workloads (${cmd('kubectl drain $NODE --ignore-daemonsets --delete-emptydir-data')} for each old node), then delete the old pool: ${cmd(`az aks nodepool delete -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`)}.`,
+                `For lasting headroom consider Azure CNI Overlay (pod IPs outside the VNet) or a lower --max-pods on new pools.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks/insufficientsubnetsize',
+            `${AKS_TS}/connectivity/insufficientsubnetsize-error-advanced-networking`,
+            `${AKS_TS}/create-upgrade-delete/error-code-subnetisfull-upgrade`,
+        ],
+    },
+    'allocation-failed': {
+        title: 'No VM capacity for the requested size',
+        retryable: true,
+        summary(f) {
+            const size = fact(f, 'vmSize');
+            const zone = fact(f, 'zone');
+            const loc = fact(f, 'location');
+            const what = size === undefined ? 'the requested VM size' : size;
+            const where = [zone === undefined ? '' : `zone ${zone}`, loc ?? '']
+                .filter((s) => s !== '')
+                .join(' of ');
+            const at = where === '' ? '' : ` in ${where}`;
+            return `Azure had no free capacity for ${what}${at} when the nodes were allocated; this is a capacity shortage, not a quota limit, and capacity often comes back later.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const size = fact(f, 'vmSize') ?? '$VM_SIZE';
+            return [
+                `Retry later, capacity comes back: reconcile or re-run the operation, for example ${cmd(reconcilePool(n, pool))}.`,
+                `Check the availability of the VM size in the region and its zones: ${cmd(`az vm list-skus -l ${locationOf(f, n)} --size ${size} --all -o table`)}.`,
+                `For upgrades, avoid needing extra nodes: ${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 0 --max-unavailable 1`)} (see https://aka.ms/aks/maxUnavailable).`,
+                `Or choose a different VM size or more zones in a new pool: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --node-vm-size $OTHER_VM_SIZE --zones 1 2 3 --node-count $NODE_COUNT`)}.`,
+                `For capacity you can count on, reserve it (capacity reservation group, \`--crg-id\` on the pool), or deploy in a different region.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-code-zonalallocationfailed-allocationfailed`,
+            'https://aka.ms/allocation-guidance',
+            'https://aka.ms/akscapacityheavyusage',
+        ],
+    },
+    'sku-not-available': {
+        title: 'The VM size is not available here',
+        retryable: false,
+        summary(f) {
+            const size = fact(f, 'vmSize');
+            const loc = fact(f, 'location');
+            const zone = fact(f, 'zone');
+            const what = size === undefined ? 'The requested VM size' : `VM size ${size}`;
+            const where = loc === undefined ? 'in this region' : `in ${loc}`;
+            const z = zone === undefined ? '' : ` (zone ${zone})`;
+            return `${what} is not offered ${where}${z} for this subscription, so AKS cannot create nodes with it.`;
+        },
+        remediation(f, n) {
+            const loc = locationOf(f, n);
+            const size = fact(f, 'vmSize') ?? '$VM_SIZE';
+            return [
+                `See where the size is offered and its restrictions (NotAvailableForSubscription, zones): ${cmd(`az vm list-skus -l ${loc} --size ${size} --all -o table`)}.`,
+                `Pick a size that is available in the region and zones: ${cmd(`az vm list-skus -l ${loc} --resource-type virtualMachines -o table`)}.`,
+                `Use it for the pool: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --node-vm-size $OTHER_VM_SIZE --node-count $NODE_COUNT`)}, or drop the zones that do not offer the size.`,
+                `If you need this size here, request access to it with an Azure support request (subscription and quota limits).`,
+            ];
+        },
+        docs: [`${ARM_TS}/error-sku-not-available`, 'https://aka.ms/azureregions'],
+    },
+    'policy-denied': {
+        title: 'Blocked by Azure Policy',
+        retryable: false,
+        summary(f) {
+            const assignment = fact(f, 'policyAssignment');
+            const definition = fact(f, 'policyDefinition');
+            const by = assignment !== undefined
+                ? `policy assignment ${lastSegment(assignment)}`
+                : definition !== undefined
+                    ? `policy ${lastSegment(definition)}`
+                    : 'an Azure Policy assignment';
+            return `The request was denied by ${by}: a resource AKS tried to create or change (also in the node resource group) does not comply with it.`;
+        },
+        remediation(f, n) {
+            const assignment = fact(f, 'policyAssignment');
+            const definition = fact(f, 'policyDefinition');
+            const showAssignment = assignment !== undefined && isResourceId(assignment)
+                ? `az policy assignment show --name ${lastSegment(assignment)} --scope ${assignment.replace(/\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i, '')}`
+                : `az policy assignment show --name ${assignment ?? '$POLICY_ASSIGNMENT'} --scope /subscriptions/${n.subscriptionId}`;
+            const assignmentId = assignment !== undefined && isResourceId(assignment)
+                ? assignment
+                : `/subscriptions/${n.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment ?? '$POLICY_ASSIGNMENT'}`;
+            return [
+                `Review the policy assignment and its scope: ${cmd(showAssignment)}.`,
+                `Review the policy rule to see what it requires: ${cmd(`az policy definition show --name ${definition === undefined ? '$POLICY_DEFINITION' : lastSegment(definition)}`)}.`,
+                `Make the request comply (required tags, allowed locations or VM sizes, …); remember AKS also creates resources in the node resource group (${cmd(azAksShow(n, 'nodeResourceGroup'))}).`,
+                `If the operation must be allowed, have the policy owner modify the assignment or exclude the cluster, for example with an exemption: ${cmd(`az policy exemption create --name aks-guard-${n.clusterName} --policy-assignment ${assignmentId} --exemption-category Waiver --scope ${clusterId(n)}`)}.`,
+                `Retry; if the cluster went to Failed, reconcile it: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [
+            `${ARM_TS}/error-policy-requestdisallowedbypolicy`,
+            `${AKS_TS}/create-upgrade-delete/error-code-requestdisallowedbypolicy`,
+        ],
+    },
+    'authorization-failed': {
+        title: 'Missing Azure RBAC permission',
+        retryable: false,
+        summary(f) {
+            const principal = fact(f, 'principal');
+            const action = fact(f, 'action');
+            const scope = fact(f, 'scope');
+            const who = principal === undefined ? 'The caller or the cluster identity' : `Principal ${principal}`;
+            const what = action === undefined ? 'the requested action' : action;
+            const over = scope === undefined ? '' : ` over ${scope}`;
+            return `${who} is not authorized to perform ${what}${over}; Azure RBAC refused the request.`;
+        },
+        remediation(f, n) {
+            const principal = fact(f, 'principal') ?? '$PRINCIPAL_ID';
+            const scope = fact(f, 'scope') ?? clusterId(n);
+            const action = fact(f, 'action');
+            return [
+                `Identify the principal: the pipeline's identity (${cmd('az account show --query user -o tsv')}) or the cluster's identities (${cmd(azAksShow(n, '"{identity:identity.principalId,kubelet:identityProfile.kubeletidentity.objectId}"', 'table'))}).`,
+                `List what it has on the scope: ${cmd(`az role assignment list --assignee ${principal} --scope ${scope} -o table`)}.`,
+                `Grant a role that includes ${action ?? 'the refused action'}: ${cmd(`az role assignment create --assignee ${principal} --role "${roleFor(action)}" --scope ${scope}`)} (or a custom role with just that action).`,
+                `For LinkedAuthorizationFailed the permission is needed on the linked resource (for example the subnet, public IP or private DNS zone in another resource group), not on the cluster.`,
+                `Wait a few minutes for the assignment to propagate, then retry.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/linkedauthorizationfailed-error`,
+            'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting',
+        ],
+    },
+    'provider-not-registered': {
+        title: 'Resource provider not registered',
+        retryable: false,
+        summary(f, n) {
+            const provider = fact(f, 'provider');
+            return `Subscription ${n.subscriptionId} is not registered to use ${provider === undefined ? 'a resource provider the operation needs' : `the ${provider} resource provider`}.`;
+        },
+        remediation(f, n) {
+            const provider = fact(f, 'provider') ?? 'Microsoft.ContainerService';
+            return [
+                `Check the registration state: ${cmd(`az provider show --namespace ${provider} --subscription ${n.subscriptionId} --query registrationState -o tsv`)}.`,
+                `Register it: ${cmd(`az provider register --namespace ${provider} --subscription ${n.subscriptionId} --wait`)}.`,
+                `Make sure the providers AKS itself needs are registered too: ${cmd(`az provider register --namespace Microsoft.ContainerService --subscription ${n.subscriptionId}`)} (and Microsoft.Compute, Microsoft.Network, Microsoft.Storage; Microsoft.OperationsManagement and Microsoft.OperationalInsights for monitoring).`,
+                `Registering needs the */register/action permission on the subscription (Contributor or Owner); then retry the operation.`,
+            ];
+        },
+        docs: ['https://aka.ms/rps-not-found', `${ARM_TS}/error-register-resource-provider`],
+    },
+    'subscription-disabled': {
+        title: 'The subscription is disabled (read-only)',
+        retryable: false,
+        summary(_f, n) {
+            return `Subscription ${n.subscriptionId} is disabled and read-only, so Azure refuses every create, update or action; this usually comes from billing (expired credit, spending limit, overdue bill), a cancellation or a policy violation.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Check the subscription state and that the pipeline targets the right one: ${cmd(`az account show --subscription ${n.subscriptionId} --query "{name:name,state:state}" -o table`)}.`,
+                `Review the subscription with its account administrator in Cost Management + Billing: pay an overdue bill, remove the spending limit, or upgrade an expired free trial or credit offer to reactivate it.`,
+                `If it was suspended for a policy violation or cancelled, contact Azure support; a disabled subscription is deleted after its retention period.`,
+                `Once the state is Enabled again, re-run the operation; if the cluster went to Failed, reconcile it: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [
+            'https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-disabled',
+            'https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states',
+        ],
+    },
+    'resource-locked': {
+        title: 'Blocked by a resource lock',
+        retryable: false,
+        summary(f) {
+            const lock = fact(f, 'lock');
+            const scope = fact(f, 'scope');
+            const which = lock === undefined ? 'A management lock' : `Management lock ${lock}`;
+            const on = scope === undefined ? '' : ` on ${scope}`;
+            return `${which}${on} blocks the change: a ReadOnly lock refuses every write and a CanNotDelete lock refuses deletes, such as removing nodes on scale-down or upgrade.`;
+        },
+        remediation(f, n) {
+            const lock = fact(f, 'lock') ?? '$LOCK_NAME';
+            return [
+                `List the locks on the cluster's resource group and on the node resource group: ${cmd(`az lock list -g ${n.resourceGroup} -o table`)} and ${cmd(`az lock list -g ${nodeResourceGroup(n)} -o table`)}.`,
+                `Remove the lock for the operation (you need Owner or User Access Administrator): ${cmd(`az lock delete --name ${lock} -g ${n.resourceGroup}`)} (use the node resource group if the lock is there).`,
+                `Retry the operation, or reconcile if it left the cluster Failed: ${cmd(reconcileCluster(n))}.`,
+                `Put the lock back afterwards, if it is still wanted: ${cmd(`az lock create --name ${lock} -g ${n.resourceGroup} --lock-type CanNotDelete`)}; do not lock the node resource group, AKS must be able to change it.`,
+            ];
+        },
+        docs: [
+            'https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources',
+            'https://github.com/Azure/AKS/issues/3291',
+        ],
+    },
+    'service-principal-invalid': {
+        title: "The cluster's service principal credentials are invalid",
+        retryable: false,
+        summary(f) {
+            const aadsts = fact(f, 'aadsts');
+            const code = aadsts === undefined ? '' : ` (${/^aadsts/i.test(aadsts) ? aadsts : `AADSTS${aadsts}`})`;
+            return `Microsoft Entra ID rejected the cluster's service principal credentials${code}: the client secret expired or was rotated, or the application no longer exists.`;
+        },
+        remediation(f, n) {
+            const clientId = fact(f, 'principal') ?? '$SP_CLIENT_ID';
+            return [
+                `See which service principal the cluster uses: ${cmd(azAksShow(n, 'servicePrincipalProfile.clientId'))}.`,
+                `Check that it exists and when its secrets expire: ${cmd(`az ad app credential list --id ${clientId} -o table`)} (AADSTS700016 means the application was not found).`,
+                `Create a new secret: ${cmd(`SP_SECRET=$(az ad app credential reset --id ${clientId} --append --query password -o tsv)`)}.`,
+                `Give it to the cluster: ${cmd(`az aks update-credentials -g ${n.resourceGroup} -n ${n.clusterName} --reset-service-principal --service-principal ${clientId} --client-secret "$SP_SECRET"`)}.`,
+                `Better, stop managing secrets: move the cluster to a managed identity with ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --enable-managed-identity`)}; then retry.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-sp-help',
+            `${AKS_DOCS}/update-credentials`,
+            `${AKS_TS}/create-upgrade-delete/error-code-serviceprincipalvalidationclienterror`,
+        ],
+    },
+    'federated-credential': {
+        title: 'Workload identity federation failed',
+        retryable: false,
+        summary(f) {
+            const aadsts = fact(f, 'aadsts') ?? '';
+            const issuer = fact(f, 'issuer');
+            const subject = fact(f, 'subject');
+            if (/700024/.test(aadsts))
+                return 'The federated token (client assertion) had expired when it was exchanged (AADSTS700024): the OIDC token was used after its short lifetime.';
+            const presented = issuer !== undefined || subject !== undefined
+                ? ` for issuer ${issuer ?? '(unknown)'} and subject ${subject ?? '(unknown)'}`
+                : '';
+            return `Microsoft Entra ID found no federated identity credential matching the presented token${presented}, so the token exchange failed.`;
+        },
+        remediation(f, n) {
+            const app = fact(f, 'principal') ?? '$APP_CLIENT_ID';
+            const issuer = fact(f, 'issuer') ?? '$ISSUER';
+            const subject = fact(f, 'subject') ?? '$SUBJECT';
+            return [
+                `List the federated credentials of the app registration (${cmd(`az ad app federated-credential list --id ${app} -o table`)}) or of the managed identity (${cmd('az identity federated-credential list --identity-name $IDENTITY_NAME -g $IDENTITY_RESOURCE_GROUP -o table')}).`,
+                `Compare issuer, subject and audience exactly with the token: GitHub uses subjects like repo:ORG/REPO:environment:NAME or repo:ORG/REPO:ref:refs/heads/BRANCH; AKS workload identity uses system:serviceaccount:NAMESPACE:SA and the issuer from ${cmd(azAksShow(n, 'oidcIssuerProfile.issuerUrl'))}.`,
+                `Add the missing credential: ${cmd(`az identity federated-credential create --name aks-guard --identity-name $IDENTITY_NAME -g $IDENTITY_RESOURCE_GROUP --issuer ${issuer} --subject ${subject} --audiences api://AzureADTokenExchange`)} (or ${cmd(`az ad app federated-credential create --id ${app} --parameters credential.json`)}).`,
+                `For an expired assertion (AADSTS700024), fetch the OIDC token right before each exchange: use aks-guard's own \`auth-type: oidc\`, which asks for a fresh token every time, instead of azure/login followed by long az sessions.`,
+            ];
+        },
+        docs: [
+            'https://learn.microsoft.com/entra/workload-id/workload-identity-federation',
+            'https://azure.github.io/azure-workload-identity/docs/troubleshooting.html',
+        ],
+    },
+    'authentication-failed': {
+        title: 'Sign-in failed',
+        retryable: false,
+        summary(f) {
+            const aadsts = fact(f, 'aadsts');
+            const code = aadsts === undefined ? '' : ` (${/^aadsts/i.test(aadsts) ? aadsts : `AADSTS${aadsts}`})`;
+            return `Authentication failed${code}: the credentials in use (kubeconfig token, cached refresh token, or application) are expired, revoked or not valid for this tenant.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Sign in again and check the account and tenant: ${cmd('az login')} then ${cmd('az account show -o table')}.`,
+                `Refresh the kubeconfig: ${cmd(`az aks get-credentials -g ${n.resourceGroup} -n ${n.clusterName} --overwrite-existing`)}; for Microsoft Entra ID clusters also ${cmd('kubelogin convert-kubeconfig -l azurecli')}.`,
+                `Make sure the identity may fetch credentials: ${cmd(`az role assignment create --assignee $PRINCIPAL_ID --role "Azure Kubernetes Service Cluster User Role" --scope ${clusterId(n)}`)}.`,
+                `In pipelines, check the aks-guard \`auth-type\`, \`client-id\` and \`tenant-id\` inputs (a secret that expired or an app that was deleted fails the same way).`,
+            ];
+        },
+        docs: ['https://azure.github.io/kubelogin/', `${AKS_DOCS}/control-kubeconfig-access`],
+    },
+    'outbound-connectivity': {
+        title: 'Nodes cannot reach required endpoints',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode');
+            const meaning = {
+                '50': 'the outbound connectivity check failed (OutboundConnFailVMExtensionError)',
+                '41': 'downloading the CNI plugins timed out',
+                '31': 'downloading the Kubernetes binaries timed out',
+                '124': 'the provisioning script timed out',
+            };
+            const detail = code === undefined ? undefined : meaning[code];
+            const what = code === undefined
+                ? 'Node provisioning failed'
+                : `Node provisioning (CSE) failed with exit code ${code}${detail === undefined ? '' : `: ${detail}`}`;
+            return `${what}; the nodes cannot make the outbound connections AKS requires (container registry, Azure management and sign-in endpoints), usually because of an NSG, firewall, route or DNS setting.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Check the network security group (NSG) rules and the firewall/route table of the node subnet: ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} --query "{nsg:networkSecurityGroup.id,routeTable:routeTable.id}" -o table`)}.`,
+                `Allow the node traffic on the firewall: the VM scale set must reach the required endpoints (https://aka.ms/aks-required-ports-and-addresses; the failed-state article lists https://aka.ms/aks/outbound, https://aka.ms/aks/ssh, https://aka.ms/aks/agent and https://aka.ms/aks/containerinsights), such as mcr.microsoft.com, *.data.mcr.microsoft.com, management.azure.com and login.microsoftonline.com on TCP 443.`,
+                `Test from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'curl -sSI https://mcr.microsoft.com/v2/ | head -n 1; nslookup mcr.microsoft.com'))}.`,
+                `If the virtual network uses custom DNS servers, make them resolve public names (forward to Azure DNS, 168.63.129.16).`,
+                `After fixing the path, reconcile the pool so the nodes provision again: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-required-ports-and-addresses',
+            `${AKS_TS}/create-upgrade-delete/error-code-outboundconnfailvmextensionerror`,
+            FAILED_STATE_DOC,
+        ],
+    },
+    'apiserver-connectivity': {
+        title: 'Nodes cannot reach the API server',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode') ?? '51';
+            return `Node provisioning (CSE) failed with exit code ${code} (K8SAPIServerConnFailVMExtensionError): the nodes cannot open a connection to the cluster's API server on port 443.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Get the API server address: ${cmd(azAksShow(n, '"{fqdn:fqdn,privateFqdn:privateFqdn}"', 'table'))}.`,
+                `Test the connection from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'nc -vz -w 5 $API_SERVER_FQDN 443'))}.`,
+                `Allow TCP 443 from the node subnet to the API server in the NSG, firewall and route table (https://aka.ms/aks-required-ports-and-addresses); if authorized IP ranges are set, they must include the cluster's egress IPs: ${cmd(azAksShow(n, 'apiServerAccessProfile.authorizedIpRanges'))}.`,
+                `For a private cluster, the nodes reach the API server through its private endpoint: check that it exists and that the privatelink name resolves in the node VNet.`,
+                `After fixing, reconcile the pool: ${cmd(reconcilePool(n, pool))}; if the API server itself is failing, report it to AKS support with the operation ID.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/vmextensionerror-k8sapiserverconnfail`,
+            `${AKS_TS}/create-upgrade-delete/error-code-k8sapiserverconnfailvmextensionerror`,
+            'https://aka.ms/aks-required-ports-and-addresses',
+        ],
+    },
+    'apiserver-dns': {
+        title: 'Nodes cannot resolve the API server name',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode') ?? '52';
+            return `Node provisioning (CSE) failed with exit code ${code} (K8SAPIServerDNSLookupFailVMExtensionError): the nodes cannot resolve the API server name, most often because custom DNS servers do not forward to Azure DNS or the private DNS zone is not linked.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const { group, vnet } = vnetOf(f);
+            return [
+                `See which DNS servers the node VNet uses (empty means Azure DNS)${vnetHint(f, n)}: ${cmd(`az network vnet show -g ${group} -n ${vnet} --query dhcpOptions.dnsServers -o tsv`)}.`,
+                `Test resolution from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'nslookup $API_SERVER_FQDN'))}.`,
+                `Set up DNS resolution to Azure: custom DNS servers must forward to Azure DNS (168.63.129.16), with a conditional forwarder for privatelink.<region>.azmk8s.io for private clusters.`,
+                `For a private cluster, link its private DNS zone (${cmd(`az network private-dns zone list -g ${nodeResourceGroup(n)} -o table`)}) to the VNet that holds the DNS servers: ${cmd('az network private-dns link vnet create -g $ZONE_RESOURCE_GROUP -z $ZONE_NAME -n $LINK_NAME -v $DNS_VNET_ID -e false')}.`,
+                `After fixing, reconcile the pool: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks/private-cluster#hub-and-spoke-with-custom-dns',
+            `${AKS_TS}/create-upgrade-delete/error-code-k8sapiserverdnslookupfailvmextensionerror`,
+        ],
+    },
+    'node-bootstrap-failed': {
+        title: 'Node provisioning failed',
+        retryable: false,
+        summary(f) {
+            const code = fact(f, 'exitCode');
+            const node = fact(f, 'node');
+            const on = node === undefined ? '' : ` on ${node}`;
+            const exit = code === undefined ? '' : ` with exit code ${code}`;
+            return `The node provisioning script (Custom Script Extension, vmssCSE) failed${on}${exit}, so the node never joined the cluster.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Look up the exit code in the CSE error table (https://aka.ms/VMExtensionCSELinuxTroubleshoot); for example 212 means the kubelet identity cannot pull from the bootstrap container registry (grant it AcrPull).`,
+                `See which instances failed (scale sets: ${cmd(listScaleSetNames(n))}): ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME --query "[].{id:instanceId,name:name,state:provisioningState}" -o table`)}.`,
+                `Read the provisioning log on a node: ${cmd(onNode(n, 'tail -n 50 /var/log/azure/cluster-provision.log'))}.`,
+                `Fix the cause, then reconcile the pool so the nodes provision again: ${cmd(reconcilePool(n, pool))}.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/availability-performance/node-not-ready-custom-script-extension-errors`,
+            'https://aka.ms/VMExtensionCSELinuxTroubleshoot',
+        ],
+    },
+    'version-not-supported': {
+        title: 'Kubernetes version not supported',
+        retryable: false,
+        summary(f) {
+            const target = fact(f, 'targetVersion');
+            const loc = fact(f, 'location');
+            const v = target === undefined ? 'The requested Kubernetes version' : `Kubernetes ${target}`;
+            const where = loc === undefined ? 'in this region' : `in ${loc}`;
+            return `${v} is not supported ${where}: it is out of support or not yet available there.`;
+        },
+        remediation(f, n) {
+            return [
+                `List the versions offered in the region: ${cmd(`az aks get-versions -l ${locationOf(f, n)} -o table`)}.`,
+                `For an existing cluster, list the upgrades it can take: ${cmd(getUpgrades(n))}.`,
+                `Set one of those versions in the pipeline (aks-guard \`kubernetes-version\` input, or \`--kubernetes-version\` for az), then retry.`,
+                `If the cluster itself runs an unsupported version, upgrade it one minor version at a time through the versions offered.`,
+            ];
+        },
+        docs: ['https://aka.ms/supported-version-list', `${AKS_DOCS}/supported-kubernetes-versions`],
+    },
+    'version-upgrade-not-allowed': {
+        title: 'This upgrade path is not allowed',
+        retryable: false,
+        summary(f) {
+            const from = fact(f, 'currentVersion');
+            const to = fact(f, 'targetVersion');
+            const available = fact(f, 'availableUpgrades');
+            const path = from !== undefined && to !== undefined
+                ? `Upgrading from ${from} to ${to} is not allowed`
+                : to !== undefined
+                    ? `Upgrading to ${to} is not allowed`
+                    : 'The requested upgrade is not allowed';
+            const list = available === undefined ? '' : ` Available upgrades: ${available}.`;
+            return `${path}: AKS upgrades one minor version at a time and never downgrades.${list}`;
+        },
+        remediation(f, n) {
+            const next = highestVersion(fact(f, 'availableUpgrades')) ?? '$NEXT_VERSION';
+            const target = fact(f, 'targetVersion') ?? '$TARGET_VERSION';
+            return [
+                `List the upgrades the cluster can take: ${cmd(getUpgrades(n))}.`,
+                `Upgrade to the next minor version first: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --kubernetes-version ${next} --yes`)} (with aks-guard: \`kubernetes-version: ${next}\`).`,
+                `Then upgrade again to ${target}, one minor version per step.`,
+                `A downgrade is not possible: if ${target} is older than the current version, keep the current version (or create a new cluster).`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-supported-k8s-ver',
+            `${AKS_DOCS}/upgrade-aks-cluster`,
+            `${AKS_TS}/error-codes/aks-upgrade-blocked`,
+        ],
+    },
+    'version-skew': {
+        title: 'Control plane and node pool versions are incompatible',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const cur = fact(f, 'currentVersion');
+            const to = fact(f, 'targetVersion');
+            const who = pool === undefined ? 'A node pool' : `Node pool ${pool}`;
+            const versions = cur !== undefined && to !== undefined
+                ? ` (${cur} → ${to})`
+                : to !== undefined
+                    ? ` (${to})`
+                    : '';
+            return `${who} cannot get this version${versions}: a pool may not be newer than the control plane nor too many minor versions behind it, and pool versions must be changed through the agent pool API, not the managed cluster.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const target = fact(f, 'targetVersion') ?? '$TARGET_VERSION';
+            return [
+                `Compare the versions: ${cmd(azAksShow(n, 'currentKubernetesVersion'))} and ${cmd(azPoolList(n))}.`,
+                `Upgrade the control plane first: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --control-plane-only --kubernetes-version ${target} --yes`)}.`,
+                `Then upgrade each pool: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --kubernetes-version ${target}`)}.`,
+                `In ARM, Bicep or Terraform, change pool versions on the agent pool resource (https://aka.ms/agent-pool-rest-api), and in a managed cluster PUT either leave every pool's orchestratorVersion unchanged or specify all of them.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-codes/nodepoolmcversionincompatible-error`,
+            `${AKS_DOCS}/supported-kubernetes-versions`,
+        ],
+    },
+    'deprecated-api-usage': {
+        title: 'Upgrade blocked by use of deprecated Kubernetes APIs',
+        retryable: false,
+        summary(f) {
+            const to = fact(f, 'targetVersion');
+            const apis = fact(f, 'deprecatedApis');
+            const v = to === undefined ? 'the target version' : to;
+            const which = apis === undefined ? '' : `: ${apis}`;
+            return `AKS stopped the upgrade because the cluster recently called Kubernetes APIs that ${v} removes${which}; those calls would fail after the upgrade.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Find the callers: "Diagnose and solve problems" > "Selected Kubernetes API deprecations" in the portal, or the API server metrics ${cmd('kubectl get --raw /metrics | grep apiserver_requested_deprecated_apis')}.`,
+                `Migrate the manifests, Helm charts and controllers to the replacement API versions (https://kubernetes.io/docs/reference/using-api/deprecation-guide/).`,
+                `AKS looks at the last 12 hours of usage: retry the upgrade once the old APIs are no longer called.`,
+                `Only if you accept that those calls will fail, bypass the check for a while: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --enable-force-upgrade --upgrade-override-until $UNTIL_UTC`)}, then upgrade.`,
+            ];
+        },
+        docs: [
+            `${AKS_DOCS}/stop-cluster-upgrade-api-breaking-changes`,
+            'https://aka.ms/aks/UpgradeAndDeprecatedAPIs',
+        ],
+    },
+    'node-image-outdated': {
+        title: 'The node image is too old',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const who = pool === undefined ? 'A node pool' : `Node pool ${pool}`;
+            return `${who} runs a node image or node configuration that is too old for this operation; AKS requires a node image upgrade first.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Compare the current and latest node image: ${cmd(azPoolShow(n, pool, 'nodeImageVersion'))} and ${cmd(`az aks nodepool get-upgrades -g ${n.resourceGroup} --cluster-name ${n.clusterName} --nodepool-name ${pool} --query latestNodeImageVersion -o tsv`)}.`,
+                `Upgrade the node image of the pool: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-image-only`)} (all pools: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --node-image-only --yes`)}).`,
+                `With aks-guard, run \`operation: upgrade-node-image\` first, then retry the original operation.`,
+                `Keep images current automatically: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --node-os-upgrade-channel NodeImage`)}.`,
+            ];
+        },
+        docs: [`${AKS_DOCS}/node-image-upgrade`],
+    },
+    throttled: {
+        title: 'Requests throttled (429)',
+        retryable: true,
+        summary(_f, n) {
+            return `Azure Resource Manager, AKS or a dependent provider throttled requests for subscription ${n.subscriptionId} (HTTP 429): too many requests in a short window.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Wait and retry: aks-guard backs off automatically and honours Retry-After, so re-running the step later is usually enough.`,
+                `Find what is calling so often: the activity log (${cmd(activityLog(n, false))}) and "Diagnose and solve problems" > throttling for the cluster.`,
+                `Reduce the load: run scripts that list clusters less often, space out deployments and scale operations, and avoid parallel pipelines on one subscription.`,
+                `If a dependency (for example Microsoft.Compute or Microsoft.Network) throttles during a large scale-out, scale in smaller steps or spread clusters over subscriptions.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/error-code-subscriptionrequeststhrottled`,
+            `${AKS_TS}/create-upgrade-delete/429-too-many-requests-errors`,
+            'https://aka.ms/aks/throttling',
+        ],
+    },
+    'internal-error': {
+        title: 'AKS internal error',
+        retryable: true,
+        summary(f) {
+            return `AKS or the Azure platform hit an internal error${operationNote(f)}; it is usually transient, and AKS keeps retrying some operations on its own for a while.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Check whether AKS is still working on it: ${cmd(latestOperation(n))} and ${cmd(azAksShow(n))}.`,
+                `Wait a few minutes and retry the operation (re-run the aks-guard step).`,
+                `If the cluster or a pool was left Failed (infrastructure issue), reconcile each node pool and then the cluster: ${cmd(reconcilePool(n, pool))}, then ${cmd(reconcileCluster(n))}.`,
+                `Check Azure status and the cluster's Resource health in the portal for an ongoing incident in the region.`,
+                `If it keeps failing, report it to AKS support with the operation ID, correlation ID and time, and the logs from "Diagnose and solve problems".`,
+            ];
+        },
+        docs: [FAILED_STATE_DOC, `${AKS_TS}/error-codes/aks-error-code-page`],
+    },
+    'operation-timeout': {
+        title: 'Timed out waiting for the operation',
+        retryable: true,
+        summary(f) {
+            return `The client stopped waiting before the operation finished${operationNote(f)}${onPool(f)}; the operation itself may still be running in AKS.`;
+        },
+        remediation(f, n) {
+            const pool = fact(f, 'pool');
+            const abort = pool === undefined ? abortCluster(n) : abortPool(n, pool);
+            return [
+                `Re-check the state: ${cmd(azAksShow(n))} and the operation's progress (percentComplete) with ${cmd(latestOperation(n, pool))}.`,
+                `If it is still running, let it finish: with aks-guard, re-run with \`on-pending: wait\` and a longer \`wait-timeout\`/\`operation-timeout\`.`,
+                `If it is stuck, abort it: ${cmd(abort)} (or set \`on-timeout: abort\` so aks-guard aborts what it started).`,
+                `If it ended Failed, read its error and fix that; if it Succeeded, there is nothing left to do.`,
+            ];
+        },
+        docs: [
+            `${AKS_DOCS}/manage-abort-operations`,
+            `${AKS_TS}/create-upgrade-delete/operationnotallowed`,
+        ],
+    },
+    'network-config-invalid': {
+        title: 'Invalid network configuration',
+        retryable: false,
+        summary(f) {
+            const subnet = fact(f, 'subnet');
+            const on = subnet === undefined ? '' : ` (subnet ${lastSegment(subnet)})`;
+            return `The network settings of the request are invalid${on}: for example a service CIDR that overlaps the VNet, a DNS service IP outside the service CIDR, a subnet delegated to another service, or too few outbound ports.`;
+        },
+        remediation(f, n) {
+            return [
+                `Show the cluster's network settings: ${cmd(azAksShow(n, 'networkProfile', 'json'))}.`,
+                `Check the subnet (address prefix, delegations): ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} --query "{prefix:addressPrefix,delegations:delegations[].serviceName}" -o json`)}.`,
+                `Fix the values: the service CIDR must not overlap the VNet, its subnets or peered networks; --dns-service-ip must be inside the service CIDR (not its first address); the node subnet must not be delegated; allocated outbound ports times nodes must fit the outbound IPs.`,
+                `Apply the corrected settings (most can only be set at creation, for example ${cmd(`az aks create -g ${n.resourceGroup} -n ${n.clusterName} --service-cidr 10.2.0.0/16 --dns-service-ip 10.2.0.10`)}) and retry.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/adv-network-prerequest',
+            `${AKS_TS}/error-codes/servicecidroverlapexistingsubnetscidr-error`,
+            `${AKS_TS}/error-codes/dnsserviceipoutofservicecidr-error`,
+        ],
+    },
+    'invalid-resource-reference': {
+        title: 'A referenced resource is missing',
+        retryable: false,
+        summary(f) {
+            const resource = fact(f, 'resource');
+            const which = resource === undefined ? 'A resource the cluster references' : `Resource ${resource}`;
+            return `${which} (subnet, public IP, load balancer or route table) does not exist, was deleted, or is in another region, so AKS cannot use it.`;
+        },
+        remediation(f, n) {
+            const resource = fact(f, 'resource') ?? '$RESOURCE_ID';
+            return [
+                `Check the resource named in the error: ${cmd(`az resource show --ids ${resource} -o table`)}.`,
+                `See what the cluster references for outbound and networking: ${cmd(azAksShow(n, 'networkProfile.loadBalancerProfile', 'json'))}.`,
+                `Recreate the resource in the cluster's region, or point the cluster to one that exists, for example ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --load-balancer-outbound-ips $PUBLIC_IP_ID`)}.`,
+                `Reconcile the cluster: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [`${AKS_TS}/create-upgrade-delete/error-code-invalidresourcereference`],
+    },
+    'missing-dependency': {
+        title: 'A resource the cluster depends on was deleted or changed',
+        retryable: false,
+        summary() {
+            return 'A resource the cluster depends on was deleted or changed outside AKS, for example the monitoring add-on Log Analytics workspace or resources in the node resource group.';
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `If the Log Analytics workspace is gone, see which one the add-on uses: ${cmd(azAksShow(n, 'addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID'))}.`,
+                `Re-point monitoring: ${cmd(`az aks disable-addons -a monitoring -g ${n.resourceGroup} -n ${n.clusterName}`)}, then ${cmd(`az aks enable-addons -a monitoring -g ${n.resourceGroup} -n ${n.clusterName} --workspace-resource-id $WORKSPACE_ID`)}.`,
+                `If resources in the node resource group were modified (for example the scale set's image reference), undo the change; AKS owns that group. A node image upgrade rebuilds the nodes: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-image-only`)}.`,
+                `Reconcile the cluster and retry: ${cmd(reconcileCluster(n))}.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/aks-upgrade-scale-fail-log-analytics-workspace-missing`,
+            `${AKS_TS}/create-upgrade-delete/changing-property-imagereference-not-allowed`,
+        ],
+    },
+    'unsupported-operation': {
+        title: 'Not supported for this cluster configuration',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const on = pool === undefined ? 'this cluster' : `node pool ${pool}`;
+            return `The operation is not supported for the configuration of ${on}, for example on availability-set node pools or with node autoprovisioning.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Check how the pools are built: ${cmd(`az aks nodepool list -g ${n.resourceGroup} --cluster-name ${n.clusterName} --query "[].{name:name,type:type,autoscaler:enableAutoScaling,mode:mode}" -o table`)}.`,
+                `Availability-set pools do not support the autoscaler, stop/start or multiple pools: move to Virtual Machine Scale Sets (a new cluster, since the pool type cannot change).`,
+                `Use the supported path for the feature from the AKS docs and change the pipeline step accordingly (for example let node autoprovisioning manage node counts instead of scaling by hand).`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/error-using-feature-requiring-virtual-machine-scale-set`,
+        ],
+    },
+    'autoscaler-conflict': {
+        title: 'Manual scale conflicts with the cluster autoscaler',
+        retryable: false,
+        summary(f) {
+            const pool = fact(f, 'pool');
+            const who = pool === undefined ? 'The node pool' : `Node pool ${pool}`;
+            return `${who} has the cluster autoscaler enabled, so its node count cannot be set by hand, and enabling the autoscaler and scaling cannot be done in one update.`;
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            const base = `az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
+            return [
+                `Check the pool's autoscaler settings: ${cmd(azPoolShow(n, pool, '"{autoscaler:enableAutoScaling,min:minCount,max:maxCount,count:count}"', 'table'))}.`,
+                `To keep the autoscaler, change its bounds instead of the count: ${cmd(`${base} --update-cluster-autoscaler --min-count $MIN_COUNT --max-count $MAX_COUNT`)}.`,
+                `To set a fixed count, disable the autoscaler first: ${cmd(`${base} --disable-cluster-autoscaler`)}, then scale: ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-count $NODE_COUNT`)} (aks-guard: \`operation: scale\`).`,
+                `Do not enable the autoscaler and change the count in the same request; make them two updates.`,
+            ];
+        },
+        docs: [
+            `${AKS_TS}/create-upgrade-delete/cannot-scale-cluster-autoscaler-enabled-node-pool`,
+            `${AKS_DOCS}/cluster-autoscaler`,
+        ],
+    },
+    'invalid-parameter': {
+        title: 'Invalid request parameter',
+        retryable: false,
+        summary(f) {
+            const parameter = fact(f, 'parameter');
+            const which = parameter === undefined ? 'a parameter of the request' : `parameter ${parameter}`;
+            return `AKS rejected ${which}: the value breaks a naming or validation rule, changes a property that cannot change, or changes agent pools through the managed cluster API.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Read which parameter and rule the message names, and compare with the current configuration: ${cmd(`az aks show -g ${n.resourceGroup} -n ${n.clusterName} -o json`)}.`,
+                `Check the naming rules (https://aka.ms/aks-naming-rules): cluster names cannot contain "microsoft" or "windows"; Linux pool names are 1-12 lowercase letters and digits (Windows 1-6), starting with a letter.`,
+                `Add or change node pools with the agent pool API (${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL`)}, Terraform azurerm_kubernetes_cluster_node_pool), not through the managed cluster.`,
+                `Properties that cannot change after creation (subnet, VM size, …) need a new node pool and a workload move.`,
+            ];
+        },
+        docs: [
+            'https://aka.ms/aks-naming-rules',
+            `${AKS_TS}/create-upgrade-delete/error-code-invalidparameter`,
+            'https://aka.ms/agent-pool-rest-api',
+        ],
+    },
+    'run-command-pod-not-started': {
+        title: 'The run-command pod did not start',
+        retryable: false,
+        summary() {
+            return 'The `az aks command invoke` pod (command-<ID> in the aks-command namespace) could not be scheduled or did not reach Running in time (Not Found, KubernetesPerformanceError), typically because of node or resource constraints.';
+        },
+        remediation(f, n) {
+            const pool = poolOf(f, n);
+            return [
+                `Check the nodes: pools and counts with ${cmd(azPoolList(n))}, and nodes that are NotReady or SchedulingDisabled or carry taints the pod cannot tolerate with ${cmd('kubectl get nodes -o wide')} and ${cmd('kubectl describe nodes | grep -i taints')}.`,
+                `See why the command pod stays Pending: ${cmd('kubectl get events -n aks-command --sort-by=.lastTimestamp')}.`,
+                `Increase the node pool size and make sure a pool without blocking taints has room: ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-count $NODE_COUNT`)}.`,
+                `Adjust resource requests and limits of other workloads so the pod fits, then retry the command (a busy cluster can also just be slow to start it).`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC, `${AKS_DOCS}/access-private-cluster`],
+    },
+    'run-command-policy-denied': {
+        title: 'The run-command pod was denied by Azure Policy',
+        retryable: false,
+        summary(f) {
+            const assignment = fact(f, 'policyAssignment');
+            const by = assignment === undefined ? '' : ` (policy ${lastSegment(assignment)})`;
+            return `The admission webhook validation.gatekeeper.sh (Azure Policy for AKS) denied the command-<ID> pod in the aks-command namespace${by}, so \`az aks command invoke\` could not run.`;
+        },
+        remediation(f, n) {
+            const assignment = fact(f, 'policyAssignment');
+            const assignmentId = assignment !== undefined && isResourceId(assignment)
+                ? assignment
+                : `/subscriptions/${n.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment ?? '$POLICY_ASSIGNMENT'}`;
+            return [
+                `Find the assignment that denied the pod: ${cmd(`az policy assignment list --scope ${clusterId(n)} --disable-scope-strict-match -o table`)}.`,
+                `Exempt the aks-command namespace: in the portal, Policy > Assignments > Edit assignment > Parameters, add aks-command to "Namespace exclusions".`,
+                `Or exempt the cluster from that assignment: ${cmd(`az policy exemption create --name ExemptAksCommand --policy-assignment ${assignmentId} --exemption-category Waiver --scope ${clusterId(n)}`)}.`,
+                `For a custom policy, inspect what the pod looks like and adjust the policy: ${cmd('kubectl get pods -n aks-command -o yaml')}.`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC],
+    },
+    'run-command-forbidden': {
+        title: 'The command was refused by Kubernetes RBAC',
+        retryable: false,
+        summary(f) {
+            const principal = fact(f, 'principal');
+            const action = fact(f, 'action');
+            const who = principal === undefined ? 'the caller' : principal;
+            const what = action === undefined ? '' : ` (${action})`;
+            return `The command ran, but Kubernetes refused it for ${who}${what}: the identity lacks the required Azure roles or Kubernetes RBAC permissions on the cluster.`;
+        },
+        remediation(f, n) {
+            const principal = fact(f, 'principal') ?? '$PRINCIPAL_ID';
+            const action = fact(f, 'action');
+            const resource = fact(f, 'resource');
+            const canI = action !== undefined && resource !== undefined
+                ? `${action} ${resource}`
+                : action !== undefined && action.includes(' ')
+                    ? action
+                    : 'list namespaces';
+            return [
+                `The caller needs Microsoft.ContainerService/managedClusters/runCommand/action and Microsoft.ContainerService/managedClusters/commandResults/read on the cluster; check: ${cmd(`az role assignment list --assignee ${principal} --scope ${clusterId(n)} -o table`)}.`,
+                `Grant them with the cluster user role: ${cmd(`az role assignment create --assignee ${principal} --role "Azure Kubernetes Service Cluster User Role" --scope ${clusterId(n)}`)}.`,
+                `Check what Kubernetes allows: ${cmd(`kubectl auth can-i ${canI} --as ${principal}`)}; with Azure RBAC for Kubernetes assign "Azure Kubernetes Service RBAC Reader" (or Writer), otherwise bind a role, for example ${cmd(`kubectl create clusterrolebinding aks-guard-view --clusterrole view --user ${principal}`)}.`,
+                `Retry the command once the role assignments have propagated.`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC, `${AKS_DOCS}/manage-azure-rbac`],
+    },
+    'run-command-msi': {
+        title: 'Run command could not get a token from MSI',
+        retryable: false,
+        summary() {
+            return '`az aks command invoke` could not get a token from the managed identity endpoint (Failed to connect to MSI); this is a known issue when it runs directly in Azure Cloud Shell.';
+        },
+        remediation(_f, n) {
+            return [
+                `In Cloud Shell, run ${cmd('az login')} first, then the command again: ${cmd(`az aks command invoke -g ${n.resourceGroup} -n ${n.clusterName} --command "kubectl get pods"`)}.`,
+                `Or run \`az aks command invoke\` on a local computer or a virtual machine with the Azure CLI installed.`,
+                `In pipelines, use an explicit sign-in (aks-guard \`auth-type: oidc\` or \`service-principal\`) rather than a managed identity the runner does not have.`,
+            ];
+        },
+        docs: [COMMAND_INVOKE_DOC],
+    },
+    unknown: {
+        title: 'Unrecognized error',
+        retryable: false,
+        summary(f) {
+            return `aks-guard could not match this error to a known cause${operationNote(f)}; the inner error code and message are the best lead.`;
+        },
+        remediation(_f, n) {
+            return [
+                `Read the innermost error code and message (inside details[], not a wrapper like DeploymentFailed or Conflict) and look it up in the AKS error code list (https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/aks-error-code-page).`,
+                `Look at the latest operation and its error: ${cmd(latestOperation(n))}.`,
+                `Check the state of the cluster and its pools: ${cmd(azAksShowTable(n))} and ${cmd(azPoolList(n))}.`,
+                `Look for failed operations in the activity log: ${cmd(activityLog(n))}.`,
+                `If the cluster or a pool is Failed, fix the cause and reconcile: ${cmd(reconcileCluster(n))} (aks-guard: \`on-failed: reconcile\`).`,
+                `If it is still unclear, use "Diagnose and solve problems" for the cluster or open a support request with the operation and correlation IDs.`,
+            ];
+        },
+        docs: [`${AKS_TS}/error-codes/aks-error-code-page`, FAILED_STATE_DOC],
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/diagnose/normalize.ts
+/**
+ * Whatever an AKS failure arrives as (an ARM error body with nested details, an SDK RestError, the
+ * error of operations/latest, a run-command result, or text pasted from az, Terraform or an ARM
+ * deployment with JSON escaped inside strings), make it one readable text and the list of error
+ * codes found in it, outermost first.
+ */
+/** Codes that only say "something inside failed": the inner code or the message decides. */
+const WRAPPER_CODES = new Set([
+    'DeploymentFailed',
+    'InvalidTemplateDeployment',
+    'ReconcileVMSSAgentPoolFailed',
+    'CreateVMSSAgentPoolFailed',
+    'BadRequest',
+    'Conflict',
+    'ResourceOperationFailure',
+    'ResourceDeploymentFailure',
+    'Unspecified',
+    'OperationFailed',
+    'Failed',
+    'RequestFailed',
+    'ValidationError',
+    'InvalidRequestContent',
+    'MultipleErrorsOccurred',
+].map((c) => c.toLowerCase()));
+function isWrapperCode(code) {
+    return WRAPPER_CODES.has(code.toLowerCase());
+}
+/** Undoes layers of JSON string escaping (`\"`, `\\n`, `\\\"` …) until nothing changes. */
+function unescapeLayers(text) {
+    let out = text;
+    for (let i = 0; i < 6; i++) {
+        const next = out
+            .replace(/\\r\\n|\\n|\\r/g, '\n')
+            .replace(/\\t/g, ' ')
+            .replace(/\\+"/g, '"')
+            .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+            .replace(/\\\\/g, '\\');
+        if (next === out)
+            break;
+        out = next;
+    }
+    return out;
+}
+// Where codes hide: JSON ("code": "X", "subcode": "X"), Go/autorest (Code="X"), az and the SDKs
+// ((X) Message, Code: X, ERROR CODE: X), AKS reconcilers (SubCode: X), Entra (AADSTS123).
+const CODE_PATTERNS = [
+    /"(?:code|subcode|errorCode)"\s*:\s*"([A-Za-z][\w.]*)"/gi,
+    /\b(?:Code|SubCode|ErrorCode)\s*=\s*"?([A-Za-z][\w.]*)"?/g,
+    /\b(?:Code|SubCode|ERROR CODE|Error code)\s*:\s*"?([A-Za-z][\w.]*)"?/g,
+    // (Code) as az prints it; an acronym in parentheses, like "(PDB)", is not a code.
+    /(?:^|[\s:])\(((?=\w*[a-z])[A-Z][A-Za-z0-9_]{4,})\)\s/gm,
+    /\b(AADSTS\d+)\b/g,
+];
+/** Codes the patterns pick up that are words of the wrapper, not error codes. */
+const NOT_CODES = new Set(['null', 'none', 'true', 'false', 'unknown', 'message', 'details']);
+function findCodes(text) {
+    const found = [];
+    for (const pattern of CODE_PATTERNS) {
+        for (const m of text.matchAll(pattern)) {
+            const code = m[1].replace(/\.$/, '');
+            if (!NOT_CODES.has(code.toLowerCase()))
+                found.push({ code, at: m.index });
+        }
+    }
+    const seen = new Set();
+    return found
+        .sort((a, b) => a.at - b.at)
+        .map((f) => f.code)
+        .filter((c) => {
+        const key = c.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** Flattens any input to text: objects become JSON (so nested details keep their codes). */
+function asText(input) {
+    if (typeof input === 'string')
+        return input;
+    if (input instanceof Error) {
+        const e = input;
+        const parts = [
+            typeof e.code === 'string' ? `Code: ${e.code}` : '',
+            e.message,
+            e.details !== undefined ? JSON.stringify(e.details) : '',
+        ];
+        return parts.filter(Boolean).join('\n');
+    }
+    if (input && typeof input === 'object') {
+        const o = input;
+        // A run-command result: the reason and the logs are what explain it.
+        if ('logs' in o || 'exitCode' in o || 'reason' in o) {
+            return [
+                o.reason ? `Reason: ${o.reason}` : '',
+                o.exitCode !== undefined ? `exit code ${o.exitCode}` : '',
+                o.logs ?? '',
+            ]
+                .filter(Boolean)
+                .join('\n');
+        }
+        try {
+            return JSON.stringify(input, null, 1);
+        }
+        catch {
+            return Object.prototype.toString.call(input);
+        }
+    }
+    return typeof input === 'number' || typeof input === 'boolean' ? String(input) : '';
+}
+function gatherEvidence(input, code) {
+    const text = unescapeLayers(asText(input));
+    const codes = findCodes(text);
+    const given = code?.trim();
+    if (given && !codes.some((c) => c.toLowerCase() === given.toLowerCase()))
+        codes.unshift(given);
+    return { text, codes };
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/rules.ts
+// CSE exit codes (Custom Script Extension, node provisioning): what the node could not reach.
+const exit = (codes) => new RegExp(`exit (?:status|code)[=: "]*(?:${codes})\\b|"ExitCode"\\s*:\\s*"(?:${codes})"`, 'i');
+const RULES = [
+    // --- az aks command invoke / runCommand -------------------------------------------------------
+    {
+        category: 'run-command-msi',
+        text: /Failed to connect to MSI|MSI endpoint|(?:get|acquire|retriev)\w* (?:a |an )?(?:access )?token from (?:the )?(?:MSI|managed identity)|ManagedIdentityCredential authentication failed/i,
+    },
+    {
+        category: 'run-command-policy-denied',
+        text: /validation\.gatekeeper\.sh|admission webhook "[^"]*" denied the request|\[azurepolicy-[\w-]+\]/i,
+    },
+    {
+        category: 'run-command-forbidden',
+        text: /Error from server \(Forbidden\)|\bis forbidden: User "[^"]+" cannot/i,
+    },
+    {
+        category: 'run-command-pod-not-started',
+        codes: /^(KubernetesPerformanceError|KubernetesOperationError|CommandResultNotFound)$/i,
+        text: /aks-command namespace did not start|command pod .*(?:not|never) (?:start|scheduled)|Failed to run command due to cluster perf issue|command ?result .*not found/i,
+    },
+    // --- signing in -------------------------------------------------------------------------------
+    {
+        // aks-guard's own sign-in (the pipeline's identity, not the cluster's service principal).
+        category: 'authentication-failed',
+        text: /Signing in to Azure failed: AADSTS(?!70021:|700211:|700024:)\d+/,
+    },
+    {
+        category: 'federated-credential',
+        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
+        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
+    },
+    {
+        category: 'service-principal-invalid',
+        codes: /^(AADSTS7000215|AADSTS7000222|AADSTS700016|AADSTS7000112|ServicePrincipalValidationClientError|ServicePrincipalNotFound|InvalidServicePrincipalProfile)$/i,
+        text: /credentials in ServicePrincipalProfile were invalid|service ?principal (?:credentials? )?(?:has |have )?(?:expired|is invalid|was not found|not found)|client secret (?:keys )?(?:has |have )?expired|Invalid client secret provided/i,
+    },
+    // --- node provisioning (CSE): decided by the exit code, whatever wraps it ----------------------
+    {
+        category: 'apiserver-dns',
+        codes: /^K8SAPIServerDNSLookupFailVMExtensionError$/i,
+        text: new RegExp(`${exit('52').source}|unable to resolve Kubernetes API server name|API server (?:name|FQDN) .*(?:resolve|DNS)`, 'i'),
+    },
+    {
+        category: 'apiserver-connectivity',
+        codes: /^K8SAPIServerConnFailVMExtensionError$/i,
+        text: new RegExp(`${exit('51').source}|Unable to establish connection from agents to (?:the )?Kubernetes API server`, 'i'),
+    },
+    {
+        category: 'outbound-connectivity',
+        codes: /^(OutboundConnFailVMExtensionError|CniDownloadTimeoutVMExtensionError|K8SDownloadTimeoutVMExtensionError|K8sDownloadTimeoutVMExtensionError|VMExtensionProvisioningTimeout|ImageDownloadTimeoutVMExtensionError)$/i,
+        text: new RegExp(`${exit('50|41|31|124').source}|Unable to establish outbound connection|outbound connectivity|required (?:ports|endpoints) .*(?:reach|blocked)`, 'i'),
+    },
+    {
+        category: 'node-bootstrap-failed',
+        codes: /^(VMExtensionProvisioningError|VMExtensionHandlerNonTransientError|\w+VMExtensionError)$/i,
+        text: /processing extension '(?:vmssCSE|cse-agent-\d+|CustomScript)'|\bCSE\b.*(?:fail|error)|exit status=\d+/i,
+    },
+    // --- the workload and the customer's guard rails ---------------------------------------------
+    {
+        category: 'pod-drain-failure',
+        codes: /^(PodDrainFailure|UnsatisfiablePDB|DrainNodeFailed|PodDrainTimeout)$/i,
+        text: /\bdrain(?:ing)? (?:of |node )?.*(?:fail|did not complete|timed out|blocked)|PodDisruptionBudget|\bPDBs?\b|failed when evicting pod|Cannot evict pod|Cordoned nodes have used all surge nodes/i,
+    },
+    {
+        category: 'policy-denied',
+        codes: /^RequestDisallowedByPolicy$/i,
+        text: /disallowed by policy|RequestDisallowedByPolicy|policyAssignment|denied by (?:Azure )?policy/i,
+    },
+    {
+        category: 'resource-locked',
+        codes: /^(ScopeLocked|ResourceLocked)$/i,
+        text: /scope\(s\) are locked|is locked[,.;]? (?:please )?remove (?:the )?lock|cannot perform (?:write|delete) operation because .*locked|management lock/i,
+    },
+    // --- concurrency ------------------------------------------------------------------------------
+    {
+        category: 'throttled',
+        codes: /^(TooManyRequests|SubscriptionRequestsThrottled|TenantRequestsThrottled|ResourceRequestsThrottled|Throttled|OperationNotAllowed_TooManyRequests|RequestThrottled)$/i,
+        text: /\bthrottl(?:ed|ing)\b|\b429\b.{0,40}Too Many Requests|Too Many Requests.{0,40}\b429\b|rate limit(?:ed| exceeded)/i,
+    },
+    {
+        category: 'etag-conflict',
+        codes: /^(OriginalEtagNotExpect|ETagMismatch_Precondition)$/i,
+        text: /Original etag not expected/i,
+    },
+    {
+        category: 'operation-in-progress',
+        codes: /^(VirtualNetworkNotInSucceededState|AnotherOperationInProgress|OperationInProgress|OperationNotAllowedInProgress)$/i,
+        text: /Another (?:agentpool |agent pool )?operation(?: \([^)]*\))? is in progress|there's an in progress .*operation|in progress on agent ?pool|mutually exclusive (?:operations|with)|deletion (?:was|has been) issued|since deletion|is not in succeeded state/i,
+    },
+    {
+        category: 'operation-preempted',
+        codes: /^(AKSOperationPreempted|AKSOperationPreemptedByDelete|NotLatestOperation)$/i,
+        text: /\bpreempted by\b|not the latest operation|superseded by (?:a |another )?(?:later |newer )?operation/i,
+    },
+    {
+        category: 'etag-conflict',
+        codes: /^(PreconditionFailed|EtagMismatch|InvalidIfMatch|IfMatchPreconditionFailed)$/i,
+        text: /\bE?[Tt]ag (?:mismatch|precondition)|If-Match|precondition failed/i,
+    },
+    // --- versions ---------------------------------------------------------------------------------
+    {
+        category: 'deprecated-api-usage',
+        codes: /^(UpgradeBlockedOnDeprecatedAPIUsage|DeprecatedAPIUsage)$/i,
+        text: /usage of (?:a )?Kubernetes APIs? deprecated|deprecated API(?:s)? (?:usage|in use|were used)|API(?:s)? deprecated in the (?:specified|target) version|breaking changes? .*deprecat/i,
+    },
+    {
+        category: 'version-upgrade-not-allowed',
+        codes: /^(MinorVersionSkip|DowngradeNotAllowed|KubernetesVersionNotAvailable|UpgradeNotAllowed|InvalidUpgradePath)$/i,
+        text: /Upgrading Kubernetes version \S+ to \S+ is not allowed|(?:skip|skipping)(?: a| one)? minor version|one minor version at a time|cannot be downgraded|downgrad(?:e|ing) .*not (?:allowed|supported)|not an upgrade available/i,
+    },
+    {
+        category: 'version-skew',
+        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew|NodePoolAheadOfControlPlane)$/i,
+        text: /OrchestratorVersion (?:is invalid|must)|parameter agentpool\.Properties\.OrchestratorVersion|(?:node ?pool|agent ?pool) version .*(?:greater|newer|higher) than .*control plane|version skew|must be (?:within|no more than) \d+ minor versions?/i,
+    },
+    {
+        category: 'version-not-supported',
+        codes: /^(K8sVersionNotSupported|AgentPoolK8sVersionNotSupported|KubernetesVersionNotSupported|VersionNotSupported)$/i,
+        text: /Version \S+ is not supported in this region|version \S+ (?:is )?not supported|get-versions/i,
+    },
+    {
+        category: 'node-image-outdated',
+        codes: /^(NodeImageVersionOutdated|NodeImageTooOld|AgentPoolNodeImageTooOld)$/i,
+        text: /node ?image(?: version)? .*(?:too old|outdated|out of date|no longer supported)|upgrade (?:the )?node ?image (?:first|before)|configuration version .*too old/i,
+    },
+    // --- capacity ---------------------------------------------------------------------------------
+    {
+        category: 'public-ip-limit',
+        codes: /^PublicIPCountLimitReached$/i,
+        text: /public IP (?:address(?:es)? )?(?:count )?limit|PublicIPCountLimitReached/i,
+    },
+    {
+        category: 'quota-exceeded',
+        codes: /^(QuotaExceeded|OperationNotAllowedQuota|InsufficientQuota|ErrCode_InsufficientVCPUQuota)$/i,
+        text: /exceeding approved .*quota|(?:Cores|vCPU|vcpu) quota|Insufficient (?:regional )?vcpu quota|quota (?:limit|exceeded)/i,
+    },
+    {
+        category: 'subnet-capacity',
+        codes: /^(SubnetIsFull|InsufficientSubnetSize|SubnetFull)$/i,
+        text: /does not have enough capacity for \d+ IP|Pre-allocated IPs \d+ exceeds IPs available|subnet is full|not enough (?:free )?IP addresses/i,
+    },
+    {
+        category: 'allocation-failed',
+        codes: /^(AllocationFailed|ZonalAllocationFailed|OverconstrainedAllocationRequest|OverconstrainedZonalAllocationRequest|AksCapacityHeavyUsage|AllocationFailure|SkuCapacityLimit)$/i,
+        text: /Allocation failed|heavy usage in region|not enough capacity|capacity (?:is )?(?:not available|constrained)/i,
+    },
+    {
+        category: 'sku-not-available',
+        codes: /^(SkuNotAvailable|VMSizeNotSupported|ZonesNotSupported|InvalidZone|VMSizeNotAvailable)$/i,
+        text: /VM size \S+ is not available|requested (?:VM )?size .*not available|SKU .*(?:not available|restricted|not supported)|not available in (?:the )?(?:current )?(?:region|location|zone)|currently not available in location/i,
+    },
+    // --- the subscription and its permissions -----------------------------------------------------
+    {
+        category: 'subscription-disabled',
+        codes: /^(ReadOnlyDisabledSubscription|SubscriptionDisabled|DisabledSubscription|SubscriptionWarned)$/i,
+        text: /subscription .*(?:is disabled|read-?only|is not (?:in )?(?:an )?enabled|warned state)/i,
+    },
+    {
+        category: 'provider-not-registered',
+        codes: /^(MissingSubscriptionRegistration|SubscriptionNotRegistered|NoRegisteredProviderFound)$/i,
+        text: /not registered to use namespace|did not have a subscription or a valid tenant level resource provider|resource provider .*not registered|register the (?:resource )?provider/i,
+    },
+    {
+        category: 'authorization-failed',
+        codes: /^(AuthorizationFailed|LinkedAuthorizationFailed|InvalidAuthorization|RoleAssignmentFailed|InsufficientPermissions)$/i,
+        text: /does not have (?:authorization|permission) to perform action|LinkedAuthorizationFailed|has permission to perform action .* however|private DNS zone .*(?:permission|authorization)|is not authorized to perform/i,
+    },
+    {
+        category: 'authentication-failed',
+        codes: /^(AADSTS\d+|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthenticationFailed|InvalidAuthenticationTokenTenant|Unauthorized)$/i,
+        text: /You must be logged in to the server|\(Unauthorized\)|invalid_grant|refresh(?:ing)? (?:the )?(?:expired )?token|token (?:has )?expired|Signing in to Azure failed|authentication failed/i,
+    },
+    // --- configuration ----------------------------------------------------------------------------
+    {
+        category: 'network-config-invalid',
+        codes: /^(SubnetIsDelegated|ServiceCidrOverlapExistingSubnetsCidr|InvalidServiceCidr|DnsServiceIPOutOfServiceCidr|InvalidLoadBalancerProfileAllocatedOutboundPorts|VnetSubnetIdNotAllowed|InvalidNetworkProfile|PodCidrOverlap)$/i,
+        text: /delegated subnet|CIDR .*overlap|overlap.*CIDR|dnsServiceIP .*(?:within|outside|not in)|custom subnet because agent pool \S+ is using a managed subnet|allocatedOutboundPorts|outbound ports/i,
+    },
+    {
+        category: 'invalid-resource-reference',
+        codes: /^InvalidResourceReference$/i,
+        text: /referenced by resource .*(?:not found|was not found|does not exist)/i,
+    },
+    {
+        category: 'missing-dependency',
+        codes: /^(WorkspaceNotFound|LogAnalyticsWorkspaceNotFound|NodeResourceGroupNotFound)$/i,
+        text: /Unable to get log analytics workspace|workspace .*(?:not found|could not be found|was deleted)|Changing property '(?:imageReference|osProfile|storageProfile|virtualMachineProfile)[\w.]*' is not allowed|node resource group .*(?:not found|deleted)|(?:was|were|has been) (?:deleted|modified|removed) (?:outside|manually)/i,
+    },
+    {
+        category: 'invalid-power-state',
+        codes: /^(InvalidPowerState|ClusterStopped|PowerStateInvalid|ManagedClusterStopped|AlreadyStopped|AlreadyRunning)$/i,
+        text: /cluster (?:is )?(?:already )?(?:stopped|running|in stopped state)|is (?:already )?in (?:a )?(?:stopped|running) state|already (?:stopped|started)|power ?state|Start the cluster/i,
+    },
+    {
+        category: 'unsupported-operation',
+        codes: /^(AvailabilitySetsNotSupported|OperationNotSupported|NotSupported|UnsupportedOperation|FeatureNotSupported)$/i,
+        text: /not on Virtual Machine Scale Sets|Availability Sets? (?:are )?Not Supported|is not supported (?:for|on|with|when) (?:this|the|clusters?|node ?pools?|agent ?pools?)|not supported for (?:this|the) cluster/i,
+    },
+    {
+        category: 'autoscaler-conflict',
+        codes: /^(AutoscalerEnabled|CannotScaleWithAutoscaler)$/i,
+        text: /manually scale .*cluster autoscaler|cluster autoscaler .*(?:manual|owns its node count)|scale .* autoscal(?:er|ing) (?:is )?enabled|enable cluster autoscaler in the same update/i,
+    },
+    {
+        category: 'cluster-failed-state',
+        codes: /^(ResourceFailed|ClusterFailed|AgentPoolFailed|ResourceInFailedState)$/i,
+        text: /(?:cluster|agent ?pool|node ?pool|resource) (?:\S+ )?is (?:in )?(?:the |a )?Failed (?:provisioning )?state|in (?:a |the )?failed state|reconcile (?:it|the cluster)/i,
+    },
+    // --- transient and generic --------------------------------------------------------------------
+    {
+        category: 'internal-error',
+        codes: /^(InternalOperationError|InternalServerError|ProvisioningControlPlaneError|ControlPlaneProvisioningInternalError|InternalError|ServiceUnavailable|GatewayTimeout|ControlPlaneAddOnsNotReady)$/i,
+        text: /internal (?:server )?error|encountered an internal error/i,
+    },
+    {
+        category: 'operation-timeout',
+        codes: /^(OperationTimeout|WaitTimeout|PollingTimeout|OperationTimedOut|CommandTimeout)$/i,
+        text: /Timeout while polling|context deadline exceeded|polling .*timed out|timed out waiting|did not finish within/i,
+    },
+    {
+        category: 'operation-in-progress',
+        codes: /^(OperationNotAllowed|EtagMismatch)$/i,
+        text: /Operation is not allowed: Another operation/i,
+    },
+    {
+        category: 'invalid-parameter',
+        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput|InvalidNodeCount|PreviewVersion)$/i,
+        text: /(?:value of )?parameter \S+ is invalid|is not a valid|can't be used as either a whole word|cannot be changed|Changing property '[\w.]+' is not allowed|A new agent pool was introduced|Adding agent pools to an existing cluster/i,
+    },
+];
+
+;// CONCATENATED MODULE: ./src/core/diagnose/classify.ts
+/** Picks the one category an error belongs to, and the code that decided it. */
+
+
+function matches(rule, e) {
+    const code = rule.codes ? e.codes.find((c) => rule.codes.test(c)) : undefined;
+    const text = rule.text ? rule.text.test(e.text) : false;
+    if (rule.requireBoth)
+        return code !== undefined && text ? code : false;
+    return code ?? text;
+}
+/** The innermost code that is not a wrapper (codes are listed outermost first). */
+function innermostSpecific(codes) {
+    const specific = codes.filter((c) => !isWrapperCode(c));
+    return specific.at(-1) ?? codes.at(-1) ?? '';
+}
+function classifyEvidence(e) {
+    for (const rule of RULES) {
+        const m = matches(rule, e);
+        if (m === false)
+            continue;
+        return {
+            category: rule.category,
+            code: typeof m === 'string' ? m : innermostSpecific(e.codes),
+            evidence: e,
+        };
+    }
+    return { category: 'unknown', code: innermostSpecific(e.codes), evidence: e };
+}
+function classify(input, code) {
+    return classifyEvidence(gatherEvidence(input, code));
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/facts.ts
+const facts_GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+function set(facts, key, value) {
+    const v = value?.trim();
+    if (v && facts[key] === undefined && !/^<.*>$/.test(v))
+        facts[key] = v;
+}
+function first(text, ...patterns) {
+    for (const p of patterns) {
+        const m = p.exec(text);
+        if (m)
+            return m;
+    }
+    return undefined;
+}
+const EXTRACTORS = [
+    // Operations in the way.
+    (t, f) => {
+        set(f, 'blockingOperation', first(t, /Another (?:agentpool |agent pool )?operation \(([^)]+)\)/i, /there's an in progress (\w+)/i, /Unable to perform '(\w+)' operation/i)?.[1]);
+        set(f, 'operationId', first(t, new RegExp(`operation ID:? (${facts_GUID})`, 'i'), new RegExp(`operation with ID (${facts_GUID})`, 'i'), new RegExp(`operationId"?\\s*[:=]\\s*"?(${facts_GUID})`, 'i'))?.[1]);
+        set(f, 'startTime', first(t, /started on UTC ([\d-]+[T ][\d:.]+Z?)/i, /operation started at '([^']+)'/i)?.[1]);
+    },
+    // Pools and nodes.
+    (t, f) => {
+        set(f, 'pool', first(t, /on agent ?pool '?([a-z][a-z0-9]{0,11})\b/i, /agent ?pool '([a-z][a-z0-9]{0,11})'/i, /Failed to save agent pool '?([a-z][a-z0-9]{0,11})\b/i)?.[1]);
+        const node = /\b(aks-([a-z0-9]+)-\d+-vmss[0-9a-z]+)\b/i.exec(t);
+        set(f, 'node', node?.[1]);
+        // AKS names VMSS nodes aks-<pool>-<id>-vmss<n>: the node tells which pool it belongs to.
+        set(f, 'pool', node?.[2]);
+    },
+    // Drains and PDBs.
+    (t, f) => {
+        set(f, 'pod', first(t, /evicting pod ([a-z0-9][\w.-]*)/i, /Cannot evict pod (?:as it would violate the pod's disruption budget\.? )?([a-z0-9][\w.-]*)/i, /Too many req(?:uests)? pod ([a-z0-9][\w.-]*)/i)?.[1]);
+        const pdb = /\bPDB ([a-z0-9][\w.-]*)\/([a-z0-9][\w.-]*)/i.exec(t);
+        if (pdb) {
+            set(f, 'namespace', pdb[1]);
+            set(f, 'pdb', pdb[2]);
+        }
+    },
+    // Quota.
+    (t, f) => {
+        set(f, 'quotaLimit', /Current Limit:\s*(\d+)/i.exec(t)?.[1]);
+        set(f, 'quotaUsage', /Current Usage:\s*(\d+)/i.exec(t)?.[1]);
+        set(f, 'quotaRequested', /Additional Required:\s*(\d+)/i.exec(t)?.[1]);
+        set(f, 'location', first(t, /Location:\s*([A-Za-z0-9]+)/, /in region ([a-z0-9]+)\b/i)?.[1]);
+        set(f, 'vmFamily', first(t, /approved (Standard\w+ Family) Cores quota/i, /approved ([\w ]+?) Cores quota/i)?.[1]);
+    },
+    // Subnets.
+    (t, f) => {
+        const full = /Subnet (\S+) with address prefix (\S+) does not have enough capacity for (\d+) IP/i.exec(t);
+        if (full) {
+            set(f, 'subnet', full[1]);
+            set(f, 'subnetPrefix', full[2]);
+            set(f, 'neededIps', full[3]);
+        }
+        const pre = /Pre-allocated IPs (\d+) exceeds IPs available (\d+) in Subnet Cidr (\S+?),? Subnet Name (\S+?)[.,]?\s/i.exec(t);
+        if (pre) {
+            set(f, 'neededIps', pre[1]);
+            set(f, 'availableIps', pre[2]);
+            set(f, 'subnetPrefix', pre[3]);
+            set(f, 'subnet', pre[4]);
+        }
+        set(f, 'subnet', /\/subnets\/([\w.-]+)/i.exec(t)?.[1]);
+    },
+    // CSE.
+    (t, f) => {
+        set(f, 'exitCode', first(t, /exit status=(\d+)/i, /"ExitCode"\s*:\s*"(\d+)"/i)?.[1]);
+    },
+    // RBAC.
+    (t, f) => {
+        const denied = /The client '([^']+)' with object id '([^']+)' (?:does not have|has) (?:authorization|permission) to perform action '([^']+)' (?:over|on) scope '([^']+)'/i.exec(t);
+        if (denied) {
+            set(f, 'principal', denied[2] !== denied[1] ? `${denied[1]} (object id ${denied[2]})` : denied[1]);
+            set(f, 'principalId', denied[2]);
+            set(f, 'action', denied[3]);
+            set(f, 'scope', denied[4]);
+        }
+        set(f, 'linkedAction', /however, it does not have permission to perform action\(s\) '([^']+)'/i.exec(t)?.[1]);
+    },
+    // Policy.
+    (t, f) => {
+        set(f, 'policyAssignment', first(t, /"policyAssignment"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"/i, /policyAssignments\/([^"',\]]+)/i, /"policyAssignmentDisplayName"\s*:\s*"([^"]+)"/i, /"policyAssignmentName"\s*:\s*"([^"]+)"/i)?.[1]);
+        set(f, 'policyDefinition', first(t, /"policyDefinition"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"/i, /policyDefinitions\/([^"',\]]+)/i, /"policyDefinitionDisplayName"\s*:\s*"([^"]+)"/i)?.[1]);
+        set(f, 'deniedResource', /Resource '([^']+)' was disallowed by policy/i.exec(t)?.[1]);
+    },
+    // Versions.
+    (t, f) => {
+        const path = /Upgrading Kubernetes version (\S+) to (\S+) is not allowed\. Available upgrades: \[([^\]]*)\]/i.exec(t);
+        if (path) {
+            set(f, 'currentVersion', path[1]);
+            set(f, 'targetVersion', path[2]);
+            set(f, 'availableUpgrades', path[3]
+                .trim()
+                .split(/[\s,]+/)
+                .join(', '));
+        }
+        set(f, 'targetVersion', first(t, /Version (\d+\.\d+(?:\.\d+)?) is not supported/i, /version (\d+\.\d+(?:\.\d+)?) is not (?:supported|reachable|an upgrade)/i)?.[1]);
+        set(f, 'availableUpgrades', /Upgrades available: ([\d., ]+\d)/i.exec(t)?.[1]);
+        set(f, 'currentVersion', /runs (\d+\.\d+\.\d+);/i.exec(t)?.[1]);
+    },
+    // Sizes, locks, providers, identities.
+    (t, f) => {
+        set(f, 'vmSize', first(t, /requested VM size (\S+) is not available/i, /VM size '?(Standard_\w+)'?/i)?.[1]);
+        set(f, 'lock', /following scope\(s\) are locked: '([^']+)'/i.exec(t)?.[1]);
+        set(f, 'provider', /not registered to use namespace '([^']+)'/i.exec(t)?.[1]);
+        set(f, 'aadsts', /\b(AADSTS\d+)\b/.exec(t)?.[1]);
+        set(f, 'deprecatedApis', /deprecated APIs?:? ?\[?([\w./, -]+(?:v1beta\d|v\d)[\w./, -]*)\]?/i.exec(t)?.[1]);
+    },
+];
+function extractFacts(text) {
+    const facts = {};
+    for (const extract of EXTRACTORS)
+        extract(text, facts);
+    return facts;
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnose/index.ts
+/**
+ * The diagnosis engine: any AKS failure in, one Diagnosis out: its category, the code that decided,
+ * what happened, the facts found in it, and the remediation with this cluster's names filled in.
+ */
+
+
+
+
+/** Real names where known, shell variables otherwise, so every command stays complete. */
+function namesFor(ctx, pool) {
+    return {
+        subscriptionId: ctx.subscriptionId || '$SUBSCRIPTION_ID',
+        resourceGroup: ctx.resourceGroup || '$RESOURCE_GROUP',
+        clusterName: ctx.clusterName || '$CLUSTER',
+        nodePool: pool || ctx.nodePool || '$NODE_POOL',
+    };
+}
+function diagnose(input, options = {}) {
+    const ctx = options.context ?? {};
+    const c = classify(input, options.code);
+    const facts = extractFacts(c.evidence.text);
+    if (ctx.kubernetesVersion && facts.targetVersion === undefined)
+        facts.targetVersion = ctx.kubernetesVersion;
+    const names = namesFor(ctx, facts.pool);
+    const info = CATALOG[c.category];
+    return {
+        category: c.category,
+        code: c.code,
+        title: info.title,
+        summary: info.summary(facts, names),
+        retryable: info.retryable,
+        remediation: info.remediation(facts, names),
+        docs: info.docs,
+        facts,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/report/cluster-report.ts
+
+
+
+
+function poolsTable(c) {
+    return table(['pool', 'mode', 'nodes', 'Kubernetes', 'node image', 'state', 'power'], c.pools.map((p) => [
+        md(p.name),
+        md(p.mode),
+        p.enableAutoScaling
+            ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})`
+            : String(p.count),
+        md(p.currentOrchestratorVersion === p.orchestratorVersion
+            ? p.currentOrchestratorVersion
+            : `${p.currentOrchestratorVersion} → ${p.orchestratorVersion}`),
+        md(p.nodeImageVersion),
+        md(p.provisioningState),
+        md(p.powerState),
+    ]));
+}
+function renderClusterReport(s, o, level = 3) {
+    const c = o.before;
+    const r = o.report;
+    if (!c || !r)
+        return '';
+    const h = '#'.repeat(level);
+    const now = o.timeline[0]?.at.getTime() ?? Date.now();
+    const parts = [`${h} Cluster report: ${md(c.name)}`];
+    const offered = r.upgrades
+        ? r.upgrades.length
+            ? r.upgrades.map((u) => `${md(u.version)}${u.isPreview ? ' (preview)' : ''}`).join(', ')
+            : 'none (newest version in the region)'
+        : 'unknown (the upgrade profile could not be read)';
+    parts.push(table(['', ''], [
+        ['state', `${md(c.provisioningState)}, ${md(c.powerState)}`],
+        ['Kubernetes', md(c.currentKubernetesVersion)],
+        ['upgrades available', offered],
+        ['location', md(c.location)],
+        [
+            'latest operation',
+            o.latestOperation ? md(describeOperation(o.latestOperation, now)) : 'unknown',
+        ],
+        ...r.poolOperations.map((p) => [
+            `operation on ${md(p.pool)}`,
+            md(describeOperation(p.operation, now)),
+        ]),
+    ]));
+    parts.push(`${h}# Node pools\n\n${poolsTable(c)}`);
+    for (const f of r.failed) {
+        const error = f.operation?.error;
+        parts.push(`${h}# ${md(where(f))} is Failed\n\n${error
+            ? diagnosisMarkdown(diagnose(error, {
+                context: {
+                    subscriptionId: s.subscriptionId,
+                    resourceGroup: s.resourceGroup,
+                    clusterName: s.clusterName,
+                    ...(f.pool ? { nodePool: f.pool } : {}),
+                },
+            }), { level: level + 2, raw: JSON.stringify(error, null, 2) })
+            : 'The operation that failed it is not known (operations/latest is not available here).'}`);
+    }
+    return parts.join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/report/summary.ts
+
+
+
+
+
+
+const ICON = {
+    succeeded: '✅',
+    skipped: '⏭️',
+    'dry-run': '📝',
+    aborted: '🛑',
+    'timed-out': '⏱️',
+    failed: '❌',
+};
+function stateTable(c) {
+    const rows = [
+        [
+            `cluster ${md(c.name)}`,
+            md(c.provisioningState),
+            md(c.powerState),
+            md(c.currentKubernetesVersion === c.kubernetesVersion
+                ? c.currentKubernetesVersion
+                : `${c.currentKubernetesVersion} (wants ${c.kubernetesVersion})`),
+            '',
+            '',
+        ],
+        ...c.pools.map((p) => [
+            `pool ${md(p.name)} (${md(p.mode)})`,
+            md(p.provisioningState),
+            md(p.powerState),
+            md(p.currentOrchestratorVersion === p.orchestratorVersion
+                ? p.currentOrchestratorVersion
+                : `${p.currentOrchestratorVersion} (wants ${p.orchestratorVersion})`),
+            md(p.nodeImageVersion),
+            p.enableAutoScaling
+                ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})`
+                : String(p.count),
+        ]),
+    ];
+    return table(['', 'state', 'power', 'Kubernetes', 'node image', 'nodes'], rows);
+}
+function what(s) {
+    switch (s.operation) {
+        case 'upgrade':
+            return `upgrade to ${s.kubernetesVersion}${s.controlPlaneOnly ? ' (control plane only)' : s.nodePool ? ` (node pool ${s.nodePool})` : ''}`;
+        case 'scale':
+            return `scale ${s.nodePool} to ${s.nodeCount} nodes`;
+        case 'upgrade-node-image':
+            return `node image upgrade${s.nodePool ? ` (node pool ${s.nodePool})` : ''}`;
+        case 'run-command':
+            return `run-command`;
+        default:
+            return s.operation + (s.nodePool ? ` (node pool ${s.nodePool})` : '');
+    }
+}
+/** GitHub's limit for one step's summary is 1 MiB; stay clear of it. */
+const SUMMARY_LIMIT_BYTES = 1_000_000;
+/** A Mermaid gantt chart of the run's phases (GitHub renders it); phase names are aks-guard's own. */
+function timelineChart(timeline) {
+    if (timeline.length === 0)
+        return '';
+    const segments = [];
+    for (const e of timeline) {
+        const t = e.at.getTime();
+        const last = segments.at(-1);
+        if (last && last.phase === e.phase)
+            last.end = t;
+        else {
+            if (last)
+                last.end = Math.max(last.end, t);
+            segments.push({ phase: e.phase, start: t, end: t });
+        }
+    }
+    const label = {
+        'pre-flight': 'pre-flight',
+        pending: 'waiting for the operation in progress',
+        abort: 'abort',
+        failed: 'Failed resource',
+        plan: 'plan',
+        write: 'write',
+        wait: 'waiting for this run’s operation',
+        retry: 'retry',
+        done: 'done',
+    };
+    const lines = segments.map((g, i) => {
+        const name = (label[g.phase] ?? g.phase).replace(/[^\w\s’-]/g, ' ');
+        // At least a second, so short phases stay visible.
+        const end = Math.max(g.end, g.start + 1000);
+        return `    ${name} :${i === segments.length - 1 ? 'milestone, ' : ''}p${i}, ${g.start}, ${end}`;
+    });
+    return [
+        '```mermaid',
+        'gantt',
+        '    dateFormat x',
+        '    axisFormat %H:%M:%S',
+        '    section run',
+        ...lines,
+        '```',
+    ].join('\n');
+}
+function renderSummary(s, o, d, options = {}) {
+    const view = {
+        mermaid: options.mermaid ?? true,
+        spelling: options.spelling ?? SPELLINGS.action,
+    };
+    const full = render(s, o, d, false, view);
+    if (Buffer.byteLength(full) <= SUMMARY_LIMIT_BYTES)
+        return full;
+    const lean = render(s, o, d, true, view);
+    if (Buffer.byteLength(lean) <= SUMMARY_LIMIT_BYTES)
+        return lean;
+    // Still too big: keep the start, which holds the result and the diagnosis.
+    return fitMarkdown(lean, {
+        max: SUMMARY_LIMIT_BYTES,
+        unit: 'bytes',
+        note: () => `\n\n_(The summary was cut to fit the 1 MiB limit of a job summary; the log has everything.)_\n`,
+    }).body;
+}
+/** The policy inputs as the reader's front door names them: `onPending wait, onFailed fail, …`. */
+function policy(s, spelling) {
+    const input = (name, value) => `${spelling.name(name)} ${md(value)}`;
+    return [
+        `${input('on-pending', s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}`,
+        input('on-failed', s.onFailed),
+        input('on-timeout', s.onTimeout),
+        ...(s.dryRun ? ['dry run'] : []),
+    ].join(', ');
+}
+/** The summary; `lean` keeps large parts short (command output, raw error, long timelines). */
+function render(s, o, d, lean, { mermaid, spelling }) {
+    const parts = [];
+    parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
+    parts.push(md(o.message));
+    // On failure, what to do about it comes first.
+    if (o.error && d)
+        parts.push(diagnosisMarkdown(d, lean ? {} : { raw: JSON.stringify(o.error, null, 2) }));
+    const facts = [
+        [
+            'cluster',
+            `${md(s.resourceGroup)}/${md(s.clusterName)} (subscription ${md(s.subscriptionId)})`,
+        ],
+        ['policy', policy(s, spelling)],
+    ];
+    if (o.latestOperation)
+        facts.push([
+            'latest operation',
+            md(describeOperation(o.latestOperation, o.timeline[0]?.at.getTime() ?? Date.now())),
+        ]);
+    if (o.pendingOperation)
+        facts.push(['found in progress', md(o.pendingOperation)]);
+    if (o.waitedSeconds > 0)
+        facts.push(['waited', formatDuration(o.waitedSeconds)]);
+    if (o.abortedOperationId)
+        facts.push(['aborted operation', md(o.abortedOperationId)]);
+    if (o.operationId)
+        facts.push(['operation', md(o.operationId)]);
+    if (o.command?.exitCode !== undefined)
+        facts.push(['command exit code', String(o.command.exitCode)]);
+    parts.push(table(['', ''], facts));
+    if (o.report)
+        parts.push(renderClusterReport(s, o));
+    else if (o.before)
+        parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
+    if (o.after)
+        parts.push(`### After\n\n${stateTable(o.after)}`);
+    if (o.plan.length)
+        parts.push(`### Plan (dry run: nothing was written)\n\n${o.plan.map((p, i) => `${i + 1}. ${md(p)}`).join('\n')}`);
+    if (o.timeline.length) {
+        const t0 = o.timeline[0].at.getTime();
+        const rows = lean ? o.timeline.slice(-100) : o.timeline;
+        parts.push(`### Timeline\n\n${mermaid ? `${timelineChart(rows)}\n\n` : ''}${table(['time (UTC)', '+', 'phase', 'event'], rows.map((e) => [
+            e.at.toISOString().slice(11, 19),
+            formatDuration((e.at.getTime() - t0) / 1000),
+            md(e.phase),
+            md(e.event),
+        ]))}`);
+    }
+    if (o.command?.logs)
+        parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(lean ? -2000 : -20000))}`);
+    if (o.error && !d) {
+        parts.push(`### Error\n\n**${md(o.error.code)}**: ${md(o.error.message)}\n\n<details><summary>The error as ARM returned it</summary>\n\n${codeBlock(JSON.stringify(o.error, null, 2), 'json')}\n\n</details>`);
+    }
+    return `${parts.join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/core/reporter.ts
+/** A reporter that keeps lines in memory (tests, and the CLI's quiet mode). */
+class MemoryReporter {
+    lines = [];
+    masked = [];
+    info(text) {
+        this.lines.push({ level: 'info', text });
+    }
+    warning(text) {
+        this.lines.push({ level: 'warning', text });
+    }
+    error(text) {
+        this.lines.push({ level: 'error', text });
+    }
+    debug(text) {
+        this.lines.push({ level: 'debug', text });
+    }
+    startGroup(name) {
+        this.lines.push({ level: 'group', text: name });
+    }
+    endGroup() {
+        this.lines.push({ level: 'endgroup', text: '' });
+    }
+    mask(secret) {
+        this.masked.push(secret);
+    }
+    text() {
+        return this.lines.map((l) => l.text).join('\n');
+    }
+}
+/**
+ * The reporter the core is given: every line passes through the run's redaction before the
+ * platform prints it, and every mask is both registered with the platform (its own log masking)
+ * and remembered for the places the platform does not mask (summary, comment, outputs).
+ */
+function redactingReporter(inner, secrets) {
+    return {
+        info: (line) => inner.info(secrets.redact(line)),
+        warning: (line) => inner.warning(secrets.redact(line)),
+        error: (line) => inner.error(secrets.redact(line)),
+        debug: (line) => inner.debug(secrets.redact(line)),
+        startGroup: (name) => inner.startGroup(secrets.redact(name)),
+        endGroup: () => inner.endGroup(),
+        mask: (secret) => {
+            secrets.add(secret);
+            inner.mask(secret);
         },
     };
 }
@@ -79103,1744 +82138,6 @@ function buildCredential(s, deps) {
     return maskingCredential(inner, deps.reporter);
 }
 
-;// CONCATENATED MODULE: ./src/core/diagnose/catalog.ts
-// ---------------------------------------------------------------------------------------------
-// Small helpers for the commands that recur across categories.
-// ---------------------------------------------------------------------------------------------
-/** The preview api-version documented for `operations/latest` (any later preview serves it too). */
-const OPERATIONS_API_VERSION = '2024-01-02-preview';
-/** A fact as one clean line of text, or undefined when it is missing or blank. */
-function fact(f, key) {
-    const v = f[key];
-    if (typeof v !== 'string')
-        return undefined;
-    // Facts come from Azure and go into copyable shell commands: nothing that the shell would act on.
-    const clean = v
-        .replace(/[\r\n\t`]+/g, ' ')
-        .replace(/[$;&|<>"'\\]/g, '')
-        .trim();
-    return clean === '' ? undefined : clean;
-}
-/** The node pool the error is about: the one named in the error wins over the run's pool. */
-function poolOf(f, n) {
-    return fact(f, 'pool') ?? n.nodePool;
-}
-/** Wraps a command in backticks so reports show it as code. */
-function cmd(command) {
-    return '`' + command + '`';
-}
-/** The last segment of an ARM resource ID (or the value itself when it is not an ID). */
-function lastSegment(id) {
-    const parts = id.split('/').filter((p) => p !== '');
-    return parts[parts.length - 1] ?? id;
-}
-function isResourceId(value) {
-    return value.toLowerCase().startsWith('/subscriptions/');
-}
-function clusterId(n) {
-    return `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${n.clusterName}`;
-}
-function poolId(n, pool) {
-    return `${clusterId(n)}/agentPools/${pool}`;
-}
-function azAksShow(n, query = 'provisioningState', output = 'tsv') {
-    return `az aks show -g ${n.resourceGroup} -n ${n.clusterName} --query ${query} -o ${output}`;
-}
-function azAksShowTable(n) {
-    return `az aks show -g ${n.resourceGroup} -n ${n.clusterName} -o table`;
-}
-function azPoolShow(n, pool, query = 'provisioningState', output = 'tsv') {
-    return `az aks nodepool show -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --query ${query} -o ${output}`;
-}
-function azPoolList(n) {
-    return `az aks nodepool list -g ${n.resourceGroup} --cluster-name ${n.clusterName} --query "[].{name:name,state:provisioningState,power:powerState.code,version:currentOrchestratorVersion,count:count}" -o table`;
-}
-/** `operations/latest` of the cluster, or of one pool (percentComplete, status, error). */
-function latestOperation(n, pool) {
-    const scope = pool === undefined ? clusterId(n) : poolId(n, pool);
-    return `az rest --method get --url "${scope}/operations/latest?api-version=${OPERATIONS_API_VERSION}"`;
-}
-function operationById(n, operationId) {
-    return `az rest --method get --url "${clusterId(n)}/operations/${operationId}?api-version=${OPERATIONS_API_VERSION}"`;
-}
-function abortCluster(n) {
-    return `az aks operation-abort -g ${n.resourceGroup} -n ${n.clusterName}`;
-}
-function abortPool(n, pool) {
-    return `az aks nodepool operation-abort -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
-}
-/** Reconcile: PUT the unchanged cluster (what `az aks update` with no flags does). */
-function reconcileCluster(n) {
-    return `az aks update -g ${n.resourceGroup} -n ${n.clusterName}`;
-}
-/** Reconcile: PUT the unchanged agent pool. */
-function reconcilePool(n, pool) {
-    return `az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
-}
-function resourceUpdate(n) {
-    return `az resource update --ids ${clusterId(n)}`;
-}
-function activityLog(n, failedOnly = true) {
-    const status = failedOnly ? ' --status Failed' : '';
-    return `az monitor activity-log list --resource-group ${n.resourceGroup} --offset 1h${status} -o table`;
-}
-function getUpgrades(n) {
-    return `az aks get-upgrades -g ${n.resourceGroup} -n ${n.clusterName} -o table`;
-}
-/** The node resource group (MC_…), as a command substitution. */
-function nodeResourceGroup(n) {
-    return `$(${azAksShow(n, 'nodeResourceGroup')})`;
-}
-/** The cluster's region: the fact when known, else a command substitution. */
-function locationOf(f, n) {
-    return fact(f, 'location') ?? `$(${azAksShow(n, 'location')})`;
-}
-/** The subnet to inspect: the ID from the error, else the pool's vnetSubnetId. */
-function subnetIdOf(f, n) {
-    const subnet = fact(f, 'subnet');
-    if (subnet !== undefined && isResourceId(subnet))
-        return subnet;
-    return `$(${azPoolShow(n, poolOf(f, n), 'vnetSubnetId')})`;
-}
-/** Resource group and VNet parsed from a subnet ID, or placeholders (see `vnetHint`). */
-function vnetOf(f) {
-    const subnet = fact(f, 'subnet');
-    const m = subnet === undefined
-        ? null
-        : /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)/i.exec(subnet);
-    return { group: m?.[1] ?? '$VNET_RESOURCE_GROUP', vnet: m?.[2] ?? '$VNET_NAME' };
-}
-/** Where the VNet placeholders come from when the error did not name the subnet. */
-function vnetHint(f, n) {
-    const subnet = fact(f, 'subnet');
-    if (subnet !== undefined && isResourceId(subnet))
-        return '';
-    return ` ($VNET_RESOURCE_GROUP and $VNET_NAME are in the pool's subnet ID: ${cmd(azPoolShow(n, poolOf(f, n), 'vnetSubnetId'))})`;
-}
-/** Runs a shell snippet on one node of the pool's scale set (no SSH needed). */
-function onNode(n, script) {
-    return `az vmss run-command invoke -g ${nodeResourceGroup(n)} -n $VMSS_NAME --instance-id $INSTANCE_ID --command-id RunShellScript --scripts "${script}"`;
-}
-function listScaleSetNames(n) {
-    return `az vmss list -g ${nodeResourceGroup(n)} --query "[].name" -o tsv`;
-}
-/** Where to find $VMSS_NAME and $INSTANCE_ID for `onNode`. */
-function scaleSetHint(n) {
-    return `scale sets: ${cmd(listScaleSetNames(n))}, instances: ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME -o table`)}`;
-}
-/** "1.29.7" from "[1.29.7 1.29.6]", "1.29.7, 1.29.6" and the like: the highest version listed. */
-function highestVersion(list) {
-    if (list === undefined)
-        return undefined;
-    const versions = list.match(/\d+\.\d+(?:\.\d+)?/g) ?? [];
-    const key = (v) => v.split('.').map((p) => Number(p));
-    return [...versions].sort((a, b) => {
-        const [x, y] = [key(a), key(b)];
-        for (let i = 0; i < 3; i++) {
-            const d = (y[i] ?? 0) - (x[i] ?? 0);
-            if (d !== 0)
-                return d;
-        }
-        return 0;
-    })[0];
-}
-/** "Standard DSv5 Family" → "standardDSv5Family", the resource name `az quota` expects. */
-function quotaResourceName(vmFamily) {
-    if (vmFamily === undefined)
-        return 'cores';
-    const compact = vmFamily.replace(/vCPUs?/gi, '').replace(/\s+/g, '');
-    return compact.charAt(0).toLowerCase() + compact.slice(1);
-}
-/** An Azure role that grants the refused action, by its resource provider. */
-function roleFor(action) {
-    const a = (action ?? '').toLowerCase();
-    if (a.includes('privatednszones'))
-        return 'Private DNS Zone Contributor';
-    if (a.startsWith('microsoft.network/'))
-        return 'Network Contributor';
-    if (a.includes('managedclusters/runcommand') || a.includes('commandresults'))
-        return 'Azure Kubernetes Service Cluster User Role';
-    if (a.startsWith('microsoft.containerservice/'))
-        return 'Azure Kubernetes Service Contributor Role';
-    if (a.startsWith('microsoft.managedidentity/'))
-        return 'Managed Identity Operator';
-    return 'Contributor';
-}
-/** " (operation 1234, started …)" from the facts, or "". */
-function operationNote(f) {
-    const parts = [];
-    const id = fact(f, 'operationId');
-    const start = fact(f, 'startTime');
-    if (id !== undefined)
-        parts.push(`operation ${id}`);
-    if (start !== undefined)
-        parts.push(`started ${start}`);
-    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
-function onPool(f) {
-    const pool = fact(f, 'pool');
-    return pool === undefined ? '' : ` on node pool ${pool}`;
-}
-const AKS_TS = 'https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes';
-const AKS_DOCS = 'https://learn.microsoft.com/azure/aks';
-const ARM_TS = 'https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting';
-const FAILED_STATE_DOC = `${AKS_TS}/availability-performance/cluster-node-virtual-machine-failed-state`;
-const COMMAND_INVOKE_DOC = `${AKS_TS}/connectivity/resolve-az-aks-command-invoke-failures`;
-// ---------------------------------------------------------------------------------------------
-// One entry per category.
-// ---------------------------------------------------------------------------------------------
-const CATALOG = {
-    'operation-in-progress': {
-        title: 'Another operation is in progress',
-        retryable: true,
-        summary(f) {
-            const op = fact(f, 'blockingOperation');
-            const what = op === undefined ? 'Another operation' : `Another operation (${op})`;
-            return `${what} is still running${onPool(f)}${operationNote(f)}; AKS refuses to start a new operation on the cluster or that pool until it finishes.`;
-        },
-        remediation(f, n) {
-            const pool = fact(f, 'pool');
-            const abort = pool === undefined
-                ? `${cmd(abortCluster(n))}, or on a node pool ${cmd(abortPool(n, n.nodePool))}`
-                : cmd(abortPool(n, pool));
-            return [
-                `Check the provisioning state of the cluster and its node pools first: ${cmd(azAksShow(n))} and ${cmd(azPoolList(n))}.`,
-                `If it is still updating (Updating, Upgrading, Scaling, Starting, …), wait until the operation finishes; follow its progress (percentComplete) with ${cmd(latestOperation(n, pool))}.`,
-                `If the update failed (provisioningState Failed), locate the reason for the failure in the activity log: ${cmd(activityLog(n))}; fix it and reconcile before retrying.`,
-                `If the update succeeded, retry the start, scale, upgrade or other operation that was refused.`,
-                `If the running operation is stuck or was started by mistake, abort it with ${abort}; it stops where it is (no rollback) and the state goes Canceling, then Canceled.`,
-                `With aks-guard, re-run with \`on-pending: wait\` (and a longer \`wait-timeout\`) to wait for it automatically, or \`on-pending: abort\` (optionally \`abort-after: 30m\`) to abort it first.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks-pending-operation',
-            `${AKS_TS}/create-upgrade-delete/operationnotallowed`,
-            `${AKS_DOCS}/manage-abort-operations`,
-        ],
-    },
-    'operation-preempted': {
-        title: 'The operation was preempted by a later one',
-        retryable: true,
-        summary(f) {
-            const by = fact(f, 'blockingOperation');
-            const id = fact(f, 'operationId');
-            if (by !== undefined && /delet/i.test(by))
-                return 'The operation was cancelled because a delete of the cluster or node pool was issued before it finished.';
-            const other = id === undefined ? 'another operation' : `another operation (ID ${id})`;
-            return `The operation was cancelled because ${other} was issued on the same cluster before it finished; AKS runs only the latest one.`;
-        },
-        remediation(f, n) {
-            const id = fact(f, 'operationId');
-            const show = id === undefined ? latestOperation(n) : operationById(n, id);
-            return [
-                `Find the operation that took over and its status: ${cmd(show)}.`,
-                `If it was a delete of the cluster or the pool, do not retry: check what is left with ${cmd(azAksShowTable(n))}.`,
-                `Otherwise wait for it to finish (watch ${cmd(azAksShow(n))} until Succeeded), or abort it if it was started by mistake: ${cmd(abortCluster(n))}.`,
-                `Retry your operation once nothing is running; with aks-guard, \`on-pending: wait\` waits for the other operation before writing.`,
-                `Make sure only one pipeline or tool changes the cluster at a time (for example a GitHub Actions concurrency group per cluster).`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/error-codes/aksoperationpreempted-error`,
-            `${AKS_DOCS}/manage-abort-operations`,
-        ],
-    },
-    'etag-conflict': {
-        title: 'The cluster changed since it was read (ETag mismatch)',
-        retryable: true,
-        summary(f) {
-            const pool = fact(f, 'pool');
-            const what = pool === undefined ? 'cluster' : `node pool ${pool}`;
-            return `The write carried an If-Match ETag that no longer matches the ${what}: something else changed it between the read and the write.`;
-        },
-        remediation(f, n) {
-            const pool = fact(f, 'pool');
-            const etag = pool === undefined ? azAksShow(n, 'eTag') : azPoolShow(n, pool, 'eTag');
-            return [
-                `Re-read the resource and its current ETag: ${cmd(etag)}.`,
-                `See who changed it in the meantime: ${cmd(activityLog(n, false))}.`,
-                `Retry with the fresh ETag (\`--if-match <etag>\`) or without If-Match; aks-guard re-reads and retries by itself (up to three rounds), so re-running the step is enough.`,
-                `If it keeps happening, serialize the pipelines and tools that write to this cluster.`,
-            ];
-        },
-        docs: [`${AKS_DOCS}/use-etags`],
-    },
-    'cluster-failed-state': {
-        title: 'The cluster or node pool is in the Failed state',
-        retryable: false,
-        summary(f, n) {
-            const pool = fact(f, 'pool');
-            const what = pool === undefined ? `Cluster ${n.clusterName}` : `Node pool ${pool}`;
-            return `${what} is in the Failed provisioning state after an earlier operation failed; AKS refuses most changes until the cause is fixed and the resource is reconciled.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Find the operation that failed and its error: ${cmd(latestOperation(n))} and ${cmd(activityLog(n))} (also ${cmd(azPoolList(n))} for failed pools).`,
-                `Fix that cause first (quota, subnet size, policy, lock, PodDisruptionBudget, outbound connectivity); a reconcile alone fails again otherwise. For a failed pool also check ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME -o table`)}, quota ${cmd(`az vm list-usage -l ${locationOf(f, n)} -o table`)} and locks ${cmd(`az lock list -g ${n.resourceGroup} -o table`)}.`,
-                `Reconcile each failed node pool (PUT it unchanged): ${cmd(reconcilePool(n, pool))}.`,
-                `Reconcile the managed cluster: ${cmd(reconcileCluster(n))} or ${cmd(resourceUpdate(n))}.`,
-                `If a single node VM is Failed (for example after a disk detach), update it: ${cmd(`az vmss update-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME --instance-ids $INSTANCE_ID`)}.`,
-                `With aks-guard, \`on-failed: reconcile\` reconciles before the operation, and \`operation: reconcile\` does only that.`,
-                `If the reconcile fails with an internal or API server error, open a support request with the operation ID and the output of "Diagnose and solve problems".`,
-            ];
-        },
-        docs: [FAILED_STATE_DOC, `${AKS_TS}/error-codes/aks-error-code-page`],
-    },
-    'invalid-power-state': {
-        title: 'The power state does not allow this operation',
-        retryable: false,
-        summary(f) {
-            const power = fact(f, 'powerState');
-            const state = fact(f, 'provisioningState');
-            const action = fact(f, 'action');
-            if (power !== undefined) {
-                const doing = action === undefined ? 'this operation' : `"${action}"`;
-                const prov = state === undefined ? '' : ` (provisioning state ${state})`;
-                return `The cluster's power state is ${power}${prov}, so AKS cannot run ${doing} now.`;
-            }
-            return 'AKS refused the operation because of the cluster power state: for example stopping a stopped cluster, starting a running one, or changing a stopped cluster.';
-        },
-        remediation(f, n) {
-            return [
-                `Check the power and provisioning state: ${cmd(azAksShow(n, '"{power:powerState.code,state:provisioningState}"', 'table'))}.`,
-                `If the cluster is Stopped and you want to change it, start it first: ${cmd(`az aks start -g ${n.resourceGroup} -n ${n.clusterName}`)} (aks-guard: \`operation: start\`), then retry.`,
-                `If it is already in the state you asked for (stopping a stopped cluster, starting a running one), there is nothing to do: drop or guard that step.`,
-                `If it is Starting or Stopping, wait for that to finish (aks-guard: \`on-pending: wait\`).`,
-                `A single node pool has its own power state: ${cmd(`az aks nodepool start -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${poolOf(f, n)}`)}.`,
-            ];
-        },
-        docs: [`${AKS_DOCS}/start-stop-cluster`, `${AKS_TS}/create-upgrade-delete/operationnotallowed`],
-    },
-    'pod-drain-failure': {
-        title: 'Node drain blocked (PodDisruptionBudget)',
-        retryable: false,
-        summary(f) {
-            const pod = fact(f, 'pod');
-            const ns = fact(f, 'namespace');
-            const pdb = fact(f, 'pdb');
-            const node = fact(f, 'node');
-            const who = pod === undefined ? 'a pod' : `pod ${ns === undefined ? '' : `${ns}/`}${pod}`;
-            const on = node === undefined ? 'a node' : `node ${node}`;
-            const by = pdb === undefined ? 'a PodDisruptionBudget' : `PodDisruptionBudget ${pdb}`;
-            return `Draining ${on} failed: evicting ${who} would violate ${by} (no disruptions allowed), so AKS stopped the operation to protect the workload.`;
-        },
-        remediation(f, n) {
-            const pdb = fact(f, 'pdb') ?? '$PDB';
-            const ns = fact(f, 'namespace') ?? '$NAMESPACE';
-            const pod = fact(f, 'pod') ?? '$POD';
-            const pool = poolOf(f, n);
-            return [
-                `Find the budgets that allow no disruption (ALLOWED DISRUPTIONS 0): ${cmd('kubectl get pdb -A')}, then ${cmd(`kubectl get pdb ${pdb} -n ${ns} -o yaml`)}.`,
-                `Check the pods on the node: ${cmd('kubectl get pods --all-namespaces -o wide')} and ${cmd(`kubectl describe pod ${pod} -n ${ns}`)}; a pod stuck Terminating or Unknown may need ${cmd(`kubectl delete pod ${pod} -n ${ns} --grace-period=0 --force`)}.`,
-                `Let at least one pod go: scale the workload up or relax minAvailable/maxUnavailable; or temporarily remove the PDB after saving it: ${cmd(`kubectl get pdb ${pdb} -n ${ns} -o yaml > pdb-backup.yaml && kubectl delete pdb ${pdb} -n ${ns}`)}.`,
-                `Reconcile the node pool or retry the upgrade: ${cmd(reconcilePool(n, pool))}.`,
-                `Add the PDB back once the operation has finished: ${cmd('kubectl apply -f pdb-backup.yaml')}.`,
-                `If cordoned nodes used up all surge nodes or drains are slow, give the pool more room: ${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 33% --drain-timeout 60`)}.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks/debugdrainfailures',
-            `${AKS_TS}/error-code-poddrainfailure`,
-            `${AKS_TS}/error-codes/unsatisfiablepdb-error`,
-        ],
-    },
-    'quota-exceeded': {
-        title: 'vCPU quota exceeded',
-        retryable: false,
-        summary(f) {
-            const limit = fact(f, 'quotaLimit');
-            const usage = fact(f, 'quotaUsage');
-            const requested = fact(f, 'quotaRequested');
-            const family = fact(f, 'vmFamily');
-            const loc = fact(f, 'location');
-            const quota = family === undefined ? 'regional vCPU quota' : `vCPU quota for ${family}`;
-            const where = loc === undefined ? '' : ` in ${loc}`;
-            if (limit !== undefined && usage !== undefined && requested !== undefined)
-                return `The ${quota}${where} is ${limit} and ${usage} are in use; the operation needed ${requested} more.`;
-            if (limit !== undefined)
-                return `The operation would exceed the ${quota}${where}, which is ${limit}; new nodes (including upgrade surge nodes) count against it.`;
-            return `The operation needs more vCPUs than the subscription's ${quota}${where} allows; new nodes (including upgrade surge nodes) count against it.`;
-        },
-        remediation(f, n) {
-            const loc = locationOf(f, n);
-            const usage = Number(fact(f, 'quotaUsage') ?? NaN);
-            const requested = Number(fact(f, 'quotaRequested') ?? NaN);
-            const needed = Number.isFinite(usage) && Number.isFinite(requested)
-                ? String(usage + requested)
-                : '$NEW_LIMIT';
-            const resource = quotaResourceName(fact(f, 'vmFamily'));
-            const pool = poolOf(f, n);
-            return [
-                `Check the current usage and limit for the region and VM family: ${cmd(`az vm list-usage -l ${loc} -o table`)}.`,
-                `Request a quota increase (portal: Quotas > Compute, or the quota CLI extension): ${cmd(`az quota update --resource-name ${resource} --scope /subscriptions/${n.subscriptionId}/providers/Microsoft.Compute/locations/${loc} --limit-object value=${needed} --resource-type dedicated`)}.`,
-                `Or free quota: delete unused VMs and scale down pools you do not need, for example ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $OTHER_POOL --node-count $NODE_COUNT`)}.`,
-                `Or need less: upgrade with fewer surge nodes (${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 1`)}) or use a VM size from a family that has quota left.`,
-                `Then retry; if the pool went to Failed, reconcile it first: ${cmd(reconcilePool(n, pool))}.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/create-upgrade-delete/error-code-quotaexceeded`,
-            'https://learn.microsoft.com/azure/azure-resource-manager/templates/error-resource-quota',
-        ],
-    },
-    'public-ip-limit': {
-        title: 'Public IP address limit reached',
-        retryable: false,
-        summary(f) {
-            const loc = fact(f, 'location');
-            const limit = fact(f, 'quotaLimit');
-            const where = loc === undefined ? 'in this region' : `in ${loc}`;
-            const max = limit === undefined ? '' : ` (limit ${limit})`;
-            return `The subscription reached its limit of public IP addresses ${where}${max}, so AKS could not create the public IP it needs (outbound load balancer or a LoadBalancer service).`;
-        },
-        remediation(f, n) {
-            const loc = locationOf(f, n);
-            return [
-                `Check the current public IP usage and limit: ${cmd(`az network list-usages -l ${loc} -o table`)}.`,
-                `Delete public IPs nobody uses: list them with ${cmd('az network public-ip list --query "[?ipConfiguration==null && natGateway==null].{name:name,group:resourceGroup}" -o table')} and remove them with ${cmd('az network public-ip delete --ids $PUBLIC_IP_ID')}.`,
-                `Or request a higher limit (portal: Quotas > Networking); the quota names are listed by ${cmd(`az quota list --scope /subscriptions/${n.subscriptionId}/providers/Microsoft.Network/locations/${loc} -o table`)}.`,
-                `Or need fewer IPs: share one ingress instead of many LoadBalancer services, or lower the managed outbound IPs: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --load-balancer-managed-outbound-ip-count 1`)}.`,
-                `Retry the operation (reconcile with ${cmd(reconcileCluster(n))} if the cluster went to Failed).`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/create-upgrade-delete/error-code-publicipcountlimitreached`,
-            'https://learn.microsoft.com/azure/azure-resource-manager/templates/error-resource-quota',
-        ],
-    },
-    'subnet-capacity': {
-        title: 'Not enough IP addresses in the subnet',
-        retryable: false,
-        summary(f) {
-            const subnet = fact(f, 'subnet');
-            const needed = fact(f, 'neededIps');
-            const name = subnet === undefined ? 'The node subnet' : `Subnet ${lastSegment(subnet)}`;
-            const need = needed === undefined ? '' : ` (${needed} needed)`;
-            return `${name} does not have enough free IP addresses for the new nodes${need}; with Azure CNI each node also takes an address per pod (max-pods), and upgrades need addresses for the surge nodes.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            const { group, vnet } = vnetOf(f);
-            return [
-                `Check the subnet's address range and what uses it: ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} -o table`)}.`,
-                `For quick relief, need fewer addresses: upgrade with a single surge node (${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 1`)}) or scale down pools in the same subnet.`,
-                `Create a larger subnet in the virtual network${vnetHint(f, n)}: ${cmd(`az network vnet subnet create -g ${group} --vnet-name ${vnet} -n $NEW_SUBNET --address-prefixes $NEW_SUBNET_CIDR`)}.`,
-                `Create a new node pool in the larger subnet: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --vnet-subnet-id /subscriptions/${n.subscriptionId}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/$NEW_SUBNET --node-count $NODE_COUNT`)}.`,
-                `Move the workloads (${cmd('kubectl drain $NODE --ignore-daemonsets --delete-emptydir-data')} for each old node), then delete the old pool: ${cmd(`az aks nodepool delete -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`)}.`,
-                `For lasting headroom consider Azure CNI Overlay (pod IPs outside the VNet) or a lower --max-pods on new pools.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks/insufficientsubnetsize',
-            `${AKS_TS}/connectivity/insufficientsubnetsize-error-advanced-networking`,
-            `${AKS_TS}/create-upgrade-delete/error-code-subnetisfull-upgrade`,
-        ],
-    },
-    'allocation-failed': {
-        title: 'No VM capacity for the requested size',
-        retryable: true,
-        summary(f) {
-            const size = fact(f, 'vmSize');
-            const zone = fact(f, 'zone');
-            const loc = fact(f, 'location');
-            const what = size === undefined ? 'the requested VM size' : size;
-            const where = [zone === undefined ? '' : `zone ${zone}`, loc ?? '']
-                .filter((s) => s !== '')
-                .join(' of ');
-            const at = where === '' ? '' : ` in ${where}`;
-            return `Azure had no free capacity for ${what}${at} when the nodes were allocated; this is a capacity shortage, not a quota limit, and capacity often comes back later.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            const size = fact(f, 'vmSize') ?? '$VM_SIZE';
-            return [
-                `Retry later, capacity comes back: reconcile or re-run the operation, for example ${cmd(reconcilePool(n, pool))}.`,
-                `Check the availability of the VM size in the region and its zones: ${cmd(`az vm list-skus -l ${locationOf(f, n)} --size ${size} --all -o table`)}.`,
-                `For upgrades, avoid needing extra nodes: ${cmd(`az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --max-surge 0 --max-unavailable 1`)} (see https://aka.ms/aks/maxUnavailable).`,
-                `Or choose a different VM size or more zones in a new pool: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --node-vm-size $OTHER_VM_SIZE --zones 1 2 3 --node-count $NODE_COUNT`)}.`,
-                `For capacity you can count on, reserve it (capacity reservation group, \`--crg-id\` on the pool), or deploy in a different region.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/error-code-zonalallocationfailed-allocationfailed`,
-            'https://aka.ms/allocation-guidance',
-            'https://aka.ms/akscapacityheavyusage',
-        ],
-    },
-    'sku-not-available': {
-        title: 'The VM size is not available here',
-        retryable: false,
-        summary(f) {
-            const size = fact(f, 'vmSize');
-            const loc = fact(f, 'location');
-            const zone = fact(f, 'zone');
-            const what = size === undefined ? 'The requested VM size' : `VM size ${size}`;
-            const where = loc === undefined ? 'in this region' : `in ${loc}`;
-            const z = zone === undefined ? '' : ` (zone ${zone})`;
-            return `${what} is not offered ${where}${z} for this subscription, so AKS cannot create nodes with it.`;
-        },
-        remediation(f, n) {
-            const loc = locationOf(f, n);
-            const size = fact(f, 'vmSize') ?? '$VM_SIZE';
-            return [
-                `See where the size is offered and its restrictions (NotAvailableForSubscription, zones): ${cmd(`az vm list-skus -l ${loc} --size ${size} --all -o table`)}.`,
-                `Pick a size that is available in the region and zones: ${cmd(`az vm list-skus -l ${loc} --resource-type virtualMachines -o table`)}.`,
-                `Use it for the pool: ${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL --node-vm-size $OTHER_VM_SIZE --node-count $NODE_COUNT`)}, or drop the zones that do not offer the size.`,
-                `If you need this size here, request access to it with an Azure support request (subscription and quota limits).`,
-            ];
-        },
-        docs: [`${ARM_TS}/error-sku-not-available`, 'https://aka.ms/azureregions'],
-    },
-    'policy-denied': {
-        title: 'Blocked by Azure Policy',
-        retryable: false,
-        summary(f) {
-            const assignment = fact(f, 'policyAssignment');
-            const definition = fact(f, 'policyDefinition');
-            const by = assignment !== undefined
-                ? `policy assignment ${lastSegment(assignment)}`
-                : definition !== undefined
-                    ? `policy ${lastSegment(definition)}`
-                    : 'an Azure Policy assignment';
-            return `The request was denied by ${by}: a resource AKS tried to create or change (also in the node resource group) does not comply with it.`;
-        },
-        remediation(f, n) {
-            const assignment = fact(f, 'policyAssignment');
-            const definition = fact(f, 'policyDefinition');
-            const showAssignment = assignment !== undefined && isResourceId(assignment)
-                ? `az policy assignment show --name ${lastSegment(assignment)} --scope ${assignment.replace(/\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i, '')}`
-                : `az policy assignment show --name ${assignment ?? '$POLICY_ASSIGNMENT'} --scope /subscriptions/${n.subscriptionId}`;
-            const assignmentId = assignment !== undefined && isResourceId(assignment)
-                ? assignment
-                : `/subscriptions/${n.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment ?? '$POLICY_ASSIGNMENT'}`;
-            return [
-                `Review the policy assignment and its scope: ${cmd(showAssignment)}.`,
-                `Review the policy rule to see what it requires: ${cmd(`az policy definition show --name ${definition === undefined ? '$POLICY_DEFINITION' : lastSegment(definition)}`)}.`,
-                `Make the request comply (required tags, allowed locations or VM sizes, …); remember AKS also creates resources in the node resource group (${cmd(azAksShow(n, 'nodeResourceGroup'))}).`,
-                `If the operation must be allowed, have the policy owner modify the assignment or exclude the cluster, for example with an exemption: ${cmd(`az policy exemption create --name aks-guard-${n.clusterName} --policy-assignment ${assignmentId} --exemption-category Waiver --scope ${clusterId(n)}`)}.`,
-                `Retry; if the cluster went to Failed, reconcile it: ${cmd(reconcileCluster(n))}.`,
-            ];
-        },
-        docs: [
-            `${ARM_TS}/error-policy-requestdisallowedbypolicy`,
-            `${AKS_TS}/create-upgrade-delete/error-code-requestdisallowedbypolicy`,
-        ],
-    },
-    'authorization-failed': {
-        title: 'Missing Azure RBAC permission',
-        retryable: false,
-        summary(f) {
-            const principal = fact(f, 'principal');
-            const action = fact(f, 'action');
-            const scope = fact(f, 'scope');
-            const who = principal === undefined ? 'The caller or the cluster identity' : `Principal ${principal}`;
-            const what = action === undefined ? 'the requested action' : action;
-            const over = scope === undefined ? '' : ` over ${scope}`;
-            return `${who} is not authorized to perform ${what}${over}; Azure RBAC refused the request.`;
-        },
-        remediation(f, n) {
-            const principal = fact(f, 'principal') ?? '$PRINCIPAL_ID';
-            const scope = fact(f, 'scope') ?? clusterId(n);
-            const action = fact(f, 'action');
-            return [
-                `Identify the principal: the pipeline's identity (${cmd('az account show --query user -o tsv')}) or the cluster's identities (${cmd(azAksShow(n, '"{identity:identity.principalId,kubelet:identityProfile.kubeletidentity.objectId}"', 'table'))}).`,
-                `List what it has on the scope: ${cmd(`az role assignment list --assignee ${principal} --scope ${scope} -o table`)}.`,
-                `Grant a role that includes ${action ?? 'the refused action'}: ${cmd(`az role assignment create --assignee ${principal} --role "${roleFor(action)}" --scope ${scope}`)} (or a custom role with just that action).`,
-                `For LinkedAuthorizationFailed the permission is needed on the linked resource (for example the subnet, public IP or private DNS zone in another resource group), not on the cluster.`,
-                `Wait a few minutes for the assignment to propagate, then retry.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/error-codes/linkedauthorizationfailed-error`,
-            'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting',
-        ],
-    },
-    'provider-not-registered': {
-        title: 'Resource provider not registered',
-        retryable: false,
-        summary(f, n) {
-            const provider = fact(f, 'provider');
-            return `Subscription ${n.subscriptionId} is not registered to use ${provider === undefined ? 'a resource provider the operation needs' : `the ${provider} resource provider`}.`;
-        },
-        remediation(f, n) {
-            const provider = fact(f, 'provider') ?? 'Microsoft.ContainerService';
-            return [
-                `Check the registration state: ${cmd(`az provider show --namespace ${provider} --subscription ${n.subscriptionId} --query registrationState -o tsv`)}.`,
-                `Register it: ${cmd(`az provider register --namespace ${provider} --subscription ${n.subscriptionId} --wait`)}.`,
-                `Make sure the providers AKS itself needs are registered too: ${cmd(`az provider register --namespace Microsoft.ContainerService --subscription ${n.subscriptionId}`)} (and Microsoft.Compute, Microsoft.Network, Microsoft.Storage; Microsoft.OperationsManagement and Microsoft.OperationalInsights for monitoring).`,
-                `Registering needs the */register/action permission on the subscription (Contributor or Owner); then retry the operation.`,
-            ];
-        },
-        docs: ['https://aka.ms/rps-not-found', `${ARM_TS}/error-register-resource-provider`],
-    },
-    'subscription-disabled': {
-        title: 'The subscription is disabled (read-only)',
-        retryable: false,
-        summary(_f, n) {
-            return `Subscription ${n.subscriptionId} is disabled and read-only, so Azure refuses every create, update or action; this usually comes from billing (expired credit, spending limit, overdue bill), a cancellation or a policy violation.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Check the subscription state and that the pipeline targets the right one: ${cmd(`az account show --subscription ${n.subscriptionId} --query "{name:name,state:state}" -o table`)}.`,
-                `Review the subscription with its account administrator in Cost Management + Billing: pay an overdue bill, remove the spending limit, or upgrade an expired free trial or credit offer to reactivate it.`,
-                `If it was suspended for a policy violation or cancelled, contact Azure support; a disabled subscription is deleted after its retention period.`,
-                `Once the state is Enabled again, re-run the operation; if the cluster went to Failed, reconcile it: ${cmd(reconcileCluster(n))}.`,
-            ];
-        },
-        docs: [
-            'https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-disabled',
-            'https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states',
-        ],
-    },
-    'resource-locked': {
-        title: 'Blocked by a resource lock',
-        retryable: false,
-        summary(f) {
-            const lock = fact(f, 'lock');
-            const scope = fact(f, 'scope');
-            const which = lock === undefined ? 'A management lock' : `Management lock ${lock}`;
-            const on = scope === undefined ? '' : ` on ${scope}`;
-            return `${which}${on} blocks the change: a ReadOnly lock refuses every write and a CanNotDelete lock refuses deletes, such as removing nodes on scale-down or upgrade.`;
-        },
-        remediation(f, n) {
-            const lock = fact(f, 'lock') ?? '$LOCK_NAME';
-            return [
-                `List the locks on the cluster's resource group and on the node resource group: ${cmd(`az lock list -g ${n.resourceGroup} -o table`)} and ${cmd(`az lock list -g ${nodeResourceGroup(n)} -o table`)}.`,
-                `Remove the lock for the operation (you need Owner or User Access Administrator): ${cmd(`az lock delete --name ${lock} -g ${n.resourceGroup}`)} (use the node resource group if the lock is there).`,
-                `Retry the operation, or reconcile if it left the cluster Failed: ${cmd(reconcileCluster(n))}.`,
-                `Put the lock back afterwards, if it is still wanted: ${cmd(`az lock create --name ${lock} -g ${n.resourceGroup} --lock-type CanNotDelete`)}; do not lock the node resource group, AKS must be able to change it.`,
-            ];
-        },
-        docs: [
-            'https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources',
-            'https://github.com/Azure/AKS/issues/3291',
-        ],
-    },
-    'service-principal-invalid': {
-        title: "The cluster's service principal credentials are invalid",
-        retryable: false,
-        summary(f) {
-            const aadsts = fact(f, 'aadsts');
-            const code = aadsts === undefined ? '' : ` (${/^aadsts/i.test(aadsts) ? aadsts : `AADSTS${aadsts}`})`;
-            return `Microsoft Entra ID rejected the cluster's service principal credentials${code}: the client secret expired or was rotated, or the application no longer exists.`;
-        },
-        remediation(f, n) {
-            const clientId = fact(f, 'principal') ?? '$SP_CLIENT_ID';
-            return [
-                `See which service principal the cluster uses: ${cmd(azAksShow(n, 'servicePrincipalProfile.clientId'))}.`,
-                `Check that it exists and when its secrets expire: ${cmd(`az ad app credential list --id ${clientId} -o table`)} (AADSTS700016 means the application was not found).`,
-                `Create a new secret: ${cmd(`SP_SECRET=$(az ad app credential reset --id ${clientId} --append --query password -o tsv)`)}.`,
-                `Give it to the cluster: ${cmd(`az aks update-credentials -g ${n.resourceGroup} -n ${n.clusterName} --reset-service-principal --service-principal ${clientId} --client-secret "$SP_SECRET"`)}.`,
-                `Better, stop managing secrets: move the cluster to a managed identity with ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --enable-managed-identity`)}; then retry.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks-sp-help',
-            `${AKS_DOCS}/update-credentials`,
-            `${AKS_TS}/create-upgrade-delete/error-code-serviceprincipalvalidationclienterror`,
-        ],
-    },
-    'federated-credential': {
-        title: 'Workload identity federation failed',
-        retryable: false,
-        summary(f) {
-            const aadsts = fact(f, 'aadsts') ?? '';
-            const issuer = fact(f, 'issuer');
-            const subject = fact(f, 'subject');
-            if (/700024/.test(aadsts))
-                return 'The federated token (client assertion) had expired when it was exchanged (AADSTS700024): the OIDC token was used after its short lifetime.';
-            const presented = issuer !== undefined || subject !== undefined
-                ? ` for issuer ${issuer ?? '(unknown)'} and subject ${subject ?? '(unknown)'}`
-                : '';
-            return `Microsoft Entra ID found no federated identity credential matching the presented token${presented}, so the token exchange failed.`;
-        },
-        remediation(f, n) {
-            const app = fact(f, 'principal') ?? '$APP_CLIENT_ID';
-            const issuer = fact(f, 'issuer') ?? '$ISSUER';
-            const subject = fact(f, 'subject') ?? '$SUBJECT';
-            return [
-                `List the federated credentials of the app registration (${cmd(`az ad app federated-credential list --id ${app} -o table`)}) or of the managed identity (${cmd('az identity federated-credential list --identity-name $IDENTITY_NAME -g $IDENTITY_RESOURCE_GROUP -o table')}).`,
-                `Compare issuer, subject and audience exactly with the token: GitHub uses subjects like repo:ORG/REPO:environment:NAME or repo:ORG/REPO:ref:refs/heads/BRANCH; AKS workload identity uses system:serviceaccount:NAMESPACE:SA and the issuer from ${cmd(azAksShow(n, 'oidcIssuerProfile.issuerUrl'))}.`,
-                `Add the missing credential: ${cmd(`az identity federated-credential create --name aks-guard --identity-name $IDENTITY_NAME -g $IDENTITY_RESOURCE_GROUP --issuer ${issuer} --subject ${subject} --audiences api://AzureADTokenExchange`)} (or ${cmd(`az ad app federated-credential create --id ${app} --parameters credential.json`)}).`,
-                `For an expired assertion (AADSTS700024), fetch the OIDC token right before each exchange: use aks-guard's own \`auth-type: oidc\`, which asks for a fresh token every time, instead of azure/login followed by long az sessions.`,
-            ];
-        },
-        docs: [
-            'https://learn.microsoft.com/entra/workload-id/workload-identity-federation',
-            'https://azure.github.io/azure-workload-identity/docs/troubleshooting.html',
-        ],
-    },
-    'authentication-failed': {
-        title: 'Sign-in failed',
-        retryable: false,
-        summary(f) {
-            const aadsts = fact(f, 'aadsts');
-            const code = aadsts === undefined ? '' : ` (${/^aadsts/i.test(aadsts) ? aadsts : `AADSTS${aadsts}`})`;
-            return `Authentication failed${code}: the credentials in use (kubeconfig token, cached refresh token, or application) are expired, revoked or not valid for this tenant.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Sign in again and check the account and tenant: ${cmd('az login')} then ${cmd('az account show -o table')}.`,
-                `Refresh the kubeconfig: ${cmd(`az aks get-credentials -g ${n.resourceGroup} -n ${n.clusterName} --overwrite-existing`)}; for Microsoft Entra ID clusters also ${cmd('kubelogin convert-kubeconfig -l azurecli')}.`,
-                `Make sure the identity may fetch credentials: ${cmd(`az role assignment create --assignee $PRINCIPAL_ID --role "Azure Kubernetes Service Cluster User Role" --scope ${clusterId(n)}`)}.`,
-                `In pipelines, check the aks-guard \`auth-type\`, \`client-id\` and \`tenant-id\` inputs (a secret that expired or an app that was deleted fails the same way).`,
-            ];
-        },
-        docs: ['https://azure.github.io/kubelogin/', `${AKS_DOCS}/control-kubeconfig-access`],
-    },
-    'outbound-connectivity': {
-        title: 'Nodes cannot reach required endpoints',
-        retryable: false,
-        summary(f) {
-            const code = fact(f, 'exitCode');
-            const meaning = {
-                '50': 'the outbound connectivity check failed (OutboundConnFailVMExtensionError)',
-                '41': 'downloading the CNI plugins timed out',
-                '31': 'downloading the Kubernetes binaries timed out',
-                '124': 'the provisioning script timed out',
-            };
-            const detail = code === undefined ? undefined : meaning[code];
-            const what = code === undefined
-                ? 'Node provisioning failed'
-                : `Node provisioning (CSE) failed with exit code ${code}${detail === undefined ? '' : `: ${detail}`}`;
-            return `${what}; the nodes cannot make the outbound connections AKS requires (container registry, Azure management and sign-in endpoints), usually because of an NSG, firewall, route or DNS setting.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Check the network security group (NSG) rules and the firewall/route table of the node subnet: ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} --query "{nsg:networkSecurityGroup.id,routeTable:routeTable.id}" -o table`)}.`,
-                `Allow the node traffic on the firewall: the VM scale set must reach the required endpoints (https://aka.ms/aks-required-ports-and-addresses; the failed-state article lists https://aka.ms/aks/outbound, https://aka.ms/aks/ssh, https://aka.ms/aks/agent and https://aka.ms/aks/containerinsights), such as mcr.microsoft.com, *.data.mcr.microsoft.com, management.azure.com and login.microsoftonline.com on TCP 443.`,
-                `Test from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'curl -sSI https://mcr.microsoft.com/v2/ | head -n 1; nslookup mcr.microsoft.com'))}.`,
-                `If the virtual network uses custom DNS servers, make them resolve public names (forward to Azure DNS, 168.63.129.16).`,
-                `After fixing the path, reconcile the pool so the nodes provision again: ${cmd(reconcilePool(n, pool))}.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks-required-ports-and-addresses',
-            `${AKS_TS}/create-upgrade-delete/error-code-outboundconnfailvmextensionerror`,
-            FAILED_STATE_DOC,
-        ],
-    },
-    'apiserver-connectivity': {
-        title: 'Nodes cannot reach the API server',
-        retryable: false,
-        summary(f) {
-            const code = fact(f, 'exitCode') ?? '51';
-            return `Node provisioning (CSE) failed with exit code ${code} (K8SAPIServerConnFailVMExtensionError): the nodes cannot open a connection to the cluster's API server on port 443.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Get the API server address: ${cmd(azAksShow(n, '"{fqdn:fqdn,privateFqdn:privateFqdn}"', 'table'))}.`,
-                `Test the connection from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'nc -vz -w 5 $API_SERVER_FQDN 443'))}.`,
-                `Allow TCP 443 from the node subnet to the API server in the NSG, firewall and route table (https://aka.ms/aks-required-ports-and-addresses); if authorized IP ranges are set, they must include the cluster's egress IPs: ${cmd(azAksShow(n, 'apiServerAccessProfile.authorizedIpRanges'))}.`,
-                `For a private cluster, the nodes reach the API server through its private endpoint: check that it exists and that the privatelink name resolves in the node VNet.`,
-                `After fixing, reconcile the pool: ${cmd(reconcilePool(n, pool))}; if the API server itself is failing, report it to AKS support with the operation ID.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/error-codes/vmextensionerror-k8sapiserverconnfail`,
-            `${AKS_TS}/create-upgrade-delete/error-code-k8sapiserverconnfailvmextensionerror`,
-            'https://aka.ms/aks-required-ports-and-addresses',
-        ],
-    },
-    'apiserver-dns': {
-        title: 'Nodes cannot resolve the API server name',
-        retryable: false,
-        summary(f) {
-            const code = fact(f, 'exitCode') ?? '52';
-            return `Node provisioning (CSE) failed with exit code ${code} (K8SAPIServerDNSLookupFailVMExtensionError): the nodes cannot resolve the API server name, most often because custom DNS servers do not forward to Azure DNS or the private DNS zone is not linked.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            const { group, vnet } = vnetOf(f);
-            return [
-                `See which DNS servers the node VNet uses (empty means Azure DNS)${vnetHint(f, n)}: ${cmd(`az network vnet show -g ${group} -n ${vnet} --query dhcpOptions.dnsServers -o tsv`)}.`,
-                `Test resolution from a node (${scaleSetHint(n)}): ${cmd(onNode(n, 'nslookup $API_SERVER_FQDN'))}.`,
-                `Set up DNS resolution to Azure: custom DNS servers must forward to Azure DNS (168.63.129.16), with a conditional forwarder for privatelink.<region>.azmk8s.io for private clusters.`,
-                `For a private cluster, link its private DNS zone (${cmd(`az network private-dns zone list -g ${nodeResourceGroup(n)} -o table`)}) to the VNet that holds the DNS servers: ${cmd('az network private-dns link vnet create -g $ZONE_RESOURCE_GROUP -z $ZONE_NAME -n $LINK_NAME -v $DNS_VNET_ID -e false')}.`,
-                `After fixing, reconcile the pool: ${cmd(reconcilePool(n, pool))}.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks/private-cluster#hub-and-spoke-with-custom-dns',
-            `${AKS_TS}/create-upgrade-delete/error-code-k8sapiserverdnslookupfailvmextensionerror`,
-        ],
-    },
-    'node-bootstrap-failed': {
-        title: 'Node provisioning failed',
-        retryable: false,
-        summary(f) {
-            const code = fact(f, 'exitCode');
-            const node = fact(f, 'node');
-            const on = node === undefined ? '' : ` on ${node}`;
-            const exit = code === undefined ? '' : ` with exit code ${code}`;
-            return `The node provisioning script (Custom Script Extension, vmssCSE) failed${on}${exit}, so the node never joined the cluster.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Look up the exit code in the CSE error table (https://aka.ms/VMExtensionCSELinuxTroubleshoot); for example 212 means the kubelet identity cannot pull from the bootstrap container registry (grant it AcrPull).`,
-                `See which instances failed (scale sets: ${cmd(listScaleSetNames(n))}): ${cmd(`az vmss list-instances -g ${nodeResourceGroup(n)} -n $VMSS_NAME --query "[].{id:instanceId,name:name,state:provisioningState}" -o table`)}.`,
-                `Read the provisioning log on a node: ${cmd(onNode(n, 'tail -n 50 /var/log/azure/cluster-provision.log'))}.`,
-                `Fix the cause, then reconcile the pool so the nodes provision again: ${cmd(reconcilePool(n, pool))}.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/availability-performance/node-not-ready-custom-script-extension-errors`,
-            'https://aka.ms/VMExtensionCSELinuxTroubleshoot',
-        ],
-    },
-    'version-not-supported': {
-        title: 'Kubernetes version not supported',
-        retryable: false,
-        summary(f) {
-            const target = fact(f, 'targetVersion');
-            const loc = fact(f, 'location');
-            const v = target === undefined ? 'The requested Kubernetes version' : `Kubernetes ${target}`;
-            const where = loc === undefined ? 'in this region' : `in ${loc}`;
-            return `${v} is not supported ${where}: it is out of support or not yet available there.`;
-        },
-        remediation(f, n) {
-            return [
-                `List the versions offered in the region: ${cmd(`az aks get-versions -l ${locationOf(f, n)} -o table`)}.`,
-                `For an existing cluster, list the upgrades it can take: ${cmd(getUpgrades(n))}.`,
-                `Set one of those versions in the pipeline (aks-guard \`kubernetes-version\` input, or \`--kubernetes-version\` for az), then retry.`,
-                `If the cluster itself runs an unsupported version, upgrade it one minor version at a time through the versions offered.`,
-            ];
-        },
-        docs: ['https://aka.ms/supported-version-list', `${AKS_DOCS}/supported-kubernetes-versions`],
-    },
-    'version-upgrade-not-allowed': {
-        title: 'This upgrade path is not allowed',
-        retryable: false,
-        summary(f) {
-            const from = fact(f, 'currentVersion');
-            const to = fact(f, 'targetVersion');
-            const available = fact(f, 'availableUpgrades');
-            const path = from !== undefined && to !== undefined
-                ? `Upgrading from ${from} to ${to} is not allowed`
-                : to !== undefined
-                    ? `Upgrading to ${to} is not allowed`
-                    : 'The requested upgrade is not allowed';
-            const list = available === undefined ? '' : ` Available upgrades: ${available}.`;
-            return `${path}: AKS upgrades one minor version at a time and never downgrades.${list}`;
-        },
-        remediation(f, n) {
-            const next = highestVersion(fact(f, 'availableUpgrades')) ?? '$NEXT_VERSION';
-            const target = fact(f, 'targetVersion') ?? '$TARGET_VERSION';
-            return [
-                `List the upgrades the cluster can take: ${cmd(getUpgrades(n))}.`,
-                `Upgrade to the next minor version first: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --kubernetes-version ${next} --yes`)} (with aks-guard: \`kubernetes-version: ${next}\`).`,
-                `Then upgrade again to ${target}, one minor version per step.`,
-                `A downgrade is not possible: if ${target} is older than the current version, keep the current version (or create a new cluster).`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks-supported-k8s-ver',
-            `${AKS_DOCS}/upgrade-aks-cluster`,
-            `${AKS_TS}/error-codes/aks-upgrade-blocked`,
-        ],
-    },
-    'version-skew': {
-        title: 'Control plane and node pool versions are incompatible',
-        retryable: false,
-        summary(f) {
-            const pool = fact(f, 'pool');
-            const cur = fact(f, 'currentVersion');
-            const to = fact(f, 'targetVersion');
-            const who = pool === undefined ? 'A node pool' : `Node pool ${pool}`;
-            const versions = cur !== undefined && to !== undefined
-                ? ` (${cur} → ${to})`
-                : to !== undefined
-                    ? ` (${to})`
-                    : '';
-            return `${who} cannot get this version${versions}: a pool may not be newer than the control plane nor too many minor versions behind it, and pool versions must be changed through the agent pool API, not the managed cluster.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            const target = fact(f, 'targetVersion') ?? '$TARGET_VERSION';
-            return [
-                `Compare the versions: ${cmd(azAksShow(n, 'currentKubernetesVersion'))} and ${cmd(azPoolList(n))}.`,
-                `Upgrade the control plane first: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --control-plane-only --kubernetes-version ${target} --yes`)}.`,
-                `Then upgrade each pool: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --kubernetes-version ${target}`)}.`,
-                `In ARM, Bicep or Terraform, change pool versions on the agent pool resource (https://aka.ms/agent-pool-rest-api), and in a managed cluster PUT either leave every pool's orchestratorVersion unchanged or specify all of them.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/error-codes/nodepoolmcversionincompatible-error`,
-            `${AKS_DOCS}/supported-kubernetes-versions`,
-        ],
-    },
-    'deprecated-api-usage': {
-        title: 'Upgrade blocked by use of deprecated Kubernetes APIs',
-        retryable: false,
-        summary(f) {
-            const to = fact(f, 'targetVersion');
-            const apis = fact(f, 'deprecatedApis');
-            const v = to === undefined ? 'the target version' : to;
-            const which = apis === undefined ? '' : `: ${apis}`;
-            return `AKS stopped the upgrade because the cluster recently called Kubernetes APIs that ${v} removes${which}; those calls would fail after the upgrade.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Find the callers: "Diagnose and solve problems" > "Selected Kubernetes API deprecations" in the portal, or the API server metrics ${cmd('kubectl get --raw /metrics | grep apiserver_requested_deprecated_apis')}.`,
-                `Migrate the manifests, Helm charts and controllers to the replacement API versions (https://kubernetes.io/docs/reference/using-api/deprecation-guide/).`,
-                `AKS looks at the last 12 hours of usage: retry the upgrade once the old APIs are no longer called.`,
-                `Only if you accept that those calls will fail, bypass the check for a while: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --enable-force-upgrade --upgrade-override-until $UNTIL_UTC`)}, then upgrade.`,
-            ];
-        },
-        docs: [
-            `${AKS_DOCS}/stop-cluster-upgrade-api-breaking-changes`,
-            'https://aka.ms/aks/UpgradeAndDeprecatedAPIs',
-        ],
-    },
-    'node-image-outdated': {
-        title: 'The node image is too old',
-        retryable: false,
-        summary(f) {
-            const pool = fact(f, 'pool');
-            const who = pool === undefined ? 'A node pool' : `Node pool ${pool}`;
-            return `${who} runs a node image or node configuration that is too old for this operation; AKS requires a node image upgrade first.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Compare the current and latest node image: ${cmd(azPoolShow(n, pool, 'nodeImageVersion'))} and ${cmd(`az aks nodepool get-upgrades -g ${n.resourceGroup} --cluster-name ${n.clusterName} --nodepool-name ${pool} --query latestNodeImageVersion -o tsv`)}.`,
-                `Upgrade the node image of the pool: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-image-only`)} (all pools: ${cmd(`az aks upgrade -g ${n.resourceGroup} -n ${n.clusterName} --node-image-only --yes`)}).`,
-                `With aks-guard, run \`operation: upgrade-node-image\` first, then retry the original operation.`,
-                `Keep images current automatically: ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --node-os-upgrade-channel NodeImage`)}.`,
-            ];
-        },
-        docs: [`${AKS_DOCS}/node-image-upgrade`],
-    },
-    throttled: {
-        title: 'Requests throttled (429)',
-        retryable: true,
-        summary(_f, n) {
-            return `Azure Resource Manager, AKS or a dependent provider throttled requests for subscription ${n.subscriptionId} (HTTP 429): too many requests in a short window.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Wait and retry: aks-guard backs off automatically and honours Retry-After, so re-running the step later is usually enough.`,
-                `Find what is calling so often: the activity log (${cmd(activityLog(n, false))}) and "Diagnose and solve problems" > throttling for the cluster.`,
-                `Reduce the load: run scripts that list clusters less often, space out deployments and scale operations, and avoid parallel pipelines on one subscription.`,
-                `If a dependency (for example Microsoft.Compute or Microsoft.Network) throttles during a large scale-out, scale in smaller steps or spread clusters over subscriptions.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/error-code-subscriptionrequeststhrottled`,
-            `${AKS_TS}/create-upgrade-delete/429-too-many-requests-errors`,
-            'https://aka.ms/aks/throttling',
-        ],
-    },
-    'internal-error': {
-        title: 'AKS internal error',
-        retryable: true,
-        summary(f) {
-            return `AKS or the Azure platform hit an internal error${operationNote(f)}; it is usually transient, and AKS keeps retrying some operations on its own for a while.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Check whether AKS is still working on it: ${cmd(latestOperation(n))} and ${cmd(azAksShow(n))}.`,
-                `Wait a few minutes and retry the operation (re-run the aks-guard step).`,
-                `If the cluster or a pool was left Failed (infrastructure issue), reconcile each node pool and then the cluster: ${cmd(reconcilePool(n, pool))}, then ${cmd(reconcileCluster(n))}.`,
-                `Check Azure status and the cluster's Resource health in the portal for an ongoing incident in the region.`,
-                `If it keeps failing, report it to AKS support with the operation ID, correlation ID and time, and the logs from "Diagnose and solve problems".`,
-            ];
-        },
-        docs: [FAILED_STATE_DOC, `${AKS_TS}/error-codes/aks-error-code-page`],
-    },
-    'operation-timeout': {
-        title: 'Timed out waiting for the operation',
-        retryable: true,
-        summary(f) {
-            return `The client stopped waiting before the operation finished${operationNote(f)}${onPool(f)}; the operation itself may still be running in AKS.`;
-        },
-        remediation(f, n) {
-            const pool = fact(f, 'pool');
-            const abort = pool === undefined ? abortCluster(n) : abortPool(n, pool);
-            return [
-                `Re-check the state: ${cmd(azAksShow(n))} and the operation's progress (percentComplete) with ${cmd(latestOperation(n, pool))}.`,
-                `If it is still running, let it finish: with aks-guard, re-run with \`on-pending: wait\` and a longer \`wait-timeout\`/\`operation-timeout\`.`,
-                `If it is stuck, abort it: ${cmd(abort)} (or set \`on-timeout: abort\` so aks-guard aborts what it started).`,
-                `If it ended Failed, read its error and fix that; if it Succeeded, there is nothing left to do.`,
-            ];
-        },
-        docs: [
-            `${AKS_DOCS}/manage-abort-operations`,
-            `${AKS_TS}/create-upgrade-delete/operationnotallowed`,
-        ],
-    },
-    'network-config-invalid': {
-        title: 'Invalid network configuration',
-        retryable: false,
-        summary(f) {
-            const subnet = fact(f, 'subnet');
-            const on = subnet === undefined ? '' : ` (subnet ${lastSegment(subnet)})`;
-            return `The network settings of the request are invalid${on}: for example a service CIDR that overlaps the VNet, a DNS service IP outside the service CIDR, a subnet delegated to another service, or too few outbound ports.`;
-        },
-        remediation(f, n) {
-            return [
-                `Show the cluster's network settings: ${cmd(azAksShow(n, 'networkProfile', 'json'))}.`,
-                `Check the subnet (address prefix, delegations): ${cmd(`az network vnet subnet show --ids ${subnetIdOf(f, n)} --query "{prefix:addressPrefix,delegations:delegations[].serviceName}" -o json`)}.`,
-                `Fix the values: the service CIDR must not overlap the VNet, its subnets or peered networks; --dns-service-ip must be inside the service CIDR (not its first address); the node subnet must not be delegated; allocated outbound ports times nodes must fit the outbound IPs.`,
-                `Apply the corrected settings (most can only be set at creation, for example ${cmd(`az aks create -g ${n.resourceGroup} -n ${n.clusterName} --service-cidr 10.2.0.0/16 --dns-service-ip 10.2.0.10`)}) and retry.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/adv-network-prerequest',
-            `${AKS_TS}/error-codes/servicecidroverlapexistingsubnetscidr-error`,
-            `${AKS_TS}/error-codes/dnsserviceipoutofservicecidr-error`,
-        ],
-    },
-    'invalid-resource-reference': {
-        title: 'A referenced resource is missing',
-        retryable: false,
-        summary(f) {
-            const resource = fact(f, 'resource');
-            const which = resource === undefined ? 'A resource the cluster references' : `Resource ${resource}`;
-            return `${which} (subnet, public IP, load balancer or route table) does not exist, was deleted, or is in another region, so AKS cannot use it.`;
-        },
-        remediation(f, n) {
-            const resource = fact(f, 'resource') ?? '$RESOURCE_ID';
-            return [
-                `Check the resource named in the error: ${cmd(`az resource show --ids ${resource} -o table`)}.`,
-                `See what the cluster references for outbound and networking: ${cmd(azAksShow(n, 'networkProfile.loadBalancerProfile', 'json'))}.`,
-                `Recreate the resource in the cluster's region, or point the cluster to one that exists, for example ${cmd(`az aks update -g ${n.resourceGroup} -n ${n.clusterName} --load-balancer-outbound-ips $PUBLIC_IP_ID`)}.`,
-                `Reconcile the cluster: ${cmd(reconcileCluster(n))}.`,
-            ];
-        },
-        docs: [`${AKS_TS}/create-upgrade-delete/error-code-invalidresourcereference`],
-    },
-    'missing-dependency': {
-        title: 'A resource the cluster depends on was deleted or changed',
-        retryable: false,
-        summary() {
-            return 'A resource the cluster depends on was deleted or changed outside AKS, for example the monitoring add-on Log Analytics workspace or resources in the node resource group.';
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `If the Log Analytics workspace is gone, see which one the add-on uses: ${cmd(azAksShow(n, 'addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID'))}.`,
-                `Re-point monitoring: ${cmd(`az aks disable-addons -a monitoring -g ${n.resourceGroup} -n ${n.clusterName}`)}, then ${cmd(`az aks enable-addons -a monitoring -g ${n.resourceGroup} -n ${n.clusterName} --workspace-resource-id $WORKSPACE_ID`)}.`,
-                `If resources in the node resource group were modified (for example the scale set's image reference), undo the change; AKS owns that group. A node image upgrade rebuilds the nodes: ${cmd(`az aks nodepool upgrade -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-image-only`)}.`,
-                `Reconcile the cluster and retry: ${cmd(reconcileCluster(n))}.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/create-upgrade-delete/aks-upgrade-scale-fail-log-analytics-workspace-missing`,
-            `${AKS_TS}/create-upgrade-delete/changing-property-imagereference-not-allowed`,
-        ],
-    },
-    'unsupported-operation': {
-        title: 'Not supported for this cluster configuration',
-        retryable: false,
-        summary(f) {
-            const pool = fact(f, 'pool');
-            const on = pool === undefined ? 'this cluster' : `node pool ${pool}`;
-            return `The operation is not supported for the configuration of ${on}, for example on availability-set node pools or with node autoprovisioning.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Check how the pools are built: ${cmd(`az aks nodepool list -g ${n.resourceGroup} --cluster-name ${n.clusterName} --query "[].{name:name,type:type,autoscaler:enableAutoScaling,mode:mode}" -o table`)}.`,
-                `Availability-set pools do not support the autoscaler, stop/start or multiple pools: move to Virtual Machine Scale Sets (a new cluster, since the pool type cannot change).`,
-                `Use the supported path for the feature from the AKS docs and change the pipeline step accordingly (for example let node autoprovisioning manage node counts instead of scaling by hand).`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/create-upgrade-delete/error-using-feature-requiring-virtual-machine-scale-set`,
-        ],
-    },
-    'autoscaler-conflict': {
-        title: 'Manual scale conflicts with the cluster autoscaler',
-        retryable: false,
-        summary(f) {
-            const pool = fact(f, 'pool');
-            const who = pool === undefined ? 'The node pool' : `Node pool ${pool}`;
-            return `${who} has the cluster autoscaler enabled, so its node count cannot be set by hand, and enabling the autoscaler and scaling cannot be done in one update.`;
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            const base = `az aks nodepool update -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool}`;
-            return [
-                `Check the pool's autoscaler settings: ${cmd(azPoolShow(n, pool, '"{autoscaler:enableAutoScaling,min:minCount,max:maxCount,count:count}"', 'table'))}.`,
-                `To keep the autoscaler, change its bounds instead of the count: ${cmd(`${base} --update-cluster-autoscaler --min-count $MIN_COUNT --max-count $MAX_COUNT`)}.`,
-                `To set a fixed count, disable the autoscaler first: ${cmd(`${base} --disable-cluster-autoscaler`)}, then scale: ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-count $NODE_COUNT`)} (aks-guard: \`operation: scale\`).`,
-                `Do not enable the autoscaler and change the count in the same request; make them two updates.`,
-            ];
-        },
-        docs: [
-            `${AKS_TS}/create-upgrade-delete/cannot-scale-cluster-autoscaler-enabled-node-pool`,
-            `${AKS_DOCS}/cluster-autoscaler`,
-        ],
-    },
-    'invalid-parameter': {
-        title: 'Invalid request parameter',
-        retryable: false,
-        summary(f) {
-            const parameter = fact(f, 'parameter');
-            const which = parameter === undefined ? 'a parameter of the request' : `parameter ${parameter}`;
-            return `AKS rejected ${which}: the value breaks a naming or validation rule, changes a property that cannot change, or changes agent pools through the managed cluster API.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Read which parameter and rule the message names, and compare with the current configuration: ${cmd(`az aks show -g ${n.resourceGroup} -n ${n.clusterName} -o json`)}.`,
-                `Check the naming rules (https://aka.ms/aks-naming-rules): cluster names cannot contain "microsoft" or "windows"; Linux pool names are 1-12 lowercase letters and digits (Windows 1-6), starting with a letter.`,
-                `Add or change node pools with the agent pool API (${cmd(`az aks nodepool add -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n $NEW_POOL`)}, Terraform azurerm_kubernetes_cluster_node_pool), not through the managed cluster.`,
-                `Properties that cannot change after creation (subnet, VM size, …) need a new node pool and a workload move.`,
-            ];
-        },
-        docs: [
-            'https://aka.ms/aks-naming-rules',
-            `${AKS_TS}/create-upgrade-delete/error-code-invalidparameter`,
-            'https://aka.ms/agent-pool-rest-api',
-        ],
-    },
-    'run-command-pod-not-started': {
-        title: 'The run-command pod did not start',
-        retryable: false,
-        summary() {
-            return 'The `az aks command invoke` pod (command-<ID> in the aks-command namespace) could not be scheduled or did not reach Running in time (Not Found, KubernetesPerformanceError), typically because of node or resource constraints.';
-        },
-        remediation(f, n) {
-            const pool = poolOf(f, n);
-            return [
-                `Check the nodes: pools and counts with ${cmd(azPoolList(n))}, and nodes that are NotReady or SchedulingDisabled or carry taints the pod cannot tolerate with ${cmd('kubectl get nodes -o wide')} and ${cmd('kubectl describe nodes | grep -i taints')}.`,
-                `See why the command pod stays Pending: ${cmd('kubectl get events -n aks-command --sort-by=.lastTimestamp')}.`,
-                `Increase the node pool size and make sure a pool without blocking taints has room: ${cmd(`az aks nodepool scale -g ${n.resourceGroup} --cluster-name ${n.clusterName} -n ${pool} --node-count $NODE_COUNT`)}.`,
-                `Adjust resource requests and limits of other workloads so the pod fits, then retry the command (a busy cluster can also just be slow to start it).`,
-            ];
-        },
-        docs: [COMMAND_INVOKE_DOC, `${AKS_DOCS}/access-private-cluster`],
-    },
-    'run-command-policy-denied': {
-        title: 'The run-command pod was denied by Azure Policy',
-        retryable: false,
-        summary(f) {
-            const assignment = fact(f, 'policyAssignment');
-            const by = assignment === undefined ? '' : ` (policy ${lastSegment(assignment)})`;
-            return `The admission webhook validation.gatekeeper.sh (Azure Policy for AKS) denied the command-<ID> pod in the aks-command namespace${by}, so \`az aks command invoke\` could not run.`;
-        },
-        remediation(f, n) {
-            const assignment = fact(f, 'policyAssignment');
-            const assignmentId = assignment !== undefined && isResourceId(assignment)
-                ? assignment
-                : `/subscriptions/${n.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment ?? '$POLICY_ASSIGNMENT'}`;
-            return [
-                `Find the assignment that denied the pod: ${cmd(`az policy assignment list --scope ${clusterId(n)} --disable-scope-strict-match -o table`)}.`,
-                `Exempt the aks-command namespace: in the portal, Policy > Assignments > Edit assignment > Parameters, add aks-command to "Namespace exclusions".`,
-                `Or exempt the cluster from that assignment: ${cmd(`az policy exemption create --name ExemptAksCommand --policy-assignment ${assignmentId} --exemption-category Waiver --scope ${clusterId(n)}`)}.`,
-                `For a custom policy, inspect what the pod looks like and adjust the policy: ${cmd('kubectl get pods -n aks-command -o yaml')}.`,
-            ];
-        },
-        docs: [COMMAND_INVOKE_DOC],
-    },
-    'run-command-forbidden': {
-        title: 'The command was refused by Kubernetes RBAC',
-        retryable: false,
-        summary(f) {
-            const principal = fact(f, 'principal');
-            const action = fact(f, 'action');
-            const who = principal === undefined ? 'the caller' : principal;
-            const what = action === undefined ? '' : ` (${action})`;
-            return `The command ran, but Kubernetes refused it for ${who}${what}: the identity lacks the required Azure roles or Kubernetes RBAC permissions on the cluster.`;
-        },
-        remediation(f, n) {
-            const principal = fact(f, 'principal') ?? '$PRINCIPAL_ID';
-            const action = fact(f, 'action');
-            const resource = fact(f, 'resource');
-            const canI = action !== undefined && resource !== undefined
-                ? `${action} ${resource}`
-                : action !== undefined && action.includes(' ')
-                    ? action
-                    : 'list namespaces';
-            return [
-                `The caller needs Microsoft.ContainerService/managedClusters/runCommand/action and Microsoft.ContainerService/managedClusters/commandResults/read on the cluster; check: ${cmd(`az role assignment list --assignee ${principal} --scope ${clusterId(n)} -o table`)}.`,
-                `Grant them with the cluster user role: ${cmd(`az role assignment create --assignee ${principal} --role "Azure Kubernetes Service Cluster User Role" --scope ${clusterId(n)}`)}.`,
-                `Check what Kubernetes allows: ${cmd(`kubectl auth can-i ${canI} --as ${principal}`)}; with Azure RBAC for Kubernetes assign "Azure Kubernetes Service RBAC Reader" (or Writer), otherwise bind a role, for example ${cmd(`kubectl create clusterrolebinding aks-guard-view --clusterrole view --user ${principal}`)}.`,
-                `Retry the command once the role assignments have propagated.`,
-            ];
-        },
-        docs: [COMMAND_INVOKE_DOC, `${AKS_DOCS}/manage-azure-rbac`],
-    },
-    'run-command-msi': {
-        title: 'Run command could not get a token from MSI',
-        retryable: false,
-        summary() {
-            return '`az aks command invoke` could not get a token from the managed identity endpoint (Failed to connect to MSI); this is a known issue when it runs directly in Azure Cloud Shell.';
-        },
-        remediation(_f, n) {
-            return [
-                `In Cloud Shell, run ${cmd('az login')} first, then the command again: ${cmd(`az aks command invoke -g ${n.resourceGroup} -n ${n.clusterName} --command "kubectl get pods"`)}.`,
-                `Or run \`az aks command invoke\` on a local computer or a virtual machine with the Azure CLI installed.`,
-                `In pipelines, use an explicit sign-in (aks-guard \`auth-type: oidc\` or \`service-principal\`) rather than a managed identity the runner does not have.`,
-            ];
-        },
-        docs: [COMMAND_INVOKE_DOC],
-    },
-    unknown: {
-        title: 'Unrecognized error',
-        retryable: false,
-        summary(f) {
-            return `aks-guard could not match this error to a known cause${operationNote(f)}; the inner error code and message are the best lead.`;
-        },
-        remediation(_f, n) {
-            return [
-                `Read the innermost error code and message (inside details[], not a wrapper like DeploymentFailed or Conflict) and look it up in the AKS error code list (https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/aks-error-code-page).`,
-                `Look at the latest operation and its error: ${cmd(latestOperation(n))}.`,
-                `Check the state of the cluster and its pools: ${cmd(azAksShowTable(n))} and ${cmd(azPoolList(n))}.`,
-                `Look for failed operations in the activity log: ${cmd(activityLog(n))}.`,
-                `If the cluster or a pool is Failed, fix the cause and reconcile: ${cmd(reconcileCluster(n))} (aks-guard: \`on-failed: reconcile\`).`,
-                `If it is still unclear, use "Diagnose and solve problems" for the cluster or open a support request with the operation and correlation IDs.`,
-            ];
-        },
-        docs: [`${AKS_TS}/error-codes/aks-error-code-page`, FAILED_STATE_DOC],
-    },
-};
-
-;// CONCATENATED MODULE: ./src/core/diagnose/normalize.ts
-/**
- * Whatever an AKS failure arrives as (an ARM error body with nested details, an SDK RestError, the
- * error of operations/latest, a run-command result, or text pasted from az, Terraform or an ARM
- * deployment with JSON escaped inside strings), make it one readable text and the list of error
- * codes found in it, outermost first.
- */
-/** Codes that only say "something inside failed": the inner code or the message decides. */
-const WRAPPER_CODES = new Set([
-    'DeploymentFailed',
-    'InvalidTemplateDeployment',
-    'ReconcileVMSSAgentPoolFailed',
-    'CreateVMSSAgentPoolFailed',
-    'BadRequest',
-    'Conflict',
-    'ResourceOperationFailure',
-    'ResourceDeploymentFailure',
-    'Unspecified',
-    'OperationFailed',
-    'Failed',
-    'RequestFailed',
-    'ValidationError',
-    'InvalidRequestContent',
-    'MultipleErrorsOccurred',
-].map((c) => c.toLowerCase()));
-function isWrapperCode(code) {
-    return WRAPPER_CODES.has(code.toLowerCase());
-}
-/** Undoes layers of JSON string escaping (`\"`, `\\n`, `\\\"` …) until nothing changes. */
-function unescapeLayers(text) {
-    let out = text;
-    for (let i = 0; i < 6; i++) {
-        const next = out
-            .replace(/\\r\\n|\\n|\\r/g, '\n')
-            .replace(/\\t/g, ' ')
-            .replace(/\\+"/g, '"')
-            .replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
-            .replace(/\\\\/g, '\\');
-        if (next === out)
-            break;
-        out = next;
-    }
-    return out;
-}
-// Where codes hide: JSON ("code": "X", "subcode": "X"), Go/autorest (Code="X"), az and the SDKs
-// ((X) Message, Code: X, ERROR CODE: X), AKS reconcilers (SubCode: X), Entra (AADSTS123).
-const CODE_PATTERNS = [
-    /"(?:code|subcode|errorCode)"\s*:\s*"([A-Za-z][\w.]*)"/gi,
-    /\b(?:Code|SubCode|ErrorCode)\s*=\s*"?([A-Za-z][\w.]*)"?/g,
-    /\b(?:Code|SubCode|ERROR CODE|Error code)\s*:\s*"?([A-Za-z][\w.]*)"?/g,
-    // (Code) as az prints it; an acronym in parentheses, like "(PDB)", is not a code.
-    /(?:^|[\s:])\(((?=\w*[a-z])[A-Z][A-Za-z0-9_]{4,})\)\s/gm,
-    /\b(AADSTS\d+)\b/g,
-];
-/** Codes the patterns pick up that are words of the wrapper, not error codes. */
-const NOT_CODES = new Set(['null', 'none', 'true', 'false', 'unknown', 'message', 'details']);
-function findCodes(text) {
-    const found = [];
-    for (const pattern of CODE_PATTERNS) {
-        for (const m of text.matchAll(pattern)) {
-            const code = m[1].replace(/\.$/, '');
-            if (!NOT_CODES.has(code.toLowerCase()))
-                found.push({ code, at: m.index });
-        }
-    }
-    const seen = new Set();
-    return found
-        .sort((a, b) => a.at - b.at)
-        .map((f) => f.code)
-        .filter((c) => {
-        const key = c.toLowerCase();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** Flattens any input to text: objects become JSON (so nested details keep their codes). */
-function asText(input) {
-    if (typeof input === 'string')
-        return input;
-    if (input instanceof Error) {
-        const e = input;
-        const parts = [
-            typeof e.code === 'string' ? `Code: ${e.code}` : '',
-            e.message,
-            e.details !== undefined ? JSON.stringify(e.details) : '',
-        ];
-        return parts.filter(Boolean).join('\n');
-    }
-    if (input && typeof input === 'object') {
-        const o = input;
-        // A run-command result: the reason and the logs are what explain it.
-        if ('logs' in o || 'exitCode' in o || 'reason' in o) {
-            return [
-                o.reason ? `Reason: ${o.reason}` : '',
-                o.exitCode !== undefined ? `exit code ${o.exitCode}` : '',
-                o.logs ?? '',
-            ]
-                .filter(Boolean)
-                .join('\n');
-        }
-        try {
-            return JSON.stringify(input, null, 1);
-        }
-        catch {
-            return Object.prototype.toString.call(input);
-        }
-    }
-    return typeof input === 'number' || typeof input === 'boolean' ? String(input) : '';
-}
-function gatherEvidence(input, code) {
-    const text = unescapeLayers(asText(input));
-    const codes = findCodes(text);
-    const given = code?.trim();
-    if (given && !codes.some((c) => c.toLowerCase() === given.toLowerCase()))
-        codes.unshift(given);
-    return { text, codes };
-}
-
-;// CONCATENATED MODULE: ./src/core/diagnose/rules.ts
-// CSE exit codes (Custom Script Extension, node provisioning): what the node could not reach.
-const exit = (codes) => new RegExp(`exit (?:status|code)[=: "]*(?:${codes})\\b|"ExitCode"\\s*:\\s*"(?:${codes})"`, 'i');
-const RULES = [
-    // --- az aks command invoke / runCommand -------------------------------------------------------
-    {
-        category: 'run-command-msi',
-        text: /Failed to connect to MSI|MSI endpoint|(?:get|acquire|retriev)\w* (?:a |an )?(?:access )?token from (?:the )?(?:MSI|managed identity)|ManagedIdentityCredential authentication failed/i,
-    },
-    {
-        category: 'run-command-policy-denied',
-        text: /validation\.gatekeeper\.sh|admission webhook "[^"]*" denied the request|\[azurepolicy-[\w-]+\]/i,
-    },
-    {
-        category: 'run-command-forbidden',
-        text: /Error from server \(Forbidden\)|\bis forbidden: User "[^"]+" cannot/i,
-    },
-    {
-        category: 'run-command-pod-not-started',
-        codes: /^(KubernetesPerformanceError|KubernetesOperationError|CommandResultNotFound)$/i,
-        text: /aks-command namespace did not start|command pod .*(?:not|never) (?:start|scheduled)|Failed to run command due to cluster perf issue|command ?result .*not found/i,
-    },
-    // --- signing in -------------------------------------------------------------------------------
-    {
-        // aks-guard's own sign-in (the pipeline's identity, not the cluster's service principal).
-        category: 'authentication-failed',
-        text: /Signing in to Azure failed: AADSTS(?!70021:|700211:|700024:)\d+/,
-    },
-    {
-        category: 'federated-credential',
-        codes: /^AADSTS(70021|700211|700212|700213|700024|700027|7002[0-9]{2})$/i,
-        text: /No matching federated identity record|Client assertion is not within its valid time range|federated (?:identity )?credential|assertion (?:issuer|subject|audience) .*(?:does not|doesn't) match/i,
-    },
-    {
-        category: 'service-principal-invalid',
-        codes: /^(AADSTS7000215|AADSTS7000222|AADSTS700016|AADSTS7000112|ServicePrincipalValidationClientError|ServicePrincipalNotFound|InvalidServicePrincipalProfile)$/i,
-        text: /credentials in ServicePrincipalProfile were invalid|service ?principal (?:credentials? )?(?:has |have )?(?:expired|is invalid|was not found|not found)|client secret (?:keys )?(?:has |have )?expired|Invalid client secret provided/i,
-    },
-    // --- node provisioning (CSE): decided by the exit code, whatever wraps it ----------------------
-    {
-        category: 'apiserver-dns',
-        codes: /^K8SAPIServerDNSLookupFailVMExtensionError$/i,
-        text: new RegExp(`${exit('52').source}|unable to resolve Kubernetes API server name|API server (?:name|FQDN) .*(?:resolve|DNS)`, 'i'),
-    },
-    {
-        category: 'apiserver-connectivity',
-        codes: /^K8SAPIServerConnFailVMExtensionError$/i,
-        text: new RegExp(`${exit('51').source}|Unable to establish connection from agents to (?:the )?Kubernetes API server`, 'i'),
-    },
-    {
-        category: 'outbound-connectivity',
-        codes: /^(OutboundConnFailVMExtensionError|CniDownloadTimeoutVMExtensionError|K8SDownloadTimeoutVMExtensionError|K8sDownloadTimeoutVMExtensionError|VMExtensionProvisioningTimeout|ImageDownloadTimeoutVMExtensionError)$/i,
-        text: new RegExp(`${exit('50|41|31|124').source}|Unable to establish outbound connection|outbound connectivity|required (?:ports|endpoints) .*(?:reach|blocked)`, 'i'),
-    },
-    {
-        category: 'node-bootstrap-failed',
-        codes: /^(VMExtensionProvisioningError|VMExtensionHandlerNonTransientError|\w+VMExtensionError)$/i,
-        text: /processing extension '(?:vmssCSE|cse-agent-\d+|CustomScript)'|\bCSE\b.*(?:fail|error)|exit status=\d+/i,
-    },
-    // --- the workload and the customer's guard rails ---------------------------------------------
-    {
-        category: 'pod-drain-failure',
-        codes: /^(PodDrainFailure|UnsatisfiablePDB|DrainNodeFailed|PodDrainTimeout)$/i,
-        text: /\bdrain(?:ing)? (?:of |node )?.*(?:fail|did not complete|timed out|blocked)|PodDisruptionBudget|\bPDBs?\b|failed when evicting pod|Cannot evict pod|Cordoned nodes have used all surge nodes/i,
-    },
-    {
-        category: 'policy-denied',
-        codes: /^RequestDisallowedByPolicy$/i,
-        text: /disallowed by policy|RequestDisallowedByPolicy|policyAssignment|denied by (?:Azure )?policy/i,
-    },
-    {
-        category: 'resource-locked',
-        codes: /^(ScopeLocked|ResourceLocked)$/i,
-        text: /scope\(s\) are locked|is locked[,.;]? (?:please )?remove (?:the )?lock|cannot perform (?:write|delete) operation because .*locked|management lock/i,
-    },
-    // --- concurrency ------------------------------------------------------------------------------
-    {
-        category: 'throttled',
-        codes: /^(TooManyRequests|SubscriptionRequestsThrottled|TenantRequestsThrottled|ResourceRequestsThrottled|Throttled|OperationNotAllowed_TooManyRequests|RequestThrottled)$/i,
-        text: /\bthrottl(?:ed|ing)\b|\b429\b.{0,40}Too Many Requests|Too Many Requests.{0,40}\b429\b|rate limit(?:ed| exceeded)/i,
-    },
-    {
-        category: 'etag-conflict',
-        codes: /^(OriginalEtagNotExpect|ETagMismatch_Precondition)$/i,
-        text: /Original etag not expected/i,
-    },
-    {
-        category: 'operation-in-progress',
-        codes: /^(VirtualNetworkNotInSucceededState|AnotherOperationInProgress|OperationInProgress|OperationNotAllowedInProgress)$/i,
-        text: /Another (?:agentpool |agent pool )?operation(?: \([^)]*\))? is in progress|there's an in progress .*operation|in progress on agent ?pool|mutually exclusive (?:operations|with)|deletion (?:was|has been) issued|since deletion|is not in succeeded state/i,
-    },
-    {
-        category: 'operation-preempted',
-        codes: /^(AKSOperationPreempted|AKSOperationPreemptedByDelete|NotLatestOperation)$/i,
-        text: /\bpreempted by\b|not the latest operation|superseded by (?:a |another )?(?:later |newer )?operation/i,
-    },
-    {
-        category: 'etag-conflict',
-        codes: /^(PreconditionFailed|EtagMismatch|InvalidIfMatch|IfMatchPreconditionFailed)$/i,
-        text: /\bE?[Tt]ag (?:mismatch|precondition)|If-Match|precondition failed/i,
-    },
-    // --- versions ---------------------------------------------------------------------------------
-    {
-        category: 'deprecated-api-usage',
-        codes: /^(UpgradeBlockedOnDeprecatedAPIUsage|DeprecatedAPIUsage)$/i,
-        text: /usage of (?:a )?Kubernetes APIs? deprecated|deprecated API(?:s)? (?:usage|in use|were used)|API(?:s)? deprecated in the (?:specified|target) version|breaking changes? .*deprecat/i,
-    },
-    {
-        category: 'version-upgrade-not-allowed',
-        codes: /^(MinorVersionSkip|DowngradeNotAllowed|KubernetesVersionNotAvailable|UpgradeNotAllowed|InvalidUpgradePath)$/i,
-        text: /Upgrading Kubernetes version \S+ to \S+ is not allowed|(?:skip|skipping)(?: a| one)? minor version|one minor version at a time|cannot be downgraded|downgrad(?:e|ing) .*not (?:allowed|supported)|not an upgrade available/i,
-    },
-    {
-        category: 'version-skew',
-        codes: /^(NodePoolMcVersionIncompatible|NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged|AgentPoolVersionSkew|ControlPlaneVersionSkew|NodePoolAheadOfControlPlane)$/i,
-        text: /OrchestratorVersion (?:is invalid|must)|parameter agentpool\.Properties\.OrchestratorVersion|(?:node ?pool|agent ?pool) version .*(?:greater|newer|higher) than .*control plane|version skew|must be (?:within|no more than) \d+ minor versions?/i,
-    },
-    {
-        category: 'version-not-supported',
-        codes: /^(K8sVersionNotSupported|AgentPoolK8sVersionNotSupported|KubernetesVersionNotSupported|VersionNotSupported)$/i,
-        text: /Version \S+ is not supported in this region|version \S+ (?:is )?not supported|get-versions/i,
-    },
-    {
-        category: 'node-image-outdated',
-        codes: /^(NodeImageVersionOutdated|NodeImageTooOld|AgentPoolNodeImageTooOld)$/i,
-        text: /node ?image(?: version)? .*(?:too old|outdated|out of date|no longer supported)|upgrade (?:the )?node ?image (?:first|before)|configuration version .*too old/i,
-    },
-    // --- capacity ---------------------------------------------------------------------------------
-    {
-        category: 'public-ip-limit',
-        codes: /^PublicIPCountLimitReached$/i,
-        text: /public IP (?:address(?:es)? )?(?:count )?limit|PublicIPCountLimitReached/i,
-    },
-    {
-        category: 'quota-exceeded',
-        codes: /^(QuotaExceeded|OperationNotAllowedQuota|InsufficientQuota|ErrCode_InsufficientVCPUQuota)$/i,
-        text: /exceeding approved .*quota|(?:Cores|vCPU|vcpu) quota|Insufficient (?:regional )?vcpu quota|quota (?:limit|exceeded)/i,
-    },
-    {
-        category: 'subnet-capacity',
-        codes: /^(SubnetIsFull|InsufficientSubnetSize|SubnetFull)$/i,
-        text: /does not have enough capacity for \d+ IP|Pre-allocated IPs \d+ exceeds IPs available|subnet is full|not enough (?:free )?IP addresses/i,
-    },
-    {
-        category: 'allocation-failed',
-        codes: /^(AllocationFailed|ZonalAllocationFailed|OverconstrainedAllocationRequest|OverconstrainedZonalAllocationRequest|AksCapacityHeavyUsage|AllocationFailure|SkuCapacityLimit)$/i,
-        text: /Allocation failed|heavy usage in region|not enough capacity|capacity (?:is )?(?:not available|constrained)/i,
-    },
-    {
-        category: 'sku-not-available',
-        codes: /^(SkuNotAvailable|VMSizeNotSupported|ZonesNotSupported|InvalidZone|VMSizeNotAvailable)$/i,
-        text: /VM size \S+ is not available|requested (?:VM )?size .*not available|SKU .*(?:not available|restricted|not supported)|not available in (?:the )?(?:current )?(?:region|location|zone)|currently not available in location/i,
-    },
-    // --- the subscription and its permissions -----------------------------------------------------
-    {
-        category: 'subscription-disabled',
-        codes: /^(ReadOnlyDisabledSubscription|SubscriptionDisabled|DisabledSubscription|SubscriptionWarned)$/i,
-        text: /subscription .*(?:is disabled|read-?only|is not (?:in )?(?:an )?enabled|warned state)/i,
-    },
-    {
-        category: 'provider-not-registered',
-        codes: /^(MissingSubscriptionRegistration|SubscriptionNotRegistered|NoRegisteredProviderFound)$/i,
-        text: /not registered to use namespace|did not have a subscription or a valid tenant level resource provider|resource provider .*not registered|register the (?:resource )?provider/i,
-    },
-    {
-        category: 'authorization-failed',
-        codes: /^(AuthorizationFailed|LinkedAuthorizationFailed|InvalidAuthorization|RoleAssignmentFailed|InsufficientPermissions)$/i,
-        text: /does not have (?:authorization|permission) to perform action|LinkedAuthorizationFailed|has permission to perform action .* however|private DNS zone .*(?:permission|authorization)|is not authorized to perform/i,
-    },
-    {
-        category: 'authentication-failed',
-        codes: /^(AADSTS\d+|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthenticationFailed|InvalidAuthenticationTokenTenant|Unauthorized)$/i,
-        text: /You must be logged in to the server|\(Unauthorized\)|invalid_grant|refresh(?:ing)? (?:the )?(?:expired )?token|token (?:has )?expired|Signing in to Azure failed|authentication failed/i,
-    },
-    // --- configuration ----------------------------------------------------------------------------
-    {
-        category: 'network-config-invalid',
-        codes: /^(SubnetIsDelegated|ServiceCidrOverlapExistingSubnetsCidr|InvalidServiceCidr|DnsServiceIPOutOfServiceCidr|InvalidLoadBalancerProfileAllocatedOutboundPorts|VnetSubnetIdNotAllowed|InvalidNetworkProfile|PodCidrOverlap)$/i,
-        text: /delegated subnet|CIDR .*overlap|overlap.*CIDR|dnsServiceIP .*(?:within|outside|not in)|custom subnet because agent pool \S+ is using a managed subnet|allocatedOutboundPorts|outbound ports/i,
-    },
-    {
-        category: 'invalid-resource-reference',
-        codes: /^InvalidResourceReference$/i,
-        text: /referenced by resource .*(?:not found|was not found|does not exist)/i,
-    },
-    {
-        category: 'missing-dependency',
-        codes: /^(WorkspaceNotFound|LogAnalyticsWorkspaceNotFound|NodeResourceGroupNotFound)$/i,
-        text: /Unable to get log analytics workspace|workspace .*(?:not found|could not be found|was deleted)|Changing property '(?:imageReference|osProfile|storageProfile|virtualMachineProfile)[\w.]*' is not allowed|node resource group .*(?:not found|deleted)|(?:was|were|has been) (?:deleted|modified|removed) (?:outside|manually)/i,
-    },
-    {
-        category: 'invalid-power-state',
-        codes: /^(InvalidPowerState|ClusterStopped|PowerStateInvalid|ManagedClusterStopped|AlreadyStopped|AlreadyRunning)$/i,
-        text: /cluster (?:is )?(?:already )?(?:stopped|running|in stopped state)|is (?:already )?in (?:a )?(?:stopped|running) state|already (?:stopped|started)|power ?state|Start the cluster/i,
-    },
-    {
-        category: 'unsupported-operation',
-        codes: /^(AvailabilitySetsNotSupported|OperationNotSupported|NotSupported|UnsupportedOperation|FeatureNotSupported)$/i,
-        text: /not on Virtual Machine Scale Sets|Availability Sets? (?:are )?Not Supported|is not supported (?:for|on|with|when) (?:this|the|clusters?|node ?pools?|agent ?pools?)|not supported for (?:this|the) cluster/i,
-    },
-    {
-        category: 'autoscaler-conflict',
-        codes: /^(AutoscalerEnabled|CannotScaleWithAutoscaler)$/i,
-        text: /manually scale .*cluster autoscaler|cluster autoscaler .*(?:manual|owns its node count)|scale .* autoscal(?:er|ing) (?:is )?enabled|enable cluster autoscaler in the same update/i,
-    },
-    {
-        category: 'cluster-failed-state',
-        codes: /^(ResourceFailed|ClusterFailed|AgentPoolFailed|ResourceInFailedState)$/i,
-        text: /(?:cluster|agent ?pool|node ?pool|resource) (?:\S+ )?is (?:in )?(?:the |a )?Failed (?:provisioning )?state|in (?:a |the )?failed state|reconcile (?:it|the cluster)/i,
-    },
-    // --- transient and generic --------------------------------------------------------------------
-    {
-        category: 'internal-error',
-        codes: /^(InternalOperationError|InternalServerError|ProvisioningControlPlaneError|ControlPlaneProvisioningInternalError|InternalError|ServiceUnavailable|GatewayTimeout|ControlPlaneAddOnsNotReady)$/i,
-        text: /internal (?:server )?error|encountered an internal error/i,
-    },
-    {
-        category: 'operation-timeout',
-        codes: /^(OperationTimeout|WaitTimeout|PollingTimeout|OperationTimedOut|CommandTimeout)$/i,
-        text: /Timeout while polling|context deadline exceeded|polling .*timed out|timed out waiting|did not finish within/i,
-    },
-    {
-        category: 'operation-in-progress',
-        codes: /^(OperationNotAllowed|EtagMismatch)$/i,
-        text: /Operation is not allowed: Another operation/i,
-    },
-    {
-        category: 'invalid-parameter',
-        codes: /^(InvalidParameter|InvalidParameterValue|PropertyChangeNotAllowed|InvalidName|ReservedResourceName|InvalidAgentPoolName|InvalidRequestFormat|NodePoolNotFound|InvalidInput|InvalidNodeCount|PreviewVersion)$/i,
-        text: /(?:value of )?parameter \S+ is invalid|is not a valid|can't be used as either a whole word|cannot be changed|Changing property '[\w.]+' is not allowed|A new agent pool was introduced|Adding agent pools to an existing cluster/i,
-    },
-];
-
-;// CONCATENATED MODULE: ./src/core/diagnose/classify.ts
-/** Picks the one category an error belongs to, and the code that decided it. */
-
-
-function matches(rule, e) {
-    const code = rule.codes ? e.codes.find((c) => rule.codes.test(c)) : undefined;
-    const text = rule.text ? rule.text.test(e.text) : false;
-    if (rule.requireBoth)
-        return code !== undefined && text ? code : false;
-    return code ?? text;
-}
-/** The innermost code that is not a wrapper (codes are listed outermost first). */
-function innermostSpecific(codes) {
-    const specific = codes.filter((c) => !isWrapperCode(c));
-    return specific.at(-1) ?? codes.at(-1) ?? '';
-}
-function classifyEvidence(e) {
-    for (const rule of RULES) {
-        const m = matches(rule, e);
-        if (m === false)
-            continue;
-        return {
-            category: rule.category,
-            code: typeof m === 'string' ? m : innermostSpecific(e.codes),
-            evidence: e,
-        };
-    }
-    return { category: 'unknown', code: innermostSpecific(e.codes), evidence: e };
-}
-function classify(input, code) {
-    return classifyEvidence(gatherEvidence(input, code));
-}
-
-;// CONCATENATED MODULE: ./src/core/diagnose/facts.ts
-const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-function set(facts, key, value) {
-    const v = value?.trim();
-    if (v && facts[key] === undefined && !/^<.*>$/.test(v))
-        facts[key] = v;
-}
-function first(text, ...patterns) {
-    for (const p of patterns) {
-        const m = p.exec(text);
-        if (m)
-            return m;
-    }
-    return undefined;
-}
-const EXTRACTORS = [
-    // Operations in the way.
-    (t, f) => {
-        set(f, 'blockingOperation', first(t, /Another (?:agentpool |agent pool )?operation \(([^)]+)\)/i, /there's an in progress (\w+)/i, /Unable to perform '(\w+)' operation/i)?.[1]);
-        set(f, 'operationId', first(t, new RegExp(`operation ID:? (${GUID})`, 'i'), new RegExp(`operation with ID (${GUID})`, 'i'), new RegExp(`operationId"?\\s*[:=]\\s*"?(${GUID})`, 'i'))?.[1]);
-        set(f, 'startTime', first(t, /started on UTC ([\d-]+[T ][\d:.]+Z?)/i, /operation started at '([^']+)'/i)?.[1]);
-    },
-    // Pools and nodes.
-    (t, f) => {
-        set(f, 'pool', first(t, /on agent ?pool '?([a-z][a-z0-9]{0,11})\b/i, /agent ?pool '([a-z][a-z0-9]{0,11})'/i, /Failed to save agent pool '?([a-z][a-z0-9]{0,11})\b/i)?.[1]);
-        const node = /\b(aks-([a-z0-9]+)-\d+-vmss[0-9a-z]+)\b/i.exec(t);
-        set(f, 'node', node?.[1]);
-        // AKS names VMSS nodes aks-<pool>-<id>-vmss<n>: the node tells which pool it belongs to.
-        set(f, 'pool', node?.[2]);
-    },
-    // Drains and PDBs.
-    (t, f) => {
-        set(f, 'pod', first(t, /evicting pod ([a-z0-9][\w.-]*)/i, /Cannot evict pod (?:as it would violate the pod's disruption budget\.? )?([a-z0-9][\w.-]*)/i, /Too many req(?:uests)? pod ([a-z0-9][\w.-]*)/i)?.[1]);
-        const pdb = /\bPDB ([a-z0-9][\w.-]*)\/([a-z0-9][\w.-]*)/i.exec(t);
-        if (pdb) {
-            set(f, 'namespace', pdb[1]);
-            set(f, 'pdb', pdb[2]);
-        }
-    },
-    // Quota.
-    (t, f) => {
-        set(f, 'quotaLimit', /Current Limit:\s*(\d+)/i.exec(t)?.[1]);
-        set(f, 'quotaUsage', /Current Usage:\s*(\d+)/i.exec(t)?.[1]);
-        set(f, 'quotaRequested', /Additional Required:\s*(\d+)/i.exec(t)?.[1]);
-        set(f, 'location', first(t, /Location:\s*([A-Za-z0-9]+)/, /in region ([a-z0-9]+)\b/i)?.[1]);
-        set(f, 'vmFamily', first(t, /approved (Standard\w+ Family) Cores quota/i, /approved ([\w ]+?) Cores quota/i)?.[1]);
-    },
-    // Subnets.
-    (t, f) => {
-        const full = /Subnet (\S+) with address prefix (\S+) does not have enough capacity for (\d+) IP/i.exec(t);
-        if (full) {
-            set(f, 'subnet', full[1]);
-            set(f, 'subnetPrefix', full[2]);
-            set(f, 'neededIps', full[3]);
-        }
-        const pre = /Pre-allocated IPs (\d+) exceeds IPs available (\d+) in Subnet Cidr (\S+?),? Subnet Name (\S+?)[.,]?\s/i.exec(t);
-        if (pre) {
-            set(f, 'neededIps', pre[1]);
-            set(f, 'availableIps', pre[2]);
-            set(f, 'subnetPrefix', pre[3]);
-            set(f, 'subnet', pre[4]);
-        }
-        set(f, 'subnet', /\/subnets\/([\w.-]+)/i.exec(t)?.[1]);
-    },
-    // CSE.
-    (t, f) => {
-        set(f, 'exitCode', first(t, /exit status=(\d+)/i, /"ExitCode"\s*:\s*"(\d+)"/i)?.[1]);
-    },
-    // RBAC.
-    (t, f) => {
-        const denied = /The client '([^']+)' with object id '([^']+)' (?:does not have|has) (?:authorization|permission) to perform action '([^']+)' (?:over|on) scope '([^']+)'/i.exec(t);
-        if (denied) {
-            set(f, 'principal', denied[2] !== denied[1] ? `${denied[1]} (object id ${denied[2]})` : denied[1]);
-            set(f, 'principalId', denied[2]);
-            set(f, 'action', denied[3]);
-            set(f, 'scope', denied[4]);
-        }
-        set(f, 'linkedAction', /however, it does not have permission to perform action\(s\) '([^']+)'/i.exec(t)?.[1]);
-    },
-    // Policy.
-    (t, f) => {
-        set(f, 'policyAssignment', first(t, /"policyAssignment"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"/i, /policyAssignments\/([^"',\]]+)/i, /"policyAssignmentDisplayName"\s*:\s*"([^"]+)"/i, /"policyAssignmentName"\s*:\s*"([^"]+)"/i)?.[1]);
-        set(f, 'policyDefinition', first(t, /"policyDefinition"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"/i, /policyDefinitions\/([^"',\]]+)/i, /"policyDefinitionDisplayName"\s*:\s*"([^"]+)"/i)?.[1]);
-        set(f, 'deniedResource', /Resource '([^']+)' was disallowed by policy/i.exec(t)?.[1]);
-    },
-    // Versions.
-    (t, f) => {
-        const path = /Upgrading Kubernetes version (\S+) to (\S+) is not allowed\. Available upgrades: \[([^\]]*)\]/i.exec(t);
-        if (path) {
-            set(f, 'currentVersion', path[1]);
-            set(f, 'targetVersion', path[2]);
-            set(f, 'availableUpgrades', path[3]
-                .trim()
-                .split(/[\s,]+/)
-                .join(', '));
-        }
-        set(f, 'targetVersion', first(t, /Version (\d+\.\d+(?:\.\d+)?) is not supported/i, /version (\d+\.\d+(?:\.\d+)?) is not (?:supported|reachable|an upgrade)/i)?.[1]);
-        set(f, 'availableUpgrades', /Upgrades available: ([\d., ]+\d)/i.exec(t)?.[1]);
-        set(f, 'currentVersion', /runs (\d+\.\d+\.\d+);/i.exec(t)?.[1]);
-    },
-    // Sizes, locks, providers, identities.
-    (t, f) => {
-        set(f, 'vmSize', first(t, /requested VM size (\S+) is not available/i, /VM size '?(Standard_\w+)'?/i)?.[1]);
-        set(f, 'lock', /following scope\(s\) are locked: '([^']+)'/i.exec(t)?.[1]);
-        set(f, 'provider', /not registered to use namespace '([^']+)'/i.exec(t)?.[1]);
-        set(f, 'aadsts', /\b(AADSTS\d+)\b/.exec(t)?.[1]);
-        set(f, 'deprecatedApis', /deprecated APIs?:? ?\[?([\w./, -]+(?:v1beta\d|v\d)[\w./, -]*)\]?/i.exec(t)?.[1]);
-    },
-];
-function extractFacts(text) {
-    const facts = {};
-    for (const extract of EXTRACTORS)
-        extract(text, facts);
-    return facts;
-}
-
-;// CONCATENATED MODULE: ./src/core/diagnose/index.ts
-/**
- * The diagnosis engine: any AKS failure in, one Diagnosis out: its category, the code that decided,
- * what happened, the facts found in it, and the remediation with this cluster's names filled in.
- */
-
-
-
-
-/** Real names where known, shell variables otherwise, so every command stays complete. */
-function namesFor(ctx, pool) {
-    return {
-        subscriptionId: ctx.subscriptionId || '$SUBSCRIPTION_ID',
-        resourceGroup: ctx.resourceGroup || '$RESOURCE_GROUP',
-        clusterName: ctx.clusterName || '$CLUSTER',
-        nodePool: pool || ctx.nodePool || '$NODE_POOL',
-    };
-}
-function diagnose(input, options = {}) {
-    const ctx = options.context ?? {};
-    const c = classify(input, options.code);
-    const facts = extractFacts(c.evidence.text);
-    if (ctx.kubernetesVersion && facts.targetVersion === undefined)
-        facts.targetVersion = ctx.kubernetesVersion;
-    const names = namesFor(ctx, facts.pool);
-    const info = CATALOG[c.category];
-    return {
-        category: c.category,
-        code: c.code,
-        title: info.title,
-        summary: info.summary(facts, names),
-        retryable: info.retryable,
-        remediation: info.remediation(facts, names),
-        docs: info.docs,
-        facts,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/core/diagnose/outcome.ts
 
 function diagnoseOutcome(s, o) {
@@ -80873,40 +82170,212 @@ function diagnoseOutcome(s, o) {
     return d;
 }
 
-;// CONCATENATED MODULE: ./src/core/duration.ts
-/**
- * Durations as inputs give them: `90s`, `30m`, `1h`, `1h30m`, `1h30m15s` (each unit at most once,
- * largest first: d, h, m, s), or plain seconds.
- */
-const NUMBER = '(\\d+(?:\\.\\d+)?)';
-const DURATION = new RegExp(`^(?:${NUMBER}d)?(?:${NUMBER}h)?(?:${NUMBER}m)?(?:${NUMBER}s)?$`);
-const UNIT_SECONDS = [86400, 3600, 60, 1];
-/** The forms parseDuration reads, for error messages. */
-const DURATION_FORMS = '"90s", "30m", "1h", "1h30m" or "1h30m15s" (each of d, h, m, s at most once, in that order), or a number of seconds';
-/** Seconds for a duration text, or undefined when it is not one. */
-function parseDuration(text) {
-    const t = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t);
-    const m = t === '' ? null : DURATION.exec(t);
-    if (!m)
-        return undefined;
-    return UNIT_SECONDS.reduce((total, unit, i) => total + Number(m[i + 1] ?? 0) * unit, 0);
+;// CONCATENATED MODULE: ./src/core/transient.ts
+
+/** Network failures that say nothing about the request itself. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'REQUEST_SEND_ERROR',
+    'PARSE_ERROR',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+function isTransient(err) {
+    if (!(err instanceof AksError))
+        return false;
+    if (err.transient)
+        return true;
+    const s = err.statusCode;
+    if (s === 408 || s === 429)
+        return true;
+    if (s !== undefined)
+        return s >= 500 && s !== 501 && s !== 505;
+    return NETWORK_CODES.has(err.code);
 }
-/** A short human form: 45s, 12m 5s, 1h 30m. */
-function formatDuration(seconds) {
-    const s = Math.max(0, Math.round(seconds));
-    if (s < 60)
-        return `${s}s`;
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const rest = s % 60;
-    if (h > 0)
-        return m > 0 ? `${h}h ${m}m` : `${h}h`;
-    return rest > 0 ? `${m}m ${rest}s` : `${m}m`;
+/** Back-off before attempt n+1 (n from 1): 1 s, 2 s, 4 s … up to 30 s, or what the service asked. */
+function backoffMs(attempt, err) {
+    const asked = err instanceof AksError ? err.retryAfterSeconds : undefined;
+    const exponential = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    return asked !== undefined ? Math.max(asked * 1000, 1000) : exponential;
+}
+/** Calls `fn` until it succeeds, fails for good, or the budget is spent (then the last error). */
+async function retryTransient(fn, o) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (err) {
+            if (!isTransient(err) || o.signal?.aborted)
+                throw err;
+            const delay = backoffMs(attempt, err);
+            if (o.clock.now() + delay > o.deadlineMs)
+                throw err;
+            o.onRetry?.(err, delay, attempt);
+            await o.clock.sleep(delay, o.signal);
+            if (o.signal?.aborted)
+                throw err;
+        }
+    }
+}
+/** The client's reads: idempotent, so retrying them is always safe (writes never are retried here). */
+const READS = [
+    'getCluster',
+    'getPool',
+    'upgradeProfile',
+    'latestNodeImage',
+    'operation',
+    'asyncStatus',
+    'commandResult',
+];
+/**
+ * The same client, with every read retried through `retryTransient` (options taken afresh for
+ * each call, so the budget starts when the read does). Writes pass through untouched.
+ */
+function withRetriedReads(client, options) {
+    // A prototype-linked copy: writes (and anything else) stay the client's own methods.
+    const wrapped = Object.create(client);
+    for (const name of READS) {
+        const read = client[name].bind(client);
+        Object.defineProperty(wrapped, name, {
+            value: (...args) => retryTransient(() => read(...args), options()),
+        });
+    }
+    return wrapped;
 }
 
-;// CONCATENATED MODULE: ./src/core/operations.ts
+;// CONCATENATED MODULE: ./src/core/lro/wait.ts
+/**
+ * Waiting for an AKS operation to end: poll rarely while it is far from done, often when it is
+ * about to finish, so completion is noticed within seconds while reads stay far below AKS's
+ * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
+ */
+
+
+
+const realClockwork = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const t = setTimeout(done, ms);
+        function done() {
+            clearTimeout(t);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+/** Polling intervals, in ms. */
+const POLL = {
+    /** Near the estimated finish. */
+    near: 2000,
+    /** With no estimate (no percentComplete), or once the estimate has proved wrong. */
+    steady: 6000,
+    /** The longest gap between two polls. */
+    max: 60000,
+};
+/** How long polling may stay at POLL.near before the estimate counts as wrong. */
+const NEAR_GRACE_MS = 30_000;
+/**
+ * The delay before the next poll. With an estimate of the finish time, poll at a third of the time
+ * left (at most POLL.max), then every POLL.near from 10 s before it. `nearSinceMs` is when polling
+ * first got near: if the operation outlives that by NEAR_GRACE_MS, the estimate is wrong (an
+ * operation stuck at 99%) and polling settles at POLL.steady (10 reads a minute). An abort ends
+ * within seconds, so Canceling is polled near too.
+ */
+function nextPollDelay(o, nowMs, nearSinceMs) {
+    let delay = POLL.steady;
+    const p = o.percentComplete;
+    const overdue = nearSinceMs !== undefined && nowMs - nearSinceMs > NEAR_GRACE_MS;
+    if (isCanceling(o.status))
+        delay = POLL.near;
+    else if (p !== undefined && p >= 100)
+        delay = overdue ? POLL.steady : POLL.near;
+    else if (p !== undefined && p > 0 && o.startTime) {
+        const elapsed = nowMs - o.startTime.getTime();
+        const left = (elapsed * (100 - p)) / p;
+        if (left > 10_000)
+            delay = Math.min(POLL.max, Math.max(POLL.near, left / 3));
+        else
+            delay = overdue ? POLL.steady : POLL.near;
+    }
+    if (o.retryAfterSeconds !== undefined)
+        delay = Math.max(delay, o.retryAfterSeconds * 1000);
+    return delay;
+}
+async function waitForOperation(o) {
+    const clock = o.clock ?? realClockwork;
+    const deadline = clock.now() + o.timeoutSeconds * 1000;
+    let last = o.initial;
+    /** Whether `last` is an observation not judged yet. */
+    let fresh = last !== undefined;
+    let failures = 0;
+    let lastLogged = '';
+    let nearSince;
+    for (;;) {
+        if (o.signal?.aborted)
+            return { kind: 'cancelled', last };
+        if (!fresh) {
+            try {
+                last = await o.observe();
+                failures = 0;
+            }
+            catch (err) {
+                // A blip (throttling, 5xx, a dropped connection, a sign-in hiccup) does not end a wait:
+                // back off and read again; only the budget ends it.
+                if (!isTransient(err) || o.signal?.aborted)
+                    throw err;
+                const now = clock.now();
+                if (now >= deadline)
+                    return { kind: 'timed-out', last };
+                const delay = Math.min(backoffMs(++failures, err), deadline - now);
+                o.log?.(`${o.describe}: could not read its status (${err instanceof Error ? err.message : String(err)}); reading again in ${formatDuration(Math.ceil(delay / 1000))}.`);
+                await clock.sleep(delay, o.signal);
+                continue;
+            }
+        }
+        fresh = false;
+        const current = last;
+        const now = clock.now();
+        const line = progressLine(o.describe, current, now);
+        if (line !== lastLogged) {
+            o.log?.(line);
+            lastLogged = line;
+        }
+        if (isTerminal(current.status))
+            return { kind: 'finished', last: current };
+        if (o.stopWhen?.(current))
+            return { kind: 'stopped', last: current };
+        if (now >= deadline)
+            return { kind: 'timed-out', last: current };
+        const wanted = nextPollDelay(current, now, nearSince);
+        if (wanted <= POLL.near)
+            nearSince ??= now;
+        else if (wanted > POLL.steady)
+            nearSince = undefined;
+        const delay = Math.min(wanted, Math.max(0, deadline - now));
+        await clock.sleep(delay, o.signal);
+    }
+}
+function progressLine(describe, o, nowMs) {
+    const parts = [`${describe}: ${o.status}`];
+    if (o.percentComplete !== undefined && !isTerminal(o.status))
+        parts.push(`${o.percentComplete}%`);
+    if (o.startTime)
+        parts.push(`running for ${formatDuration((nowMs - o.startTime.getTime()) / 1000)}`);
+    return parts.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/step.ts
+
 /** A request that cannot work on this cluster: refused before anything is written. */
 class ValidationError extends Error {
     code;
@@ -80916,8 +82385,18 @@ class ValidationError extends Error {
         this.code = code;
     }
 }
+function steps(list, notes = []) {
+    return { kind: 'steps', steps: list, notes };
+}
 function poolIn(cluster, name) {
-    return cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    return cluster.pools.find((p) => sameName(p.name, name));
+}
+function findPool(cluster, name) {
+    const pool = poolIn(cluster, name);
+    if (!pool) {
+        throw new ValidationError('NodePoolNotFound', `Node pool "${name}" does not exist in cluster ${cluster.name}; its pools are ${cluster.pools.map((p) => `"${p.name}"`).join(', ')}.`);
+    }
+    return pool;
 }
 /**
  * The change is on the resource: running while it is busy, done once it Succeeded. Failed or
@@ -80927,7 +82406,7 @@ function poolIn(cluster, name) {
 function progress(changed, state) {
     if (!changed)
         return 'no';
-    return state.toLowerCase() === 'succeeded' ? 'done' : 'in-progress';
+    return resourcePhase(state) === 'succeeded' ? 'done' : 'in-progress';
 }
 /** A reconcile changes nothing to look at: it is recognised by its operation. */
 function reconcileIntent(pool) {
@@ -80935,10 +82414,279 @@ function reconcileIntent(pool) {
         byNewOperation: true,
         shows: (c) => {
             const state = pool ? poolIn(c, pool)?.provisioningState : c.provisioningState;
-            return state?.toLowerCase() === 'updating' ? 'in-progress' : 'no';
+            return state !== undefined && isUpdating(state) ? 'in-progress' : 'no';
         },
     };
 }
+/** A pool model for a PUT that changes only what is asked: the version it runs stays as it runs. */
+function poolModel(current, change) {
+    return {
+        ...current,
+        orchestratorVersion: current.currentOrchestratorVersion ?? current.orchestratorVersion,
+        ...change,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/node-image.ts
+/** Node-image upgrade of one pool or of every pool, skipping pools already on the newest image. */
+
+
+async function planNodeImage({ s, cluster, api }) {
+    const pools = s.nodePool ? [findPool(cluster, s.nodePool)] : cluster.pools;
+    const list = [];
+    const current = [];
+    for (const pool of pools) {
+        const latest = await api.latestNodeImage(pool.name);
+        if (latest && latest === pool.nodeImageVersion) {
+            current.push(`${pool.name} (${latest})`);
+            continue;
+        }
+        list.push({
+            describe: `upgrade the node image of pool ${pool.name} from ${pool.nodeImageVersion} to ${latest ?? 'the latest'}`,
+            target: { pool: pool.name },
+            send: () => api.upgradeNodeImage(pool.name),
+            intent: {
+                shows: (c) => {
+                    const now = poolIn(c, pool.name);
+                    if (now && sameName(now.provisioningState, 'UpgradingNodeImageVersion'))
+                        return 'in-progress';
+                    return latest !== undefined && now?.nodeImageVersion === latest ? 'done' : 'no';
+                },
+            },
+        });
+    }
+    if (list.length === 0)
+        return {
+            kind: 'skip',
+            reason: `Every node pool already runs its newest node image: ${current.join(', ')}.`,
+        };
+    return steps(list, current.length ? [`Already on the newest node image: ${current.join(', ')}.`] : []);
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/power.ts
+/** Start and stop of the whole cluster. */
+
+
+function planPower({ s, cluster, api }) {
+    const starting = s.operation === 'start';
+    const want = starting ? 'Running' : 'Stopped';
+    if (sameName(cluster.powerState, want)) {
+        return {
+            kind: 'skip',
+            reason: `Cluster ${cluster.name} is already ${want}; nothing to ${s.operation}.`,
+        };
+    }
+    return steps([
+        {
+            describe: `${s.operation} cluster ${cluster.name}`,
+            target: {},
+            send: () => (starting ? api.start() : api.stop()),
+            intent: {
+                shows: (c) => {
+                    if (sameName(c.provisioningState, starting ? 'Starting' : 'Stopping'))
+                        return 'in-progress';
+                    return sameName(c.powerState, want) ? 'done' : 'no';
+                },
+            },
+        },
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/reconcile.ts
+
+function reconcilePoolStep(api, pool) {
+    return {
+        describe: `reconcile node pool ${pool} (PUT of the unchanged pool)`,
+        target: { pool },
+        send: async () => {
+            const p = await api.getPool(pool);
+            return api.putPool(pool, { ...p.model }, p.eTag);
+        },
+        intent: reconcileIntent(pool),
+    };
+}
+function reconcileClusterStep(api, cluster) {
+    return {
+        describe: `reconcile cluster ${cluster} (PUT of the unchanged cluster, as az aks update does)`,
+        target: {},
+        send: async () => {
+            const fresh = await api.getCluster();
+            return api.putCluster({ ...fresh.model }, fresh.eTag);
+        },
+        intent: reconcileIntent(),
+    };
+}
+function planReconcile({ s, cluster, api }) {
+    if (s.nodePool)
+        return steps([reconcilePoolStep(api, findPool(cluster, s.nodePool).name)]);
+    return steps([reconcileClusterStep(api, cluster.name)]);
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/scale.ts
+/** Scale one pool to a node count (manual scale: the autoscaler must be off). */
+
+
+function planScale({ s, cluster, api }) {
+    const pool = findPool(cluster, s.nodePool);
+    const count = s.nodeCount;
+    if (pool.enableAutoScaling) {
+        throw new ValidationError('AutoscalerEnabled', `Node pool "${pool.name}" has the cluster autoscaler on (min ${pool.minCount ?? '?'}, max ${pool.maxCount ?? '?'} nodes), which owns its node count; AKS refuses a manual scale. Change the autoscaler's min/max count, or disable it (az aks nodepool update --disable-cluster-autoscaler) first.`);
+    }
+    if (sameName(pool.mode, 'System') && count < 1) {
+        throw new ValidationError('InvalidNodeCount', `Node pool "${pool.name}" is a System pool; it needs at least 1 node (node-count is 0).`);
+    }
+    if (pool.count === count)
+        return { kind: 'skip', reason: `Node pool "${pool.name}" already has ${count} nodes.` };
+    const notes = pool.orchestratorVersion !== pool.currentOrchestratorVersion
+        ? [
+            `Node pool "${pool.name}" wants Kubernetes ${pool.orchestratorVersion} but runs ${pool.currentOrchestratorVersion} (an unfinished upgrade); the scale keeps ${pool.currentOrchestratorVersion} so it does not resume the upgrade.`,
+        ]
+        : [];
+    return steps([
+        {
+            describe: `scale node pool ${pool.name} from ${pool.count} to ${count} nodes`,
+            target: { pool: pool.name },
+            send: async () => {
+                const p = await api.getPool(pool.name);
+                return api.putPool(pool.name, poolModel(p.model, { count }), p.eTag);
+            },
+            intent: {
+                shows: (c) => {
+                    const now = poolIn(c, pool.name);
+                    return progress(now?.count === count, now?.provisioningState ?? '');
+                },
+            },
+        },
+    ], notes);
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/versions.ts
+/** Kubernetes versions: comparison and the upgrade rules AKS applies (no downgrade, no skipped minor). */
+
+function versions_parse(v) {
+    const [a = 0, b = 0, c = -1] = v.split('.').map(Number);
+    return { major: a, minor: b, patch: c };
+}
+function compareVersions(a, b) {
+    const x = versions_parse(a);
+    const y = versions_parse(b);
+    return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+}
+/**
+ * Resolves "1.35" or "1.35.3" against the versions the control plane may move to, refusing
+ * downgrades, skipped minors and versions the region does not offer with the list that is allowed.
+ */
+function resolveUpgrade(from, requested, upgrades, what) {
+    const req = versions_parse(requested);
+    const cur = versions_parse(from);
+    const exact = requested.split('.').length === 3;
+    const candidates = [from, ...upgrades];
+    const match = exact
+        ? candidates.find((v) => v === requested)
+        : candidates
+            .filter((v) => versions_parse(v).major === req.major && versions_parse(v).minor === req.minor)
+            .sort(compareVersions)
+            .at(-1);
+    if (match)
+        return match;
+    const allowed = upgrades.length
+        ? upgrades.join(', ')
+        : 'none (it is on the newest version the region offers)';
+    if (compareVersions(requested, from) < 0) {
+        throw new ValidationError('DowngradeNotAllowed', `${what} runs ${from}; it cannot be downgraded to ${requested}. Upgrades available: ${allowed}.`);
+    }
+    if (req.major === cur.major && req.minor > cur.minor + 1) {
+        throw new ValidationError('MinorVersionSkip', `${what} runs ${from}; AKS upgrades one minor version at a time, so ${requested} is not reachable directly. Upgrade to ${cur.major}.${cur.minor + 1} first. Upgrades available: ${allowed}.`);
+    }
+    throw new ValidationError('KubernetesVersionNotAvailable', `Kubernetes ${requested} is not an upgrade available to ${what} (running ${from}). Upgrades available: ${allowed}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/upgrade.ts
+
+
+
+async function planUpgrade(ctx) {
+    const profile = await ctx.api.upgradeProfile();
+    return ctx.s.nodePool ? planPoolUpgrade(ctx, profile) : planClusterUpgrade(ctx, profile);
+}
+function planPoolUpgrade({ s, cluster, api }, profile) {
+    const pool = findPool(cluster, s.nodePool);
+    const profilePool = profile.pools.find((p) => sameName(p.name, pool.name));
+    const upgrades = (profilePool?.upgrades ?? [])
+        .map((u) => u.version)
+        .filter((v) => compareVersions(v, cluster.currentKubernetesVersion) <= 0);
+    const target = resolveUpgrade(pool.currentOrchestratorVersion, s.kubernetesVersion, upgrades, `Node pool "${pool.name}"`);
+    if (compareVersions(target, cluster.currentKubernetesVersion) > 0) {
+        throw new ValidationError('NodePoolAheadOfControlPlane', `Node pool "${pool.name}" cannot run ${target}: the control plane runs ${cluster.currentKubernetesVersion}. Upgrade the control plane first.`);
+    }
+    if (target === pool.currentOrchestratorVersion && pool.orchestratorVersion === target) {
+        return { kind: 'skip', reason: `Node pool "${pool.name}" already runs Kubernetes ${target}.` };
+    }
+    return steps([
+        {
+            describe: `upgrade node pool ${pool.name} from ${pool.currentOrchestratorVersion} to ${target}`,
+            target: { pool: pool.name },
+            send: async () => {
+                const p = await api.getPool(pool.name);
+                return api.putPool(pool.name, poolModel(p.model, { orchestratorVersion: target }), p.eTag);
+            },
+            intent: {
+                shows: (c) => {
+                    const now = poolIn(c, pool.name);
+                    return progress(now?.orchestratorVersion === target, now?.provisioningState ?? '');
+                },
+            },
+        },
+    ]);
+}
+function planClusterUpgrade({ s, cluster, api }, profile) {
+    const target = resolveUpgrade(cluster.currentKubernetesVersion, s.kubernetesVersion, profile.controlPlane.upgrades.map((u) => u.version), `Cluster ${cluster.name}`);
+    if (profile.controlPlane.upgrades.find((u) => u.version === target)?.isPreview) {
+        throw new ValidationError('PreviewVersion', `Kubernetes ${target} is a preview version in this region; aks-guard does not move production clusters to previews. Pick a generally available version.`);
+    }
+    const poolsBehind = cluster.pools.filter((p) => p.currentOrchestratorVersion !== target);
+    const upToDate = cluster.currentKubernetesVersion === target &&
+        cluster.kubernetesVersion === target &&
+        (s.controlPlaneOnly || poolsBehind.length === 0);
+    if (upToDate) {
+        return {
+            kind: 'skip',
+            reason: `Cluster ${cluster.name} already runs Kubernetes ${target}${s.controlPlaneOnly ? '' : ' on the control plane and every pool'}.`,
+        };
+    }
+    const describe = s.controlPlaneOnly
+        ? `upgrade the control plane of ${cluster.name} from ${cluster.currentKubernetesVersion} to ${target} (node pools stay)`
+        : `upgrade ${cluster.name} from ${cluster.currentKubernetesVersion} to ${target}: control plane, then ${cluster.pools.map((p) => p.name).join(', ')}`;
+    return steps([
+        {
+            describe,
+            target: {},
+            send: async () => {
+                const fresh = await api.getCluster();
+                const model = {
+                    ...fresh.model,
+                    kubernetesVersion: target,
+                    agentPoolProfiles: (fresh.model.agentPoolProfiles ?? []).map((p) => s.controlPlaneOnly ? p : { ...p, orchestratorVersion: target }),
+                };
+                return api.putCluster(model, fresh.eTag);
+            },
+            intent: { shows: (c) => progress(c.kubernetesVersion === target, c.provisioningState) },
+        },
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/core/operations/index.ts
+
+
+
+
+
+
+
+
+
+
+/** Where an operation's writes land, for the pending-operation rules. */
 function targetOf(s) {
     switch (s.operation) {
         case 'run-command':
@@ -80955,360 +82703,934 @@ function targetOf(s) {
             return {};
     }
 }
-function operations_parse(v) {
-    const [a = 0, b = 0, c = -1] = v.split('.').map(Number);
-    return { major: a, minor: b, patch: c };
-}
-function cmp(a, b) {
-    const x = operations_parse(a);
-    const y = operations_parse(b);
-    return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
-}
-function findPool(cluster, name) {
-    const pool = cluster.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
-    if (!pool) {
-        throw new ValidationError('NodePoolNotFound', `Node pool "${name}" does not exist in cluster ${cluster.name}; its pools are ${cluster.pools.map((p) => `"${p.name}"`).join(', ')}.`);
-    }
-    return pool;
-}
-/**
- * Resolves "1.35" or "1.35.3" against the versions the control plane may move to, refusing
- * downgrades, skipped minors and versions the region does not offer with the list that is allowed.
- */
-function resolveUpgrade(from, requested, upgrades, what) {
-    const req = operations_parse(requested);
-    const cur = operations_parse(from);
-    const exact = requested.split('.').length === 3;
-    const candidates = [from, ...upgrades];
-    const match = exact
-        ? candidates.find((v) => v === requested)
-        : candidates
-            .filter((v) => operations_parse(v).major === req.major && operations_parse(v).minor === req.minor)
-            .sort(cmp)
-            .at(-1);
-    if (match)
-        return match;
-    const allowed = upgrades.length
-        ? upgrades.join(', ')
-        : 'none (it is on the newest version the region offers)';
-    if (cmp(requested, from) < 0) {
-        throw new ValidationError('DowngradeNotAllowed', `${what} runs ${from}; it cannot be downgraded to ${requested}. Upgrades available: ${allowed}.`);
-    }
-    if (req.major === cur.major && req.minor > cur.minor + 1) {
-        throw new ValidationError('MinorVersionSkip', `${what} runs ${from}; AKS upgrades one minor version at a time, so ${requested} is not reachable directly. Upgrade to ${cur.major}.${cur.minor + 1} first. Upgrades available: ${allowed}.`);
-    }
-    throw new ValidationError('KubernetesVersionNotAvailable', `Kubernetes ${requested} is not an upgrade available to ${what} (running ${from}). Upgrades available: ${allowed}.`);
-}
-/** A pool model for a PUT that changes only what is asked: the version it runs stays as it runs. */
-function poolModel(current, change) {
-    return {
-        ...current,
-        orchestratorVersion: current.currentOrchestratorVersion ?? current.orchestratorVersion,
-        ...change,
-    };
-}
-async function planOperation(s, cluster, client) {
-    const changesNodes = ['upgrade', 'upgrade-node-image', 'scale', 'reconcile'].includes(s.operation);
-    if (changesNodes && cluster.powerState.toLowerCase() === 'stopped') {
+const CHANGES_NODES = new Set(['upgrade', 'upgrade-node-image', 'scale', 'reconcile']);
+async function planOperation(s, cluster, api) {
+    if (CHANGES_NODES.has(s.operation) && sameName(cluster.powerState, 'Stopped')) {
         throw new ValidationError('ClusterStopped', `Cluster ${cluster.name} is stopped; AKS refuses to ${s.operation} a stopped cluster. Start it first (operation "start"), then run this step again.`);
     }
+    const ctx = { s, cluster, api };
     switch (s.operation) {
-        case 'check':
-        case 'report':
-        case 'abort':
-        case 'run-command':
-            return { kind: 'read-only' };
         case 'start':
-        case 'stop': {
-            const want = s.operation === 'start' ? 'Running' : 'Stopped';
-            if (cluster.powerState.toLowerCase() === want.toLowerCase()) {
-                return {
-                    kind: 'skip',
-                    reason: `Cluster ${cluster.name} is already ${want}; nothing to ${s.operation}.`,
-                };
-            }
-            return {
-                kind: 'steps',
-                notes: [],
-                steps: [
-                    {
-                        describe: `${s.operation} cluster ${cluster.name}`,
-                        target: {},
-                        send: () => (s.operation === 'start' ? client.start() : client.stop()),
-                        intent: {
-                            shows: (c) => {
-                                const verb = s.operation === 'start' ? 'starting' : 'stopping';
-                                if (c.provisioningState.toLowerCase() === verb)
-                                    return 'in-progress';
-                                return c.powerState.toLowerCase() === want.toLowerCase() ? 'done' : 'no';
-                            },
-                        },
-                    },
-                ],
-            };
-        }
-        case 'reconcile': {
-            if (s.nodePool) {
-                const pool = findPool(cluster, s.nodePool);
-                return {
-                    kind: 'steps',
-                    notes: [],
-                    steps: [
-                        {
-                            describe: `reconcile node pool ${pool.name} (PUT of the unchanged pool)`,
-                            target: { pool: pool.name },
-                            send: async () => {
-                                const p = await client.getPool(pool.name);
-                                return client.putPool(pool.name, { ...p.model }, p.eTag);
-                            },
-                            intent: reconcileIntent(pool.name),
-                        },
-                    ],
-                };
-            }
-            return {
-                kind: 'steps',
-                notes: [],
-                steps: [
-                    {
-                        describe: `reconcile cluster ${cluster.name} (PUT of the unchanged cluster, as az aks update does)`,
-                        target: {},
-                        send: async () => {
-                            const fresh = await client.getCluster();
-                            return client.putCluster({ ...fresh.model }, fresh.eTag);
-                        },
-                        intent: reconcileIntent(),
-                    },
-                ],
-            };
-        }
-        case 'scale': {
-            const pool = findPool(cluster, s.nodePool);
-            const count = s.nodeCount;
-            if (pool.enableAutoScaling) {
-                throw new ValidationError('AutoscalerEnabled', `Node pool "${pool.name}" has the cluster autoscaler on (min ${pool.minCount ?? '?'}, max ${pool.maxCount ?? '?'} nodes), which owns its node count; AKS refuses a manual scale. Change the autoscaler's min/max count, or disable it (az aks nodepool update --disable-cluster-autoscaler) first.`);
-            }
-            if (pool.mode.toLowerCase() === 'system' && count < 1) {
-                throw new ValidationError('InvalidNodeCount', `Node pool "${pool.name}" is a System pool; it needs at least 1 node (node-count is 0).`);
-            }
-            if (pool.count === count)
-                return { kind: 'skip', reason: `Node pool "${pool.name}" already has ${count} nodes.` };
-            const notes = pool.orchestratorVersion !== pool.currentOrchestratorVersion
-                ? [
-                    `Node pool "${pool.name}" wants Kubernetes ${pool.orchestratorVersion} but runs ${pool.currentOrchestratorVersion} (an unfinished upgrade); the scale keeps ${pool.currentOrchestratorVersion} so it does not resume the upgrade.`,
-                ]
-                : [];
-            return {
-                kind: 'steps',
-                notes,
-                steps: [
-                    {
-                        describe: `scale node pool ${pool.name} from ${pool.count} to ${count} nodes`,
-                        target: { pool: pool.name },
-                        send: async () => {
-                            const p = await client.getPool(pool.name);
-                            return client.putPool(pool.name, poolModel(p.model, { count }), p.eTag);
-                        },
-                        intent: {
-                            shows: (c) => {
-                                const now = poolIn(c, pool.name);
-                                return progress(now?.count === count, now?.provisioningState ?? '');
-                            },
-                        },
-                    },
-                ],
-            };
-        }
-        case 'upgrade': {
-            const profile = await client.upgradeProfile();
-            const requested = s.kubernetesVersion;
-            if (s.nodePool) {
-                const pool = findPool(cluster, s.nodePool);
-                const profilePool = profile.pools.find((p) => p.name.toLowerCase() === pool.name.toLowerCase());
-                const upgrades = (profilePool?.upgrades ?? [])
-                    .map((u) => u.version)
-                    .filter((v) => cmp(v, cluster.currentKubernetesVersion) <= 0);
-                const target = resolveUpgrade(pool.currentOrchestratorVersion, requested, upgrades, `Node pool "${pool.name}"`);
-                if (cmp(target, cluster.currentKubernetesVersion) > 0) {
-                    throw new ValidationError('NodePoolAheadOfControlPlane', `Node pool "${pool.name}" cannot run ${target}: the control plane runs ${cluster.currentKubernetesVersion}. Upgrade the control plane first.`);
-                }
-                if (target === pool.currentOrchestratorVersion && pool.orchestratorVersion === target) {
-                    return {
-                        kind: 'skip',
-                        reason: `Node pool "${pool.name}" already runs Kubernetes ${target}.`,
-                    };
-                }
-                return {
-                    kind: 'steps',
-                    notes: [],
-                    steps: [
-                        {
-                            describe: `upgrade node pool ${pool.name} from ${pool.currentOrchestratorVersion} to ${target}`,
-                            target: { pool: pool.name },
-                            send: async () => {
-                                const p = await client.getPool(pool.name);
-                                return client.putPool(pool.name, poolModel(p.model, { orchestratorVersion: target }), p.eTag);
-                            },
-                            intent: {
-                                shows: (c) => {
-                                    const now = poolIn(c, pool.name);
-                                    return progress(now?.orchestratorVersion === target, now?.provisioningState ?? '');
-                                },
-                            },
-                        },
-                    ],
-                };
-            }
-            const target = resolveUpgrade(cluster.currentKubernetesVersion, requested, profile.controlPlane.upgrades.map((u) => u.version), `Cluster ${cluster.name}`);
-            if (profile.controlPlane.upgrades.find((u) => u.version === target)?.isPreview) {
-                throw new ValidationError('PreviewVersion', `Kubernetes ${target} is a preview version in this region; aks-guard does not move production clusters to previews. Pick a generally available version.`);
-            }
-            const poolsBehind = cluster.pools.filter((p) => p.currentOrchestratorVersion !== target);
-            const upToDate = cluster.currentKubernetesVersion === target &&
-                cluster.kubernetesVersion === target &&
-                (s.controlPlaneOnly || poolsBehind.length === 0);
-            if (upToDate) {
-                return {
-                    kind: 'skip',
-                    reason: `Cluster ${cluster.name} already runs Kubernetes ${target}${s.controlPlaneOnly ? '' : ' on the control plane and every pool'}.`,
-                };
-            }
-            const describe = s.controlPlaneOnly
-                ? `upgrade the control plane of ${cluster.name} from ${cluster.currentKubernetesVersion} to ${target} (node pools stay)`
-                : `upgrade ${cluster.name} from ${cluster.currentKubernetesVersion} to ${target}: control plane, then ${cluster.pools.map((p) => p.name).join(', ')}`;
-            return {
-                kind: 'steps',
-                notes: [],
-                steps: [
-                    {
-                        describe,
-                        target: {},
-                        send: async () => {
-                            const fresh = await client.getCluster();
-                            const model = {
-                                ...fresh.model,
-                                kubernetesVersion: target,
-                                agentPoolProfiles: (fresh.model.agentPoolProfiles ?? []).map((p) => s.controlPlaneOnly ? p : { ...p, orchestratorVersion: target }),
-                            };
-                            return client.putCluster(model, fresh.eTag);
-                        },
-                        intent: {
-                            shows: (c) => progress(c.kubernetesVersion === target, c.provisioningState),
-                        },
-                    },
-                ],
-            };
-        }
-        case 'upgrade-node-image': {
-            const pools = s.nodePool ? [findPool(cluster, s.nodePool)] : cluster.pools;
-            const steps = [];
-            const current = [];
-            for (const pool of pools) {
-                const latest = await client.latestNodeImage(pool.name);
-                if (latest && latest === pool.nodeImageVersion) {
-                    current.push(`${pool.name} (${latest})`);
-                    continue;
-                }
-                steps.push({
-                    describe: `upgrade the node image of pool ${pool.name} from ${pool.nodeImageVersion} to ${latest ?? 'the latest'}`,
-                    target: { pool: pool.name },
-                    send: () => client.upgradeNodeImage(pool.name),
-                    intent: {
-                        shows: (c) => {
-                            const now = poolIn(c, pool.name);
-                            if (now?.provisioningState.toLowerCase() === 'upgradingnodeimageversion')
-                                return 'in-progress';
-                            return latest !== undefined && now?.nodeImageVersion === latest ? 'done' : 'no';
-                        },
-                    },
-                });
-            }
-            if (steps.length === 0)
-                return {
-                    kind: 'skip',
-                    reason: `Every node pool already runs its newest node image: ${current.join(', ')}.`,
-                };
-            return {
-                kind: 'steps',
-                steps,
-                notes: current.length ? [`Already on the newest node image: ${current.join(', ')}.`] : [],
-            };
-        }
+        case 'stop':
+            return planPower(ctx);
+        case 'reconcile':
+            return planReconcile(ctx);
+        case 'scale':
+            return planScale(ctx);
+        case 'upgrade':
+            return planUpgrade(ctx);
+        case 'upgrade-node-image':
+            return planNodeImage(ctx);
+        default:
+            return { kind: 'read-only' };
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/pending.ts
-/**
- * Which running operations stand in the way of a write, by AKS's rules: a cluster operation
- * blocks everything; a pool operation blocks cluster writes and writes to that pool only.
- */
-
-/** Terminal provisioning states, compared case-insensitively; anything else means busy. */
-function isBusyState(state) {
-    return !['succeeded', 'failed', 'canceled', 'cancelled'].includes(state.toLowerCase());
+;// CONCATENATED MODULE: ./src/core/guard/context.ts
+/** Ends the run early with this outcome (a typed early return through the layers). */
+class Stop extends Error {
+    result;
+    error;
+    constructor(result, message, error) {
+        super(message);
+        this.result = result;
+        this.error = error;
+    }
 }
-function blockers(cluster, target) {
-    if (target === 'none')
-        return [];
-    if (isBusyState(cluster.provisioningState))
-        return [{ state: cluster.provisioningState }];
-    return cluster.pools
-        .filter((p) => isBusyState(p.provisioningState))
-        .filter((p) => target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-        .map((p) => ({ pool: p.name, state: p.provisioningState }));
+const CANCELLED = { code: 'Cancelled', message: 'The job was cancelled.' };
+function capitalise(s) {
+    return s.charAt(0).toUpperCase() + s.slice(1);
 }
-/** Resources in the Failed state that a write to `target` would act on. */
-function failedFor(cluster, target) {
-    if (target === 'none')
-        return [];
+/** Fills in the operation behind each busy resource (operations/latest, when this ARM serves it). */
+async function enrich(ctx, busy) {
     const out = [];
-    if (cluster.provisioningState.toLowerCase() === 'failed')
-        out.push({ state: cluster.provisioningState });
-    for (const p of cluster.pools) {
-        if (p.provisioningState.toLowerCase() !== 'failed')
-            continue;
-        if (target.pool === undefined || p.name.toLowerCase() === target.pool.toLowerCase())
-            out.push({ pool: p.name, state: p.provisioningState });
+    for (const b of busy) {
+        const op = await ctx.snap.latestOf(b.pool);
+        out.push(op && op !== 'unavailable' ? { ...b, operation: op } : b);
     }
     return out;
 }
-function where(b) {
-    return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
+
+;// CONCATENATED MODULE: ./src/core/lro/watch.ts
+
+/** What a poll learnt about an operation, Retry-After included. */
+function observationOf(op) {
+    return {
+        status: op.status,
+        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
+        ...(op.startTime ? { startTime: op.startTime } : {}),
+        ...(op.retryAfterSeconds !== undefined ? { retryAfterSeconds: op.retryAfterSeconds } : {}),
+        op,
+    };
 }
-/** "Upgrading on the managed cluster (operation 1234…, 40%, running for 4m)". */
-function describeBusy(b, nowMs) {
-    const op = b.operation;
-    const parts = [];
-    if (op) {
-        parts.push(`operation ${op.id}`);
-        if (op.percentComplete !== undefined)
-            parts.push(`${op.percentComplete}%`);
-        if (op.startTime)
-            parts.push(`running for ${formatDuration((nowMs - op.startTime.getTime()) / 1000)}`);
-    }
-    const what = op?.subOperationType ?? b.state;
-    return `${what} on ${where(b)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
-/** "Upgrading, Succeeded, 100%, started 2h ago, took 12m (operation 1234…)". */
-function describeOperation(op, nowMs) {
-    const parts = [op.subOperationType ?? op.operationType ?? 'operation', op.status];
-    if (op.percentComplete !== undefined)
-        parts.push(`${op.percentComplete}%`);
-    if (op.startTime) {
-        parts.push(`started ${formatDuration((nowMs - op.startTime.getTime()) / 1000)} ago`);
-        if (op.endTime)
-            parts.push(`took ${formatDuration((op.endTime.getTime() - op.startTime.getTime()) / 1000)}`);
-    }
-    if (op.error)
-        parts.push(`error ${op.error.code}`);
-    return `${parts.join(', ')} (operation ${op.id})`;
+/** A poll function for `w`: each call is one read. */
+function watch(api, w) {
+    return async () => {
+        if (w.operationId) {
+            const op = await api.operation(w.operationId, w.pool);
+            if (op && op !== 'unavailable')
+                return observationOf(op);
+        }
+        if (w.statusUrl)
+            return observationOf(await api.asyncStatus(w.statusUrl));
+        const c = await api.getCluster();
+        const state = w.pool
+            ? (c.pools.find((p) => sameName(p.name, w.pool))?.provisioningState ?? 'Unknown')
+            : c.provisioningState;
+        return { status: isBusy(state) ? 'InProgress' : state };
+    };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/core/guard/pending.ts
+/**
+ * on-pending: what to do about an operation in the way of the write. `decidePending` is the
+ * policy (pure, a function of what was read); a dry run prints its decision, a real run carries
+ * the same decision out, so the two cannot drift.
+ */
+
+
+
+
+
+
+
+/** How many aborts one run sends to operations in its way. */
+const MAX_ABORTS = 3;
+/** The operation's age in ms (0 when its start time is unknown). */
+function ageMs(b, nowMs) {
+    return b.operation?.startTime ? nowMs - b.operation.startTime.getTime() : 0;
+}
+function decidePending(b, policy, nowMs) {
+    if (policy.onPending === 'fail')
+        return { kind: 'fail' };
+    if (policy.onPending === 'wait')
+        return { kind: 'wait' };
+    if (isCanceling(b.operation?.status ?? b.state))
+        return { kind: 'wait-canceling' };
+    const after = policy.abortAfterSeconds;
+    if (after !== undefined && ageMs(b, nowMs) < after * 1000)
+        return { kind: 'wait-then-abort', abortAfterSeconds: after };
+    return { kind: 'abort' };
+}
+/** The decision in a dry run's words (and the words the real run records when it acts). */
+function describePending(d, b, s) {
+    const upTo = `up to ${formatDuration(s.waitTimeoutSeconds)}`;
+    switch (d.kind) {
+        case 'fail':
+            return 'stop here: on-pending is "fail"';
+        case 'wait':
+            return `wait for it (${upTo})`;
+        case 'wait-canceling':
+            return `wait for it to end (${upTo}): it is already being canceled, so no abort is sent`;
+        case 'abort':
+            return `abort it (POST .../abort on ${where(b)})`;
+        case 'wait-then-abort':
+            return `wait for it (${upTo}), aborting it once it is older than ${formatDuration(d.abortAfterSeconds)}`;
+    }
+}
+/** Deals with every operation in the way of the write, per on-pending; returns a fresh view. */
+async function clearPending(ctx, cluster, target) {
+    const deadline = ctx.clock.now() + ctx.s.waitTimeoutSeconds * 1000 - ctx.journal.waitedMs;
+    for (;;) {
+        const busy = await enrich(ctx, blockers(cluster, target));
+        if (busy.length === 0)
+            return cluster;
+        const b = busy[0];
+        const text = describeBusy(b, ctx.clock.now());
+        ctx.journal.pendingOperation ??= text;
+        const decision = decidePending(b, ctx.s, ctx.clock.now());
+        ctx.r.startGroup(`Pending: ${text}`);
+        try {
+            ctx.journal.note('pending', `In progress: ${text}.`);
+            if (ctx.s.dryRun) {
+                ctx.journal.planned(describePending(decision, b, ctx.s));
+                // The real run ends here: so does the plan.
+                if (decision.kind === 'fail')
+                    throw new Stop('dry-run', `Dry run: nothing was written. ${capitalise(text)} is in progress, and on-pending is "fail": the run would stop here.`);
+                return cluster;
+            }
+            ctx.journal.did(describePending(decision, b, ctx.s));
+            await actOnPending(ctx, decision, b, text, deadline);
+        }
+        finally {
+            ctx.r.endGroup();
+        }
+        cluster = await ctx.snap.read();
+        if (!isBusy(cluster.provisioningState))
+            ctx.journal.note('pending', `Cluster ${cluster.name} is now ${cluster.provisioningState}.`);
+    }
+}
+async function actOnPending(ctx, d, b, text, deadline) {
+    switch (d.kind) {
+        case 'fail':
+            throw new Stop('failed', `${capitalise(text)} is in progress, and on-pending is "fail".`, {
+                code: 'OperationInProgress',
+                message: `${capitalise(text)} is in progress.`,
+            });
+        case 'wait':
+            await waitForPending(ctx, b, deadline);
+            return;
+        case 'wait-canceling':
+            ctx.journal.note('pending', 'It is already being canceled: waiting for it to end.');
+            await waitForPending(ctx, b, deadline);
+            return;
+        case 'abort':
+            await abortPending(ctx, b, deadline);
+            return;
+        case 'wait-then-abort': {
+            ctx.journal.note('pending', `It is younger than abort-after (${formatDuration(d.abortAfterSeconds)}): waiting, and aborting it if it gets that old.`);
+            const end = await waitForPending(ctx, b, deadline, (o) => ageMs({ ...b, ...(o.op ? { operation: o.op } : {}) }, ctx.clock.now()) >=
+                d.abortAfterSeconds * 1000);
+            if (end.kind === 'stopped')
+                await abortPending(ctx, { ...b, ...(end.last.op ? { operation: end.last.op } : {}) }, deadline);
+        }
+    }
+}
+/** Waits for an operation in the way, within the run's wait-timeout. */
+async function waitForPending(ctx, b, deadline, stopWhen) {
+    const started = ctx.clock.now();
+    const op = b.operation;
+    const end = await waitForOperation({
+        observe: watch(ctx.raw, {
+            ...(b.pool ? { pool: b.pool } : {}),
+            ...(op ? { operationId: op.id } : {}),
+        }),
+        timeoutSeconds: Math.max(0, (deadline - started) / 1000),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(stopWhen ? { stopWhen } : {}),
+        log: (line) => ctx.r.info(line),
+        describe: `${op?.subOperationType ?? b.state} on ${where(b)}`,
+        clock: ctx.clock,
+        // The pre-flight's read of the operation is the first observation: one read saved.
+        ...(op ? { initial: observationOf(op) } : {}),
+    });
+    ctx.journal.waitedMs += ctx.clock.now() - started;
+    if (end.kind === 'timed-out') {
+        throw new Stop('timed-out', `Waited ${formatDuration(ctx.s.waitTimeoutSeconds)} (wait-timeout) for ${describeBusy(b, ctx.clock.now())}; it has not finished.`, {
+            code: 'WaitTimeout',
+            message: 'The operation in progress did not finish within wait-timeout.',
+        });
+    }
+    if (end.kind === 'cancelled')
+        throw new Stop('failed', 'The job was cancelled while waiting; nothing was written.', CANCELLED);
+    if (end.kind === 'finished')
+        ctx.journal.note('pending', `It ended: ${end.last.status}${end.last.op?.error ? ` (${end.last.op.error.code})` : ''}.`);
+    return end;
+}
+/**
+ * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
+ * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
+ * 'ended-first' when the abort lost the race to the operation's own end (nothing was aborted).
+ */
+async function abortPending(ctx, b, deadline) {
+    if (++ctx.abortsSent > MAX_ABORTS) {
+        throw new Stop('failed', `Sent ${MAX_ABORTS} aborts and ${describeBusy(b, ctx.clock.now())} is still in progress; giving up rather than aborting again.`, { code: 'AbortIneffective', message: 'The operation in progress did not end after abort.' });
+    }
+    const accepted = await sendAbort(ctx, b);
+    if (!accepted)
+        return 'ended-first';
+    const op = b.operation;
+    const abortedBefore = ctx.journal.abortedOperationId;
+    ctx.journal.abortedOperationId = op?.id ?? accepted.operationId;
+    ctx.journal.note('abort', `Aborted ${op?.subOperationType ?? b.state} on ${where(b)}${op ? ` (operation ${op.id})` : ''}: HTTP ${accepted.status}.`, 'warning');
+    const end = await waitForOperation({
+        observe: watch(ctx.raw, {
+            ...(b.pool ? { pool: b.pool } : {}),
+            ...(op
+                ? { operationId: op.id }
+                : accepted.statusUrl
+                    ? { statusUrl: accepted.statusUrl }
+                    : {}),
+        }),
+        timeoutSeconds: Math.max(0, (deadline - ctx.clock.now()) / 1000),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        log: (line) => ctx.r.info(line),
+        describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
+        clock: ctx.clock,
+    });
+    if (end.kind === 'finished') {
+        if (terminalPhase(end.last.status) === 'canceled') {
+            ctx.journal.note('abort', `The aborted operation ended: ${end.last.status}.`);
+            return 'canceled';
+        }
+        // The abort lost the race: the operation ended by itself before it took effect.
+        ctx.journal.abortedOperationId = abortedBefore;
+        ctx.journal.note('abort', `The operation finished (${end.last.status}) before the abort took effect: nothing was aborted.`, 'warning');
+        return 'ended-first';
+    }
+    if (end.kind === 'timed-out')
+        throw new Stop('timed-out', `Aborted ${describeBusy(b, ctx.clock.now())}, but it did not end within wait-timeout (${formatDuration(ctx.s.waitTimeoutSeconds)}).`, { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' });
+    throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', CANCELLED);
+}
+/** POST …/abort; undefined when AKS answered 409 because the operation had already ended. */
+async function sendAbort(ctx, b) {
+    try {
+        const accepted = await ctx.api.abort(b.pool);
+        ctx.snap.wrote();
+        return accepted;
+    }
+    catch (err) {
+        if (err instanceof AksError && err.statusCode === 409) {
+            ctx.journal.note('abort', `Abort answered 409 (${err.armError.message}); the operation has already ended. Checking again.`);
+            return undefined;
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/abort-operation.ts
+
+
+
+
+
+async function abortOperation(ctx, cluster) {
+    const pool = ctx.s.nodePool;
+    const state = pool
+        ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
+        : cluster.provisioningState;
+    if (state === undefined)
+        throw new ValidationError('NodePoolNotFound', `Node pool "${pool}" does not exist in cluster ${cluster.name}.`);
+    const b = { ...(pool ? { pool } : {}), state };
+    if (isFailed(state)) {
+        throw new Stop('skipped', `${capitalise(where(b))} is Failed: no operation is running, and AKS refuses to abort there. Use operation "reconcile".`);
+    }
+    if (!isBusy(state))
+        throw new Stop('skipped', `Nothing to abort: ${where(b)} is ${state}.`);
+    const [busy] = await enrich(ctx, [b]);
+    const text = describeBusy(busy, ctx.clock.now());
+    ctx.journal.pendingOperation = text;
+    if (ctx.s.dryRun) {
+        ctx.journal.planned(`abort ${text}`);
+        return 'Dry run: nothing was written.';
+    }
+    ctx.journal.did(`abort ${text}`);
+    const ended = await abortPending(ctx, busy, ctx.clock.now() + ctx.s.waitTimeoutSeconds * 1000);
+    if (ended === 'ended-first')
+        throw new Stop('skipped', `Nothing was aborted: ${text} ended by itself before the abort took effect.`);
+    throw new Stop('aborted', `Aborted ${text}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/ending.ts
+/** How a run ends: what was thrown or returned, turned into a result, and the Outcome from the journal. */
+
+
+
+const FAILING = ['failed', 'timed-out'];
+/** Runs `main` and turns how it ended (a message, or what was thrown) into an Ending. */
+async function settle(ctx, main) {
+    try {
+        const message = await main();
+        return { result: ctx.s.dryRun ? 'dry-run' : 'succeeded', message };
+    }
+    catch (err) {
+        return endingOf(ctx, err);
+    }
+}
+function endingOf(ctx, err) {
+    if (err instanceof Stop) {
+        if (err.result === 'skipped')
+            ctx.journal.note('done', err.message);
+        return { result: err.result, message: err.message, ...(err.error ? { error: err.error } : {}) };
+    }
+    if (err instanceof ValidationError)
+        return {
+            result: 'failed',
+            message: err.message,
+            error: { code: err.code, message: err.message },
+        };
+    if (err instanceof AksError) {
+        const message = err.statusCode !== undefined
+            ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
+            : err.armError.message.includes(err.armError.code)
+                ? err.armError.message
+                : `${err.armError.code}: ${err.armError.message}`;
+        return { result: 'failed', message, error: err.armError };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return { result: 'failed', message, error: { code: 'UnexpectedError', message } };
+}
+/** The Outcome from the run's journal; `readAfter` reads the cluster once more when it changed. */
+async function compose(ctx, result, message, error, readAfter) {
+    const { journal, snap } = ctx;
+    let after = snap.current !== journal.before ? snap.current : undefined;
+    if (readAfter && journal.before && snap.dirty) {
+        try {
+            after = await ctx.raw.getCluster();
+        }
+        catch (err) {
+            ctx.r.debug(`could not read the cluster after the run: ${String(err)}`);
+        }
+    }
+    const failed = FAILING.includes(result) || (result === 'aborted' && ctx.s.operation !== 'abort');
+    // A failure is announced once, by the front door (setFailed / setResult); here it only joins
+    // the timeline.
+    if (failed)
+        journal.quietly('done', message);
+    else if (result !== 'skipped')
+        journal.note('done', message);
+    return journal.toOutcome({ result, message, failed, error }, after);
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/own-abort.ts
+/**
+ * on-timeout and on-cancel: aborting the operation this run started. An abort can lose the race
+ * to the operation's own end (AKS answers 409, or the operation ends Succeeded or Failed instead
+ * of Canceled); then that ending is what the run reports.
+ */
+
+
+
+
+
+
+
+
+/**
+ * How long an abort of this run's own operation may take after a cancellation. GitHub's runner
+ * (and the Azure Pipelines agent) send SIGINT, then SIGTERM 7.5 s later, then kill the step 2.5 s
+ * after that; the summary and outputs are written first, and 6 s leaves time to update them.
+ */
+const ABORT_GRACE_MS = 6_000;
+/** How long on-timeout: abort waits for the operation to reach Canceled. */
+const ABORT_WAIT_MS = 300_000;
+/** operation-timeout passed: on-timeout fail reports it still running, abort aborts it. */
+async function onTimedOut(ctx, step, w) {
+    const limit = formatDuration(ctx.s.operationTimeoutSeconds);
+    const id = w.operationId ?? '(unknown)';
+    if (ctx.s.onTimeout !== 'abort')
+        throw new Stop('timed-out', `${capitalise(step.describe)} did not finish within ${limit} (operation-timeout); it is still running as operation ${id} (on-timeout: fail).`, {
+            code: 'OperationTimeout',
+            message: 'The operation did not finish within operation-timeout.',
+        });
+    const abort = await abortOwn(ctx, w, `it did not finish within operation-timeout (${limit})`, {
+        waitForCanceled: true,
+        deadlineMs: ctx.clock.now() + ABORT_WAIT_MS,
+    });
+    if (abort.kind === 'finished-first') {
+        // The abort came too late: the operation ended by itself. Report what happened.
+        if (abort.status === 'failed')
+            throw new Stop('failed', `${capitalise(step.describe)} failed before the abort took effect${abort.error ? `: ${abort.error.code}: ${abort.error.message}` : '.'}`, abort.error ?? { code: 'OperationFailed', message: 'The operation failed.' });
+        ctx.journal.note('abort', `${capitalise(step.describe)} outlived operation-timeout (${limit}) but finished (Succeeded) before the abort took effect: nothing was aborted.`, 'warning');
+        return undefined;
+    }
+    throw new Stop(abort.kind === 'not-sent' ? 'timed-out' : 'aborted', abort.kind === 'not-sent'
+        ? `${capitalise(step.describe)} did not finish within ${limit}; the abort this run sent failed (${abort.reason}), so it may still be running as operation ${id}.`
+        : `${capitalise(step.describe)} did not finish within ${limit}; this run aborted it (on-timeout: abort)${abort.kind === 'sent' ? `, but ${abort.reason}` : ''}.`, {
+        code: 'OperationTimeout',
+        message: 'The operation did not finish within operation-timeout and was aborted.',
+    });
+}
+/**
+ * The job was cancelled while the run's own operation ran. With on-cancel abort, the runner kills
+ * a cancelled step a few seconds after SIGINT: the summary and outputs are published first, then
+ * the abort is sent within what is left (Outcome.followUp).
+ */
+function onCancelled(ctx, step, w) {
+    const id = w.operationId ?? '(unknown id)';
+    if (ctx.s.onCancel !== 'abort')
+        throw new Stop('failed', `The job was cancelled; ${step.describe} is still running as operation ${w.operationId ?? '(unknown)'} (on-cancel: leave).`, CANCELLED);
+    ctx.journal.followUp = async (deadlineMs) => {
+        const abort = await abortOwn(ctx, w, 'the job was cancelled', {
+            waitForCanceled: false,
+            deadlineMs,
+        });
+        if (abort.kind === 'finished-first' && abort.status === 'succeeded')
+            return compose(ctx, 'succeeded', `The job was cancelled, but ${step.describe} had already finished (Succeeded) when the abort (on-cancel: abort) reached it.`, undefined, false);
+        return compose(ctx, abort.kind === 'not-sent' ? 'failed' : 'aborted', abort.kind === 'not-sent'
+            ? `The job was cancelled; the abort of ${step.describe} (operation ${id}, on-cancel: abort) failed (${abort.reason}): it may still be running.`
+            : `The job was cancelled; this run aborted ${step.describe} (operation ${id}, on-cancel: abort).`, CANCELLED, false);
+    };
+    throw new Stop('aborted', `The job was cancelled; this run is aborting ${step.describe} (operation ${id}, on-cancel: abort). If this report is not updated, the abort's outcome is unknown: check the operation on the cluster.`, CANCELLED);
+}
+/**
+ * Aborts the operation this run started, within `deadlineMs` (the request too: a cancelled job
+ * has seconds left). With waitForCanceled, waits for the operation to end, honouring the job's
+ * cancellation.
+ */
+async function abortOwn(ctx, w, why, o) {
+    const budget = AbortSignal.timeout(Math.max(1, o.deadlineMs - ctx.clock.now()));
+    let accepted;
+    try {
+        accepted = await ctx.api.abort(w.pool, { abortSignal: budget });
+        ctx.snap.wrote();
+    }
+    catch (err) {
+        return abortRefused(ctx, w, err, budget.aborted);
+    }
+    ctx.journal.abortedOperationId = w.operationId ?? accepted.operationId;
+    ctx.journal.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
+    if (!o.waitForCanceled)
+        return { kind: 'sent', reason: 'its end was not waited for' };
+    const end = await waitForOperation({
+        observe: watch(ctx.raw, w),
+        timeoutSeconds: Math.max(0, (o.deadlineMs - ctx.clock.now()) / 1000),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        log: (line) => ctx.r.info(line),
+        describe: `abort on ${where(w)}`,
+        clock: ctx.clock,
+    });
+    if (end.kind === 'cancelled')
+        return { kind: 'sent', reason: 'the job was cancelled before Canceled was confirmed' };
+    if (end.kind !== 'finished')
+        return { kind: 'sent', reason: 'Canceled was not confirmed in time' };
+    const phase = terminalPhase(end.last.status);
+    if (phase === 'canceled')
+        return { kind: 'canceled' };
+    ctx.journal.abortedOperationId = undefined;
+    return {
+        kind: 'finished-first',
+        status: phase === 'succeeded' ? 'succeeded' : 'failed',
+        ...(end.last.op?.error ? { error: end.last.op.error } : {}),
+    };
+}
+/** The abort was refused or got no answer: 409 because the operation had ended, or a failure. */
+async function abortRefused(ctx, w, err, timedOut) {
+    const ended = err instanceof AksError && err.statusCode === 409 ? await endOf(ctx, w) : undefined;
+    if (ended) {
+        ctx.journal.note('abort', `The abort of the operation this run started (${w.operationId ?? 'unknown id'}) came too late: it had already ended (${ended.status}).`, 'warning');
+        return { kind: 'finished-first', ...ended };
+    }
+    const reason = timedOut
+        ? `no answer within ${formatDuration(ABORT_GRACE_MS / 1000)}`
+        : String(err instanceof AksError ? err.message : err);
+    ctx.journal.note('abort', `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${reason}. It may still be running.`, 'warning');
+    return { kind: 'not-sent', reason };
+}
+/** How an operation ended, if it has (one read of its status). */
+async function endOf(ctx, w) {
+    const op = await ctx.api.operation(w.operationId ?? 'latest', w.pool).catch(() => undefined);
+    if (!op || op === 'unavailable' || !isTerminal(op.status))
+        return undefined;
+    const phase = terminalPhase(op.status);
+    if (phase === 'canceled')
+        return undefined;
+    return {
+        status: phase === 'succeeded' ? 'succeeded' : 'failed',
+        ...(op.error ? { error: op.error } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/write.ts
+/**
+ * One write, with If-Match set to the ETag just read: a 409 "another operation" is a race (the
+ * caller checks again), a 412 re-reads, a 429 backs off, each bounded. Any failed attempt may still
+ * have been applied (the answer lost on the way, the SDK's retry then refused with 412 or 409
+ * because of this very write): before a failure is taken for another writer's, the resource is
+ * read and the step's intent looked for on it.
+ */
+
+
+
+/** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
+const MAX_WRITE_RACES = 3;
+/** Sends one write; 'race' when another operation got there first (409). */
+async function write(ctx, step) {
+    ctx.r.startGroup(`Write: ${step.describe}`);
+    try {
+        const before = step.intent.byNewOperation ? await latestId(ctx, step.target.pool) : undefined;
+        for (let attempt = 1;; attempt++) {
+            try {
+                const accepted = await step.send();
+                ctx.snap.wrote();
+                ctx.journal.note('write', `Sent: ${step.describe} (HTTP ${accepted.status}${accepted.operationId ? `, operation ${accepted.operationId}` : ''}).`);
+                return accepted;
+            }
+            catch (err) {
+                ctx.snap.wrote();
+                const own = await recogniseOwn(ctx, step, before, err);
+                if (own)
+                    return own;
+                if (!(err instanceof AksError) || attempt >= MAX_WRITE_RACES)
+                    throw err;
+                const next = await afterRefusal(ctx, err);
+                if (next === 'race')
+                    return 'race';
+            }
+        }
+    }
+    finally {
+        ctx.r.endGroup();
+    }
+}
+/** What a refused write does next: 'race' (409), or 'again' after a 412 or a 429's back-off. */
+async function afterRefusal(ctx, err) {
+    if (err.isOperationInProgress) {
+        ctx.journal.note('write', `The write met another operation that started after the check (409: ${err.armError.message}). Checking again.`, 'warning');
+        return 'race';
+    }
+    if (err.statusCode === 412) {
+        ctx.journal.note('write', 'The resource changed between the read and the write (412, ETag mismatch); reading it again.', 'warning');
+        return 'again';
+    }
+    if (err.statusCode === 429) {
+        const seconds = err.retryAfterSeconds ?? 30;
+        ctx.journal.note('write', `ARM is throttling (429); retrying in ${seconds}s.`, 'warning');
+        await ctx.clock.sleep(seconds * 1000, ctx.signal);
+        return 'again';
+    }
+    throw err;
+}
+/** The id of the latest operation where a write lands (undefined when unknown). */
+async function latestId(ctx, pool) {
+    const op = await ctx.api.operation('latest', pool).catch(() => undefined);
+    return op && op !== 'unavailable' ? op.id : undefined;
+}
+async function latestOp(ctx, pool) {
+    const op = await ctx.snap.latestOf(pool);
+    return op && op !== 'unavailable' ? op : undefined;
+}
+function stateOf(cluster, pool) {
+    return pool
+        ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
+        : cluster.provisioningState;
+}
+/**
+ * After a failed write: whether it landed after all. Reads the cluster and asks the step's intent;
+ * adopts the operation it finds, so the run waits for it as its own and never aborts or repeats it.
+ */
+async function recogniseOwn(ctx, step, latestBefore, err) {
+    const pool = step.target.pool;
+    let cluster;
+    try {
+        // Reads are retried through blips: the connection that lost the answer may still be flaky.
+        cluster = await ctx.snap.read();
+    }
+    catch {
+        return undefined;
+    }
+    let shows = step.intent.shows(cluster);
+    let op;
+    if (shows === 'no' && step.intent.byNewOperation) {
+        const latest = await latestOp(ctx, pool);
+        if (latest && latest.id !== latestBefore && !isTerminal(latest.status)) {
+            shows = 'in-progress';
+            op = latest;
+        }
+    }
+    if (shows === 'no')
+        return undefined;
+    if (shows === 'in-progress' && !op) {
+        // The operation that carries the change: the running one, or, when the resource already
+        // ended Failed or Canceled, the one that ended it (its error is the run's diagnosis).
+        const state = stateOf(cluster, pool);
+        const ended = state !== undefined && !isBusy(state);
+        const latest = await latestOp(ctx, pool);
+        if (latest && latest.id !== latestBefore && isTerminal(latest.status) === ended)
+            op = latest;
+    }
+    ctx.journal.note('write', adoptionNote(step, shows, op, err), 'warning');
+    return { status: 0, adopted: shows, ...(op ? { operationId: op.id } : {}) };
+}
+function adoptionNote(step, shows, op, err) {
+    const why = err instanceof AksError && err.statusCode !== undefined
+        ? `was refused on a retry (${err.statusCode} ${err.armError.code})`
+        : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
+    const how = shows === 'done'
+        ? 'applied and finished'
+        : op && isTerminal(op.status)
+            ? `applied and ended ${op.status}`
+            : 'under way';
+    return `The write ${why}, but ${where(step.target)} shows it ${how}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`;
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/own-operation.ts
+/**
+ * Waiting for the operation this run started: it succeeds, fails (an AKS internal error is sent
+ * once more), outlives operation-timeout (on-timeout), or the job is cancelled (on-cancel). The
+ * run never leaves its own operation running unannounced.
+ */
+
+
+
+
+
+
+
+
+/**
+ * Waits for an operation this run started. AKS internal errors are usually transient: the same
+ * request is sent once more (it re-reads the resource, so it also reconciles it); any other
+ * failure, or a second internal error, ends the run with its diagnosis.
+ */
+async function waitOwnRetryingInternal(ctx, step, accepted) {
+    const first = await waitOwn(ctx, step, accepted);
+    if (!first)
+        return;
+    if (first.kind === 'failed' &&
+        first.error &&
+        !ctx.retriedInternalError &&
+        classify(first.error).category === 'internal-error') {
+        ctx.retriedInternalError = true;
+        ctx.journal.note('retry', `AKS reported an internal error (${first.error.code}); these are usually transient, so the same request is sent once more.`, 'warning');
+        const again = await write(ctx, step);
+        if (again === 'race')
+            return 'race';
+        const second = await waitOwn(ctx, step, again);
+        if (second)
+            throw failureStop(step, second);
+        return;
+    }
+    throw failureStop(step, first);
+}
+/** Waits for a reconcile or any step whose failure needs no retry. */
+async function waitOwnOrStop(ctx, step, accepted) {
+    const failure = await waitOwn(ctx, step, accepted);
+    if (failure)
+        throw failureStop(step, failure);
+}
+function failureStop(step, f) {
+    if (f.kind === 'failed')
+        return new Stop('failed', `${capitalise(step.describe)} failed${f.error ? `: ${f.error.code}: ${f.error.message}` : '.'}`, f.error ?? { code: 'OperationFailed', message: 'The operation failed.' });
+    return new Stop('failed', `${capitalise(step.describe)} was canceled by someone else (${f.status}).`, { code: 'OperationCanceled', message: 'The operation was canceled.' });
+}
+/** What to watch for an accepted write; undefined when the write started no operation. */
+function watchedOf(step, accepted) {
+    if (!accepted.adopted && !accepted.operationId && !accepted.statusUrl && accepted.status !== 202)
+        return undefined;
+    return {
+        ...(step.target.pool ? { pool: step.target.pool } : {}),
+        ...(accepted.operationId ? { operationId: accepted.operationId } : {}),
+        ...(accepted.statusUrl ? { statusUrl: accepted.statusUrl } : {}),
+    };
+}
+/**
+ * Waits for an operation this run started; undefined when it succeeded (or needed no wait), its
+ * failure otherwise. On timeout or cancellation, on-timeout / on-cancel decide (and end the run).
+ */
+async function waitOwn(ctx, step, accepted) {
+    if (accepted.operationId)
+        ctx.journal.operationId = accepted.operationId;
+    if (accepted.adopted === 'done') {
+        ctx.journal.note('wait', `Done: ${step.describe}.`);
+        return undefined;
+    }
+    const w = watchedOf(step, accepted);
+    if (!w)
+        return undefined;
+    ctx.r.startGroup(`Waiting: ${step.describe}`);
+    let end;
+    try {
+        end = await waitForOperation({
+            observe: endingOnRefusal(watch(ctx.raw, w), w),
+            timeoutSeconds: ctx.s.operationTimeoutSeconds,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+            log: (line) => ctx.r.info(line),
+            describe: step.describe,
+            clock: ctx.clock,
+        });
+    }
+    finally {
+        ctx.r.endGroup();
+    }
+    if (end.kind === 'finished')
+        return finished(ctx, step, w, end.last);
+    if (end.kind === 'timed-out')
+        return onTimedOut(ctx, step, w);
+    onCancelled(ctx, step, w);
+    throw new Stop('failed', 'The job was cancelled.', CANCELLED);
+}
+/** A failed operation's status URL answers with its error (start/stop): that is its end. */
+function endingOnRefusal(observe, w) {
+    return async () => {
+        try {
+            return await observe();
+        }
+        catch (err) {
+            if (err instanceof AksError &&
+                err.statusCode !== undefined &&
+                err.statusCode < 500 &&
+                err.statusCode !== 429) {
+                return {
+                    status: 'Failed',
+                    op: { id: w.operationId ?? '', status: 'Failed', error: err.armError },
+                };
+            }
+            throw err;
+        }
+    };
+}
+async function finished(ctx, step, w, last) {
+    const phase = terminalPhase(last.status);
+    if (phase === 'succeeded') {
+        ctx.journal.note('wait', `Done: ${step.describe}.`);
+        return undefined;
+    }
+    if (phase === 'failed')
+        return { kind: 'failed', error: last.op?.error ?? (await latestError(ctx, w)) };
+    return { kind: 'canceled', status: last.status };
+}
+async function latestError(ctx, w) {
+    const op = await ctx.api.operation(w.operationId ?? 'latest', w.pool).catch(() => undefined);
+    return op && op !== 'unavailable' ? op.error : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/failed.ts
+
+
+
+
+
+
+function decideFailed(failed, cluster, policy) {
+    const first = failed[0];
+    if (!first)
+        return undefined;
+    if (policy.onFailed === 'fail')
+        return { kind: 'fail', failed: first };
+    const poolsOnly = first.pool !== undefined && !isFailed(cluster.provisioningState);
+    return { kind: 'reconcile', pools: poolsOnly ? failed.map((b) => b.pool) : [] };
+}
+function reconcileSteps(ctx, d, cluster) {
+    return d.pools.length
+        ? d.pools.map((p) => reconcilePoolStep(ctx.api, p))
+        : [reconcileClusterStep(ctx.api, cluster.name)];
+}
+/** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
+async function clearFailed(ctx, cluster, target) {
+    const failed = await enrich(ctx, failedFor(cluster, target));
+    const decision = decideFailed(failed, cluster, ctx.s);
+    if (!decision)
+        return cluster;
+    const f = failed[0];
+    ctx.journal.note('failed', failedNote(f), 'warning');
+    if (decision.kind === 'fail') {
+        ctx.journal.failedState = f.pool ? { pool: f.pool } : {};
+        throw new Stop('failed', `${capitalise(where(f))} is in the Failed state; on-failed is "fail", so nothing was written. Reconcile it (on-failed: reconcile) once the cause is fixed.`, causeOf(f));
+    }
+    const steps = reconcileSteps(ctx, decision, cluster);
+    if (ctx.s.dryRun) {
+        for (const step of steps)
+            ctx.journal.planned(step.describe);
+        return cluster;
+    }
+    for (const step of steps) {
+        ctx.journal.did(step.describe);
+        const accepted = await write(ctx, step);
+        if (accepted === 'race')
+            return ctx.snap.read();
+        await waitOwnOrStop(ctx, step, accepted);
+    }
+    return ctx.snap.read();
+}
+function failedNote(f) {
+    const cause = f.operation?.error;
+    const why = f.operation
+        ? ` after ${f.operation.subOperationType ?? 'an operation'} (operation ${f.operation.id}) failed${cause ? `: ${cause.code}: ${cause.message}` : ''}`
+        : '';
+    return `${capitalise(where(f))} is in the Failed state${why}.`;
+}
+function causeOf(f) {
+    return (f.operation?.error ?? {
+        code: 'ResourceFailed',
+        message: `${capitalise(where(f))} is in the Failed state.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/journal.ts
+
+class Journal {
+    timeline = [];
+    /** With dry-run: what would be done, in order. */
+    plan = [];
+    /** What was done, in the words a dry run plans it (so the two can be compared). */
+    performed = [];
+    waitedMs = 0;
+    before;
+    /** The cluster's latest operation, as the pre-flight found it. */
+    latest;
+    pendingOperation;
+    abortedOperationId;
+    operationId;
+    command;
+    failedState;
+    report;
+    /** Work left for after the outcome is published (the abort a cancellation asked for). */
+    followUp;
+    r;
+    clock;
+    spelling;
+    constructor(reporter, clock, spelling = SPELLINGS.action) {
+        this.r = reporter;
+        this.clock = clock;
+        this.spelling = spelling;
+    }
+    /** A line of the run's log and timeline, naming inputs as the front door does (`onPending`). */
+    note(phase, event, level = 'info') {
+        const said = this.spelling === SPELLINGS.action ? event : respellInputs(event, this.spelling);
+        this.timeline.push({ at: new Date(this.clock.now()), phase, event: said });
+        this.r[level](said);
+    }
+    /** A dry run's step: "Would …". */
+    planned(line) {
+        this.plan.push(line);
+        this.note('plan', `Would ${line}.`);
+    }
+    /** A step the real run carries out, in the words of `planned`. */
+    did(line) {
+        this.performed.push(line);
+    }
+    /** The timeline entry of an ending that the front door announces itself. */
+    quietly(phase, event) {
+        this.timeline.push({ at: new Date(this.clock.now()), phase, event });
+    }
+    toOutcome(ending, after) {
+        const followUp = this.followUp;
+        this.followUp = undefined;
+        return {
+            result: ending.result,
+            message: ending.message,
+            failed: ending.failed,
+            ...(ending.error ? { error: ending.error } : {}),
+            ...(this.before ? { before: this.before } : {}),
+            ...(this.latest ? { latestOperation: this.latest } : {}),
+            ...(after ? { after } : {}),
+            ...(this.pendingOperation ? { pendingOperation: this.pendingOperation } : {}),
+            waitedSeconds: Math.round(this.waitedMs / 1000),
+            ...(this.abortedOperationId ? { abortedOperationId: this.abortedOperationId } : {}),
+            ...(this.operationId ? { operationId: this.operationId } : {}),
+            ...(this.command ? { command: this.command } : {}),
+            ...(this.failedState ? { failedState: this.failedState } : {}),
+            ...(this.report ? { report: this.report } : {}),
+            ...(followUp ? { followUp } : {}),
+            plan: [...this.plan],
+            performed: [...this.performed],
+            timeline: [...this.timeline],
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/guard/report-operation.ts
+
+
+
+
+async function reportOperation(ctx, cluster) {
+    const profile = await ctx.api.upgradeProfile().catch((err) => {
+        ctx.r.warning(`Could not read the upgrade profile: ${String(err)}`);
+        return undefined;
+    });
+    const failed = await enrich(ctx, failedFor(cluster, {}));
+    const busyPools = await enrich(ctx, cluster.pools
+        .filter((p) => isBusy(p.provisioningState))
+        .map((p) => ({ pool: p.name, state: p.provisioningState })));
+    const upgrades = profile
+        ? [...profile.controlPlane.upgrades].sort((a, b) => compareVersions(b.version, a.version))
+        : undefined;
+    ctx.journal.report = {
+        ...(upgrades ? { upgrades } : {}),
+        failed: failed.map((f) => ({
+            ...(f.pool ? { pool: f.pool } : {}),
+            ...(f.operation ? { operation: f.operation } : {}),
+        })),
+        poolOperations: busyPools.flatMap((b) => b.operation ? [{ pool: b.pool, operation: b.operation }] : []),
+    };
+    const offer = upgrades?.length
+        ? `upgrades available: ${upgrades.map((u) => u.version).join(', ')}`
+        : 'no upgrade available';
+    return `Cluster ${cluster.name}: ${cluster.provisioningState}, ${cluster.powerState}, Kubernetes ${cluster.currentKubernetesVersion} (${offer}); ${cluster.pools.length} node pool(s)${failed.length ? `; ${failed.length} resource(s) Failed` : ''}.`;
+}
+
 ;// CONCATENATED MODULE: external "module"
 const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 ;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
@@ -84059,1169 +86381,246 @@ function buildContext(files) {
     return Buffer.from(zip).toString('base64');
 }
 
-;// CONCATENATED MODULE: ./src/core/transient.ts
+;// CONCATENATED MODULE: ./src/core/guard/run-command.ts
 
-/** Network failures that say nothing about the request itself. */
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'REQUEST_SEND_ERROR',
-    'PARSE_ERROR',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-]);
-function isTransient(err) {
-    if (!(err instanceof AksError))
-        return false;
-    if (err.transient)
-        return true;
-    const s = err.statusCode;
-    if (s === 408 || s === 429)
-        return true;
-    if (s !== undefined)
-        return s >= 500 && s !== 501 && s !== 505;
-    return NETWORK_CODES.has(err.code);
-}
-/** Back-off before attempt n+1 (n from 1): 1 s, 2 s, 4 s … up to 30 s, or what the service asked. */
-function backoffMs(attempt, err) {
-    const asked = err instanceof AksError ? err.retryAfterSeconds : undefined;
-    const exponential = Math.min(30_000, 1000 * 2 ** (attempt - 1));
-    return asked !== undefined ? Math.max(asked * 1000, 1000) : exponential;
-}
-/** Calls `fn` until it succeeds, fails for good, or the budget is spent (then the last error). */
-async function retryTransient(fn, o) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (err) {
-            if (!isTransient(err) || o.signal?.aborted)
-                throw err;
-            const delay = backoffMs(attempt, err);
-            if (o.clock.now() + delay > o.deadlineMs)
-                throw err;
-            o.onRetry?.(err, delay, attempt);
-            await o.clock.sleep(delay, o.signal);
-            if (o.signal?.aborted)
-                throw err;
-        }
+
+
+
+async function run_command_runCommand(ctx) {
+    const { s } = ctx;
+    const context = buildContext(s.files);
+    const planned = `run "${s.command}" in the cluster${s.files.length ? ` with ${s.files.length} file(s)` : ''}`;
+    if (s.dryRun) {
+        ctx.journal.planned(planned);
+        return 'Dry run: nothing was run.';
     }
-}
-/** The client's reads: idempotent, so retrying them is always safe (writes never are retried here). */
-const READS = [
-    'getCluster',
-    'getPool',
-    'upgradeProfile',
-    'latestNodeImage',
-    'operation',
-    'asyncStatus',
-    'commandResult',
-];
-/**
- * The same client, with every read retried through `retryTransient` (options taken afresh for
- * each call, so the budget starts when the read does). Writes pass through untouched.
- */
-function withRetriedReads(client, options) {
-    const wrapped = Object.create(client);
-    for (const name of READS) {
-        const read = client[name].bind(client);
-        Object.defineProperty(wrapped, name, {
-            value: (...args) => retryTransient(() => read(...args), options()),
+    ctx.journal.did(planned);
+    const accepted = await ctx.api.runCommand(s.command, context);
+    const id = accepted.operationId;
+    ctx.journal.note('write', `Started the command (command ${id ?? 'unknown'}).`);
+    if (!id)
+        throw new Stop('failed', 'AKS did not say where to find the command result.', {
+            code: 'NoCommandResult',
+            message: 'No command result location.',
+        });
+    const r = await awaitResult(ctx, id);
+    ctx.journal.command = {
+        ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+        ...(r.logs !== undefined ? { logs: r.logs } : {}),
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    };
+    if (r.logs)
+        ctx.r.info(r.logs.trimEnd());
+    if (resourcePhase(r.provisioningState) !== 'succeeded') {
+        throw new Stop('failed', `AKS could not run the command: ${r.reason ?? r.provisioningState}.`, {
+            code: 'CommandFailed',
+            message: r.reason ?? r.provisioningState,
         });
     }
-    return wrapped;
-}
-
-;// CONCATENATED MODULE: ./src/core/waiter.ts
-/**
- * Waiting for an AKS operation to end: poll rarely while it is far from done, often when it is
- * about to finish, so completion is noticed within seconds while reads stay far below AKS's
- * ~1 GET/s per cluster. The finish time is estimated from percentComplete and the start time.
- */
-
-
-const realClockwork = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const t = setTimeout(done, ms);
-        function done() {
-            clearTimeout(t);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-    }),
-};
-const TERMINAL = ['succeeded', 'failed', 'canceled', 'cancelled'];
-function isTerminalStatus(status) {
-    return TERMINAL.includes(status.toLowerCase());
-}
-/** Polling intervals, in ms. */
-const POLL = {
-    /** Near the estimated finish. */
-    near: 2000,
-    /** With no estimate (no percentComplete), or once the estimate has proved wrong. */
-    steady: 6000,
-    /** The longest gap between two polls. */
-    max: 60000,
-};
-/** How long polling may stay at POLL.near before the estimate counts as wrong. */
-const NEAR_GRACE_MS = 30_000;
-/**
- * The delay before the next poll. With an estimate of the finish time, poll at a third of the time
- * left (at most POLL.max), then every POLL.near from 10 s before it. `nearSinceMs` is when polling
- * first got near: if the operation outlives that by NEAR_GRACE_MS, the estimate is wrong (an
- * operation stuck at 99%) and polling settles at POLL.steady (10 reads a minute). An abort ends
- * within seconds, so Canceling is polled near too.
- */
-function nextPollDelay(o, nowMs, nearSinceMs) {
-    let delay = POLL.steady;
-    const p = o.percentComplete;
-    const overdue = nearSinceMs !== undefined && nowMs - nearSinceMs > NEAR_GRACE_MS;
-    if (/^cancel/i.test(o.status))
-        delay = POLL.near;
-    else if (p !== undefined && p >= 100)
-        delay = overdue ? POLL.steady : POLL.near;
-    else if (p !== undefined && p > 0 && o.startTime) {
-        const elapsed = nowMs - o.startTime.getTime();
-        const left = (elapsed * (100 - p)) / p;
-        if (left > 10_000)
-            delay = Math.min(POLL.max, Math.max(POLL.near, left / 3));
-        else
-            delay = overdue ? POLL.steady : POLL.near;
+    if (r.exitCode !== 0) {
+        throw new Stop('failed', `The command exited with code ${r.exitCode ?? '?'}.`, {
+            code: 'CommandExitCode',
+            message: `exit code ${r.exitCode ?? '?'}`,
+        });
     }
-    if (o.retryAfterSeconds !== undefined)
-        delay = Math.max(delay, o.retryAfterSeconds * 1000);
-    return delay;
+    return 'The command succeeded (exit code 0).';
 }
-async function waitForOperation(o) {
-    const clock = o.clock ?? realClockwork;
-    const deadline = clock.now() + o.timeoutSeconds * 1000;
-    let last = o.initial;
-    /** Whether `last` is an observation not judged yet. */
-    let fresh = last !== undefined;
-    let failures = 0;
-    let lastLogged = '';
-    let nearSince;
-    for (;;) {
-        if (o.signal?.aborted)
-            return { kind: 'cancelled', last };
-        if (!fresh) {
-            try {
-                last = await o.observe();
-                failures = 0;
-            }
-            catch (err) {
-                // A blip (throttling, 5xx, a dropped connection, a sign-in hiccup) does not end a wait:
-                // back off and read again; only the budget ends it.
-                if (!isTransient(err) || o.signal?.aborted)
-                    throw err;
-                const now = clock.now();
-                if (now >= deadline)
-                    return { kind: 'timed-out', last };
-                const delay = Math.min(backoffMs(++failures, err), deadline - now);
-                o.log?.(`${o.describe}: could not read its status (${err instanceof Error ? err.message : String(err)}); reading again in ${formatDuration(Math.ceil(delay / 1000))}.`);
-                await clock.sleep(delay, o.signal);
-                continue;
-            }
-        }
-        fresh = false;
-        const current = last;
-        const now = clock.now();
-        const line = progressLine(o.describe, current, now);
-        if (line !== lastLogged) {
-            o.log?.(line);
-            lastLogged = line;
-        }
-        if (isTerminalStatus(current.status))
-            return { kind: 'finished', last: current };
-        if (o.stopWhen?.(current))
-            return { kind: 'stopped', last: current };
-        if (now >= deadline)
-            return { kind: 'timed-out', last: current };
-        const wanted = nextPollDelay(current, now, nearSince);
-        if (wanted <= POLL.near)
-            nearSince ??= now;
-        else if (wanted > POLL.steady)
-            nearSince = undefined;
-        const delay = Math.min(wanted, Math.max(0, deadline - now));
-        await clock.sleep(delay, o.signal);
+/** Polls the command's result (a result resource, not an operation status) until it is there. */
+async function awaitResult(ctx, id) {
+    let result;
+    const end = await waitForOperation({
+        observe: async () => {
+            result = await ctx.api.commandResult(id);
+            if (!result)
+                return { status: 'InProgress' };
+            return {
+                status: resourcePhase(result.provisioningState) === 'succeeded' ? 'Succeeded' : 'Failed',
+            };
+        },
+        timeoutSeconds: ctx.s.operationTimeoutSeconds,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        describe: `command "${ctx.s.command}"`,
+        log: (line) => ctx.r.debug(line),
+        clock: ctx.clock,
+    });
+    if (end.kind !== 'finished' || !result) {
+        throw new Stop(end.kind === 'timed-out' ? 'timed-out' : 'failed', `The command did not finish (${end.kind}).`, { code: 'CommandTimeout', message: 'The command did not finish.' });
     }
-}
-function progressLine(describe, o, nowMs) {
-    const parts = [`${describe}: ${o.status}`];
-    if (o.percentComplete !== undefined && !isTerminalStatus(o.status))
-        parts.push(`${o.percentComplete}%`);
-    if (o.startTime)
-        parts.push(`running for ${formatDuration((nowMs - o.startTime.getTime()) / 1000)}`);
-    return parts.join(', ');
+    return result;
 }
 
-;// CONCATENATED MODULE: ./src/core/guard.ts
-/**
- * The guard: what a careful operator does around one AKS operation. Read the cluster, deal with
- * whatever is in progress (wait, abort or stop) and with Failed resources (reconcile or stop),
- * validate the request, write it with the ETag just read, handle a race with another writer, wait
- * for the operation with a timeout, and never leave an operation this run started unannounced.
- */
-
-
-
-
-
-
-
-
-/** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
-const MAX_WRITE_RACES = 3;
-/** How many aborts one run sends to operations in its way. */
-const MAX_ABORTS = 3;
-/**
- * How long an abort of this run's own operation may take after a cancellation. GitHub's runner
- * (and the Azure Pipelines agent) send SIGINT, then SIGTERM 7.5 s later, then kill the step 2.5 s
- * after that; the summary and outputs are written first, and 6 s leaves time to update them.
- */
-const ABORT_GRACE_MS = 6_000;
-/** How long on-timeout: abort waits for the operation to reach Canceled. */
-const ABORT_WAIT_MS = 300_000;
-/** A terminal status, folded once. */
-function parseStatus(status) {
-    const s = status.toLowerCase();
-    if (s === 'succeeded')
-        return 'succeeded';
-    if (s === 'failed')
-        return 'failed';
-    if (s === 'canceled' || s === 'cancelled')
-        return 'canceled';
-    return 'other';
-}
-/** How long a read outside a wait (pre-flight, checks) keeps retrying throttling and blips. */
-const PREFLIGHT_RETRY_MS = 120_000;
-/** Ends the run early with this outcome. */
-class Stop extends Error {
-    result;
-    error;
-    constructor(result, message, error) {
-        super(message);
-        this.result = result;
-        this.error = error;
-    }
-}
-const FAILING = ['failed', 'timed-out'];
-async function runGuard(settings, deps) {
-    return new GuardRun(settings, deps).run();
-}
-class GuardRun {
-    s;
-    /** Reads retried through throttling and blips (bounded); writes as they are. */
-    client;
-    /** Reads as they are: waits retry on their own, within their budget. */
-    raw;
-    r;
-    clock;
-    signal;
-    timeline = [];
-    plan = [];
-    started;
-    waitedMs = 0;
-    abortsSent = 0;
-    retriedInternalError = false;
-    before;
+;// CONCATENATED MODULE: ./src/core/guard/snapshot.ts
+class Snapshot {
     /** The latest view of the cluster this run read. */
     current;
     /** Whether this run wrote (or aborted) anything since it last read the cluster. */
     dirty = false;
-    /** The cluster's latest operation, as the pre-flight found it. */
-    latest;
-    /** operations/latest answers of the current pass, so a busy resource is not asked twice. */
-    latestCache = new Map();
-    pendingOperation;
-    abortedOperationId;
-    operationId;
-    /** The operation this run started and has not seen end: what on-timeout / on-cancel act on. */
-    own;
-    command;
-    /** Work left for after the outcome is published (the abort a cancellation asked for). */
-    followUp;
-    failedState;
-    report;
-    constructor(settings, deps) {
-        this.s = settings;
-        this.r = deps.reporter;
-        this.clock = deps.clock ?? realClockwork;
-        this.signal = deps.signal;
-        this.raw = deps.client;
-        // A read outside a wait retries for at most PREFLIGHT_RETRY_MS, and never longer than the
-        // run is willing to wait for anything before writing (wait-timeout).
-        const readBudgetMs = Math.min(PREFLIGHT_RETRY_MS, settings.waitTimeoutSeconds * 1000);
-        this.client = withRetriedReads(deps.client, () => ({
-            clock: this.clock,
-            deadlineMs: this.clock.now() + readBudgetMs,
-            ...(this.signal ? { signal: this.signal } : {}),
-            onRetry: (err, delayMs) => this.r.info(`Reading from ARM failed (${err.statusCode ?? err.code}: ${err.armError.message}); reading again in ${formatDuration(Math.ceil(delayMs / 1000))}.`),
-        }));
-        this.started = this.clock.now();
-    }
-    note(phase, event, level = 'info') {
-        this.timeline.push({ at: new Date(this.clock.now()), phase, event });
-        this.r[level](event);
-    }
-    async run() {
-        const { result, message, error } = await this.settle();
-        return this.compose(result, message, error, true);
-    }
-    /** Runs the guard and turns how it ended (a message, or what was thrown) into a result. */
-    async settle() {
-        try {
-            const message = await this.main();
-            return { result: this.s.dryRun ? 'dry-run' : 'succeeded', message };
-        }
-        catch (err) {
-            if (err instanceof Stop) {
-                if (err.result === 'skipped')
-                    this.note('done', err.message);
-                return {
-                    result: err.result,
-                    message: err.message,
-                    ...(err.error ? { error: err.error } : {}),
-                };
-            }
-            if (err instanceof ValidationError)
-                return {
-                    result: 'failed',
-                    message: err.message,
-                    error: { code: err.code, message: err.message },
-                };
-            if (err instanceof AksError) {
-                const message = err.statusCode !== undefined
-                    ? `ARM answered ${err.statusCode}: ${err.armError.code}: ${err.armError.message}`
-                    : err.armError.message.includes(err.armError.code)
-                        ? err.armError.message
-                        : `${err.armError.code}: ${err.armError.message}`;
-                return { result: 'failed', message, error: err.armError };
-            }
-            const message = err instanceof Error ? err.message : String(err);
-            return { result: 'failed', message, error: { code: 'UnexpectedError', message } };
-        }
-    }
-    /** The Outcome from the run's facts; `readAfter` reads the cluster once more when it changed. */
-    async compose(result, message, error, readAfter) {
-        let after = this.current !== this.before ? this.current : undefined;
-        if (readAfter && this.before && this.dirty) {
-            try {
-                after = await this.raw.getCluster();
-            }
-            catch (err) {
-                this.r.debug(`could not read the cluster after the run: ${String(err)}`);
-            }
-        }
-        const failed = FAILING.includes(result) || (result === 'aborted' && this.s.operation !== 'abort');
-        // A failure is announced once, by the front door (setFailed / setResult); here it only joins
-        // the timeline.
-        if (failed)
-            this.timeline.push({ at: new Date(this.clock.now()), phase: 'done', event: message });
-        else if (result !== 'skipped')
-            this.note('done', message);
-        const followUp = this.followUp;
-        this.followUp = undefined;
-        return {
-            result,
-            message,
-            failed,
-            ...(error ? { error } : {}),
-            ...(this.before ? { before: this.before } : {}),
-            ...(this.latest ? { latestOperation: this.latest } : {}),
-            ...(after ? { after } : {}),
-            ...(this.pendingOperation ? { pendingOperation: this.pendingOperation } : {}),
-            waitedSeconds: Math.round(this.waitedMs / 1000),
-            ...(this.abortedOperationId ? { abortedOperationId: this.abortedOperationId } : {}),
-            ...(this.operationId ? { operationId: this.operationId } : {}),
-            ...(this.command ? { command: this.command } : {}),
-            ...(this.failedState ? { failedState: this.failedState } : {}),
-            ...(this.report ? { report: this.report } : {}),
-            ...(followUp ? { followUp } : {}),
-            plan: [...this.plan],
-            timeline: [...this.timeline],
-        };
-    }
-    /** The run; returns the closing message, or throws Stop. */
-    async main() {
-        const s = this.s;
-        this.r.startGroup('Pre-flight');
-        let cluster;
-        try {
-            cluster = await this.read();
-            this.before = cluster;
-            this.note('pre-flight', this.describeCluster(cluster));
-            const latest = await this.latestOf(undefined);
-            if (latest && latest !== 'unavailable') {
-                this.latest = latest;
-                this.note('pre-flight', `Latest operation on the cluster: ${describeOperation(latest, this.clock.now())}.`);
-            }
-            else if (latest === 'unavailable') {
-                this.r.info('This ARM endpoint does not serve operations/latest (preview API); going on without it.');
-            }
-        }
-        finally {
-            this.r.endGroup();
-        }
-        if (s.operation === 'abort')
-            return this.abortOperation(cluster);
-        if (s.operation === 'report')
-            return this.clusterReport(cluster);
-        if (s.operation === 'run-command')
-            return this.runCommand();
-        const target = targetOf(s);
-        for (let races = 0;; races++) {
-            cluster = await this.clearPending(cluster, target);
-            cluster = await this.clearFailed(cluster, target);
-            const plan = await planOperation(s, cluster, this.client);
-            if (plan.kind === 'read-only') {
-                return `Cluster ${cluster.name} is ready: ${cluster.provisioningState}, ${cluster.powerState}, Kubernetes ${cluster.currentKubernetesVersion}; no operation in progress.`;
-            }
-            if (plan.kind === 'skip')
-                throw new Stop('skipped', plan.reason);
-            for (const n of plan.notes)
-                this.note('plan', n, 'warning');
-            if (s.dryRun) {
-                for (const step of plan.steps)
-                    this.planned(`${step.describe}, with If-Match set to the ETag just read, then wait for it (timeout ${formatDuration(s.operationTimeoutSeconds)}, on-timeout ${s.onTimeout})`);
-                return `Dry run: nothing was written. ${this.plan.length} step(s) planned.`;
-            }
-            let raced = false;
-            for (const step of plan.steps) {
-                const accepted = await this.write(step);
-                if (accepted === 'race') {
-                    raced = true;
-                    break;
-                }
-                if ((await this.waitOwnRetryingInternal(step, accepted)) === 'race') {
-                    raced = true;
-                    break;
-                }
-            }
-            if (!raced)
-                return `${capitalise(s.operation)} of ${cluster.name} succeeded.`;
-            if (races + 1 >= MAX_WRITE_RACES) {
-                throw new Stop('failed', `Gave up after ${MAX_WRITE_RACES} writes met another operation that started between the check and the write.`, {
-                    code: 'OperationNotAllowed',
-                    message: 'Another operation kept starting between the check and the write.',
-                });
-            }
-            cluster = await this.read();
-        }
+    cache = new Map();
+    api;
+    r;
+    constructor(api, reporter) {
+        this.api = api;
+        this.r = reporter;
     }
     /** Reads the cluster; every later decision uses this fresh view. */
     async read() {
-        const c = await this.client.getCluster();
+        const c = await this.api.getCluster();
         this.current = c;
         this.dirty = false;
-        this.latestCache.clear();
+        this.cache.clear();
         return c;
     }
-    /** operations/latest of the cluster or a pool, once per read of the cluster; undefined when it failed. */
+    /** operations/latest of the cluster or a pool, once per read; undefined when it failed. */
     async latestOf(pool) {
         const key = pool?.toLowerCase() ?? '';
-        if (this.latestCache.has(key))
-            return this.latestCache.get(key);
-        const op = await this.client.operation('latest', pool).catch((err) => {
+        if (this.cache.has(key))
+            return this.cache.get(key);
+        const op = await this.api.operation('latest', pool).catch((err) => {
             this.r.debug(`operations/latest failed: ${String(err)}`);
             return undefined;
         });
-        this.latestCache.set(key, op);
+        this.cache.set(key, op);
         return op;
     }
-    planned(line) {
-        this.plan.push(line);
-        this.note('plan', `Would ${line}.`);
-    }
-    describeCluster(c) {
-        const pools = c.pools
-            .map((p) => `${p.name} ${p.provisioningState}/${p.powerState} ${p.count} nodes ${p.currentOrchestratorVersion}`)
-            .join('; ');
-        return `Cluster ${c.name}: ${c.provisioningState}, ${c.powerState}, Kubernetes ${c.currentKubernetesVersion}. Pools: ${pools}.`;
-    }
-    /** Fills in the operation behind each busy resource (operations/latest, when this ARM serves it). */
-    async enrich(busy) {
-        const out = [];
-        for (const b of busy) {
-            const op = await this.latestOf(b.pool);
-            out.push(op && op !== 'unavailable' ? { ...b, operation: op } : b);
-        }
-        return out;
-    }
-    /** Deals with every operation in the way of the write, per on-pending; returns a fresh view. */
-    async clearPending(cluster, target) {
-        const deadline = this.clock.now() + this.s.waitTimeoutSeconds * 1000 - this.waitedMs;
-        for (;;) {
-            const busy = await this.enrich(blockers(cluster, target));
-            if (busy.length === 0)
-                return cluster;
-            const b = busy[0];
-            const text = describeBusy(b, this.clock.now());
-            this.pendingOperation ??= text;
-            this.r.startGroup(`Pending: ${text}`);
-            try {
-                this.note('pending', `In progress: ${text}.`);
-                if (this.s.dryRun) {
-                    if (this.s.onPending === 'fail')
-                        this.planned(`stop here: on-pending is "fail"`);
-                    else if (this.s.onPending === 'abort' && !this.tooYoung(b))
-                        this.planned(`abort it (POST .../abort on ${where(b)})`);
-                    else
-                        this.planned(`wait for it (up to ${formatDuration(this.s.waitTimeoutSeconds)})${this.s.onPending === 'abort' ? `, aborting it once it is older than ${formatDuration(this.s.abortAfterSeconds ?? 0)}` : ''}`);
-                    return cluster;
-                }
-                if (this.s.onPending === 'fail') {
-                    throw new Stop('failed', `${capitalise(text)} is in progress, and on-pending is "fail".`, {
-                        code: 'OperationInProgress',
-                        message: `${capitalise(text)} is in progress.`,
-                    });
-                }
-                const canceling = /^cancel/i.test(b.operation?.status ?? b.state);
-                if (this.s.onPending === 'abort' && canceling) {
-                    this.note('pending', 'It is already being canceled: waiting for it to end.');
-                    await this.waitFor(b, deadline);
-                }
-                else if (this.s.onPending === 'abort') {
-                    if (this.tooYoung(b)) {
-                        this.note('pending', `It is younger than abort-after (${formatDuration(this.s.abortAfterSeconds)}): waiting, and aborting it if it gets that old.`);
-                        const end = await this.waitFor(b, deadline, (o) => this.age(o.op ?? b.operation) >= this.s.abortAfterSeconds * 1000);
-                        if (end.kind === 'stopped')
-                            await this.abortPending({ ...b, ...(end.last.op ? { operation: end.last.op } : {}) }, deadline);
-                    }
-                    else {
-                        await this.abortPending(b, deadline);
-                    }
-                }
-                else {
-                    await this.waitFor(b, deadline);
-                }
-            }
-            finally {
-                this.r.endGroup();
-            }
-            cluster = await this.read();
-            if (!isBusyState(cluster.provisioningState))
-                this.note('pending', `Cluster ${cluster.name} is now ${cluster.provisioningState}.`);
-        }
-    }
-    age(op) {
-        return op?.startTime ? this.clock.now() - op.startTime.getTime() : 0;
-    }
-    tooYoung(b) {
-        return (this.s.abortAfterSeconds !== undefined &&
-            this.age(b.operation) < this.s.abortAfterSeconds * 1000);
-    }
-    /** Observes an operation: its status by ID (preview API), else its status URL, else the resource's state. */
-    observer(w) {
-        return async () => {
-            if (w.operationId) {
-                const op = await this.raw.operation(w.operationId, w.pool);
-                if (op && op !== 'unavailable') {
-                    return observationOf(op);
-                }
-            }
-            if (w.statusUrl)
-                return observationOf(await this.raw.asyncStatus(w.statusUrl));
-            const c = await this.raw.getCluster();
-            const state = w.pool
-                ? (c.pools.find((p) => p.name.toLowerCase() === w.pool.toLowerCase())?.provisioningState ??
-                    'Unknown')
-                : c.provisioningState;
-            return { status: isBusyState(state) ? 'InProgress' : state };
-        };
-    }
-    async waitFor(b, deadline, stopWhen) {
-        const started = this.clock.now();
-        const op = b.operation;
-        const end = await waitForOperation({
-            observe: this.observer({
-                ...(b.pool ? { pool: b.pool } : {}),
-                ...(op ? { operationId: op.id } : {}),
-            }),
-            timeoutSeconds: Math.max(0, (deadline - started) / 1000),
-            ...(this.signal ? { signal: this.signal } : {}),
-            ...(stopWhen ? { stopWhen } : {}),
-            log: (line) => this.r.info(line),
-            describe: `${op?.subOperationType ?? b.state} on ${where(b)}`,
-            clock: this.clock,
-            ...(op ? { initial: observationOf(op) } : {}),
-        });
-        this.waitedMs += this.clock.now() - started;
-        if (end.kind === 'timed-out') {
-            throw new Stop('timed-out', `Waited ${formatDuration(this.s.waitTimeoutSeconds)} (wait-timeout) for ${describeBusy(b, this.clock.now())}; it has not finished.`, {
-                code: 'WaitTimeout',
-                message: 'The operation in progress did not finish within wait-timeout.',
-            });
-        }
-        if (end.kind === 'cancelled')
-            throw new Stop('failed', 'The job was cancelled while waiting; nothing was written.', {
-                code: 'Cancelled',
-                message: 'The job was cancelled.',
-            });
-        if (end.kind === 'finished')
-            this.note('pending', `It ended: ${end.last.status}${end.last.op?.error ? ` (${end.last.op.error.code})` : ''}.`);
-        return end;
-    }
-    /**
-     * Aborts an operation in the way: 202 → wait for Canceled; 204 → it is canceling, wait for it to
-     * end (never abort again while it cancels); 409 → it already ended. At most MAX_ABORTS aborts.
-     * 'ended-first' when the abort lost the race to the operation's own end (nothing was aborted).
-     */
-    async abortPending(b, deadline) {
-        const op = b.operation;
-        if (++this.abortsSent > MAX_ABORTS) {
-            throw new Stop('failed', `Sent ${MAX_ABORTS} aborts and ${describeBusy(b, this.clock.now())} is still in progress; giving up rather than aborting again.`, { code: 'AbortIneffective', message: 'The operation in progress did not end after abort.' });
-        }
-        let accepted;
-        try {
-            accepted = await this.client.abort(b.pool);
-            this.dirty = true;
-        }
-        catch (err) {
-            const e = err instanceof AksError ? err : undefined;
-            if (e?.statusCode === 409) {
-                this.note('abort', `Abort answered 409 (${e.armError.message}); the operation has already ended. Checking again.`);
-                return 'ended-first';
-            }
-            throw err;
-        }
-        const abortedBefore = this.abortedOperationId;
-        this.abortedOperationId = op?.id ?? accepted.operationId;
-        this.note('abort', `Aborted ${op?.subOperationType ?? b.state} on ${where(b)}${op ? ` (operation ${op.id})` : ''}: HTTP ${accepted.status}.`, 'warning');
-        const end = await waitForOperation({
-            observe: this.observer({
-                ...(b.pool ? { pool: b.pool } : {}),
-                ...(op
-                    ? { operationId: op.id }
-                    : accepted.statusUrl
-                        ? { statusUrl: accepted.statusUrl }
-                        : {}),
-            }),
-            timeoutSeconds: Math.max(0, (deadline - this.clock.now()) / 1000),
-            ...(this.signal ? { signal: this.signal } : {}),
-            log: (line) => this.r.info(line),
-            describe: `abort of ${op?.subOperationType ?? b.state} on ${where(b)}`,
-            clock: this.clock,
-        });
-        if (end.kind === 'finished') {
-            if (parseStatus(end.last.status) === 'canceled') {
-                this.note('abort', `The aborted operation ended: ${end.last.status}.`);
-                return 'canceled';
-            }
-            // The abort lost the race: the operation ended by itself before it took effect.
-            this.abortedOperationId = abortedBefore;
-            this.note('abort', `The operation finished (${end.last.status}) before the abort took effect: nothing was aborted.`, 'warning');
-            return 'ended-first';
-        }
-        if (end.kind === 'timed-out')
-            throw new Stop('timed-out', `Aborted ${describeBusy(b, this.clock.now())}, but it did not end within wait-timeout (${formatDuration(this.s.waitTimeoutSeconds)}).`, { code: 'WaitTimeout', message: 'The aborted operation did not end within wait-timeout.' });
-        throw new Stop('failed', 'The job was cancelled while an abort was ending; nothing else was written.', {
-            code: 'Cancelled',
-            message: 'The job was cancelled.',
-        });
-    }
-    /** Failed resources the write would act on: reconcile them, or stop with the failure's cause. */
-    async clearFailed(cluster, target) {
-        const failed = failedFor(cluster, target);
-        if (failed.length === 0)
-            return cluster;
-        const withCause = await this.enrich(failed);
-        const f = withCause[0];
-        const cause = f.operation?.error;
-        const why = f.operation
-            ? `after ${f.operation.subOperationType ?? 'an operation'} (operation ${f.operation.id}) failed${cause ? `: ${cause.code}: ${cause.message}` : ''}`
-            : '';
-        this.note('failed', `${capitalise(where(f))} is in the Failed state${why ? ` ${why}` : ''}.`, 'warning');
-        if (this.s.onFailed === 'fail') {
-            this.failedState = f.pool ? { pool: f.pool } : {};
-            throw new Stop('failed', `${capitalise(where(f))} is in the Failed state; on-failed is "fail", so nothing was written. Reconcile it (on-failed: reconcile) once the cause is fixed.`, cause ?? {
-                code: 'ResourceFailed',
-                message: `${capitalise(where(f))} is in the Failed state.`,
-            });
-        }
-        const steps = f.pool && cluster.provisioningState.toLowerCase() !== 'failed'
-            ? withCause.map((b) => ({
-                describe: `reconcile ${where(b)} (PUT of the unchanged pool)`,
-                target: { pool: b.pool },
-                intent: reconcileIntent(b.pool),
-                send: async () => {
-                    const p = await this.client.getPool(b.pool);
-                    return this.client.putPool(b.pool, { ...p.model }, p.eTag);
-                },
-            }))
-            : [
-                {
-                    describe: `reconcile cluster ${cluster.name} (PUT of the unchanged cluster)`,
-                    target: {},
-                    intent: reconcileIntent(),
-                    send: async () => {
-                        const fresh = await this.client.getCluster();
-                        return this.client.putCluster({ ...fresh.model }, fresh.eTag);
-                    },
-                },
-            ];
-        if (this.s.dryRun) {
-            for (const step of steps)
-                this.planned(step.describe);
-            return cluster;
-        }
-        for (const step of steps) {
-            const accepted = await this.write(step);
-            if (accepted === 'race')
-                return this.read();
-            await this.waitOwn(step, accepted);
-        }
-        return this.read();
-    }
-    /**
-     * Sends one write; 'race' when another operation got there first (409), after bounded retries of
-     * 412 and 429. Any failed attempt may still have been applied (the answer lost on the way, the
-     * SDK's retry then refused with 412 or 409 because of this very write): before a failure is
-     * taken for another writer's, the resource is read and the step's intent looked for on it.
-     */
-    async write(step) {
-        this.r.startGroup(`Write: ${step.describe}`);
-        try {
-            const before = step.intent.byNewOperation ? await this.latestId(step.target.pool) : undefined;
-            for (let attempt = 1;; attempt++) {
-                try {
-                    const accepted = await step.send();
-                    this.dirty = true;
-                    this.note('write', `Sent: ${step.describe} (HTTP ${accepted.status}${accepted.operationId ? `, operation ${accepted.operationId}` : ''}).`);
-                    return accepted;
-                }
-                catch (err) {
-                    this.dirty = true;
-                    const own = await this.recogniseOwn(step, before, err);
-                    if (own)
-                        return own;
-                    if (!(err instanceof AksError) || attempt >= MAX_WRITE_RACES)
-                        throw err;
-                    if (err.isOperationInProgress) {
-                        this.note('write', `The write met another operation that started after the check (409: ${err.armError.message}). Checking again.`, 'warning');
-                        return 'race';
-                    }
-                    if (err.statusCode === 412) {
-                        this.note('write', 'The resource changed between the read and the write (412, ETag mismatch); reading it again.', 'warning');
-                        continue;
-                    }
-                    if (err.statusCode === 429) {
-                        const seconds = err.retryAfterSeconds ?? 30;
-                        this.note('write', `ARM is throttling (429); retrying in ${seconds}s.`, 'warning');
-                        await this.clock.sleep(seconds * 1000, this.signal);
-                        continue;
-                    }
-                    throw err;
-                }
-            }
-        }
-        finally {
-            this.r.endGroup();
-        }
-    }
-    /** The id of the latest operation where a write lands (undefined when unknown). */
-    async latestId(pool) {
-        const op = await this.client.operation('latest', pool).catch(() => undefined);
-        return op && op !== 'unavailable' ? op.id : undefined;
-    }
-    /**
-     * After a failed write: whether it landed after all. Reads the cluster and asks the step's
-     * intent; adopts the
-     * operation it finds, so the run waits for it as its own and never aborts or repeats it.
-     */
-    async recogniseOwn(step, latestBefore, err) {
-        const pool = step.target.pool;
-        let cluster;
-        try {
-            // Reads are retried through blips: the connection that lost the answer may still be flaky.
-            cluster = await this.read();
-        }
-        catch {
-            return undefined;
-        }
-        let shows = step.intent.shows(cluster);
-        let op;
-        if (shows === 'no' && step.intent.byNewOperation) {
-            const latest = await this.latestOf(pool);
-            if (latest &&
-                latest !== 'unavailable' &&
-                latest.id !== latestBefore &&
-                !isTerminalStatus(latest.status)) {
-                shows = 'in-progress';
-                op = latest;
-            }
-        }
-        if (shows === 'no')
-            return undefined;
-        if (shows === 'in-progress' && !op) {
-            // The operation that carries the change: the running one, or, when the resource already
-            // ended Failed or Canceled, the one that ended it (its error is the run's diagnosis).
-            const state = pool
-                ? cluster.pools.find((p) => p.name.toLowerCase() === pool.toLowerCase())?.provisioningState
-                : cluster.provisioningState;
-            const ended = state !== undefined && !isBusyState(state);
-            const latest = await this.latestOf(pool);
-            if (latest &&
-                latest !== 'unavailable' &&
-                latest.id !== latestBefore &&
-                isTerminalStatus(latest.status) === ended)
-                op = latest;
-        }
-        const why = err instanceof AksError && err.statusCode !== undefined
-            ? `was refused on a retry (${err.statusCode} ${err.armError.code})`
-            : `got no complete answer (${err instanceof AksError ? err.armError.code : 'connection lost'})`;
-        this.note('write', `The write ${why}, but ${where(step.target)} shows it ${shows === 'done' ? 'applied and finished' : op && isTerminalStatus(op.status) ? `applied and ended ${op.status}` : 'under way'}${op ? ` as operation ${op.id}` : ''}: it is this run's own change, so it is not aborted or sent again.`, 'warning');
-        return {
-            status: 0,
-            adopted: shows,
-            ...(op ? { operationId: op.id } : {}),
-        };
-    }
-    /**
-     * Waits for an operation this run started. AKS internal errors are usually transient: the same
-     * request is sent once more (it re-reads the resource, so it also reconciles it); any other
-     * failure, or a second internal error, ends the run with its diagnosis.
-     */
-    async waitOwnRetryingInternal(step, accepted) {
-        try {
-            await this.waitOwn(step, accepted);
-        }
-        catch (err) {
-            if (!(err instanceof Stop) ||
-                err.result !== 'failed' ||
-                !err.error ||
-                this.retriedInternalError ||
-                classify(err.error).category !== 'internal-error')
-                throw err;
-            this.retriedInternalError = true;
-            this.note('retry', `AKS reported an internal error (${err.error.code}); these are usually transient, so the same request is sent once more.`, 'warning');
-            const again = await this.write(step);
-            if (again === 'race')
-                return 'race';
-            await this.waitOwn(step, again);
-        }
-    }
-    /** Waits for an operation this run started; on timeout or cancellation, on-timeout / on-cancel decide. */
-    async waitOwn(step, accepted) {
-        if (accepted.operationId)
-            this.operationId = accepted.operationId;
-        if (accepted.adopted === 'done') {
-            this.note('wait', `Done: ${step.describe}.`);
-            return;
-        }
-        if (!accepted.adopted &&
-            !accepted.operationId &&
-            !accepted.statusUrl &&
-            accepted.status !== 202)
-            return;
-        const w = {
-            ...(step.target.pool ? { pool: step.target.pool } : {}),
-            ...(accepted.operationId ? { operationId: accepted.operationId } : {}),
-            ...(accepted.statusUrl ? { statusUrl: accepted.statusUrl } : {}),
-        };
-        this.own = w;
-        this.operationId = accepted.operationId ?? this.operationId;
-        this.r.startGroup(`Waiting: ${step.describe}`);
-        let end;
-        try {
-            end = await waitForOperation({
-                observe: async () => {
-                    try {
-                        return await this.observer(w)();
-                    }
-                    catch (err) {
-                        // A failed operation's status URL answers with its error (start/stop): that is the end.
-                        if (err instanceof AksError &&
-                            err.statusCode !== undefined &&
-                            err.statusCode < 500 &&
-                            err.statusCode !== 429) {
-                            return {
-                                status: 'Failed',
-                                op: { id: w.operationId ?? '', status: 'Failed', error: err.armError },
-                            };
-                        }
-                        throw err;
-                    }
-                },
-                timeoutSeconds: this.s.operationTimeoutSeconds,
-                ...(this.signal ? { signal: this.signal } : {}),
-                log: (line) => this.r.info(line),
-                describe: step.describe,
-                clock: this.clock,
-            });
-        }
-        finally {
-            this.r.endGroup();
-        }
-        if (end.kind === 'finished') {
-            this.own = undefined;
-            const status = end.last.status.toLowerCase();
-            if (status === 'succeeded') {
-                this.note('wait', `Done: ${step.describe}.`);
-                return;
-            }
-            const error = end.last.op?.error ?? (await this.latestError(w));
-            if (status === 'failed')
-                throw new Stop('failed', `${capitalise(step.describe)} failed${error ? `: ${error.code}: ${error.message}` : '.'}`, error ?? { code: 'OperationFailed', message: 'The operation failed.' });
-            throw new Stop('failed', `${capitalise(step.describe)} was canceled by someone else (${end.last.status}).`, { code: 'OperationCanceled', message: 'The operation was canceled.' });
-        }
-        if (end.kind === 'timed-out') {
-            const limit = formatDuration(this.s.operationTimeoutSeconds);
-            if (this.s.onTimeout === 'abort') {
-                const abort = await this.abortOwn(`it did not finish within operation-timeout (${limit})`, {
-                    waitForCanceled: true,
-                    deadlineMs: this.clock.now() + ABORT_WAIT_MS,
-                });
-                if (abort.kind === 'finished-first') {
-                    // The abort came too late: the operation ended by itself. Report what happened.
-                    if (abort.status === 'failed')
-                        throw new Stop('failed', `${capitalise(step.describe)} failed before the abort took effect${abort.error ? `: ${abort.error.code}: ${abort.error.message}` : '.'}`, abort.error ?? { code: 'OperationFailed', message: 'The operation failed.' });
-                    this.note('abort', `${capitalise(step.describe)} outlived operation-timeout (${limit}) but finished (Succeeded) before the abort took effect: nothing was aborted.`, 'warning');
-                    return;
-                }
-                throw new Stop(abort.kind === 'not-sent' ? 'timed-out' : 'aborted', abort.kind === 'not-sent'
-                    ? `${capitalise(step.describe)} did not finish within ${limit}; the abort this run sent failed (${abort.reason}), so it may still be running as operation ${w.operationId ?? '(unknown)'}.`
-                    : `${capitalise(step.describe)} did not finish within ${limit}; this run aborted it (on-timeout: abort)${abort.kind === 'sent' ? `, but ${abort.reason}` : ''}.`, {
-                    code: 'OperationTimeout',
-                    message: 'The operation did not finish within operation-timeout and was aborted.',
-                });
-            }
-            throw new Stop('timed-out', `${capitalise(step.describe)} did not finish within ${limit} (operation-timeout); it is still running as operation ${w.operationId ?? '(unknown)'} (on-timeout: fail).`, {
-                code: 'OperationTimeout',
-                message: 'The operation did not finish within operation-timeout.',
-            });
-        }
-        if (this.s.onCancel === 'abort') {
-            // The runner kills a cancelled step a few seconds after SIGINT: the summary and outputs are
-            // published first, then the abort is sent within what is left (see Outcome.followUp).
-            const id = w.operationId ?? '(unknown id)';
-            this.followUp = async (deadlineMs) => {
-                const abort = await this.abortOwn('the job was cancelled', {
-                    waitForCanceled: false,
-                    deadlineMs,
-                });
-                if (abort.kind === 'finished-first' && abort.status === 'succeeded')
-                    return this.compose('succeeded', `The job was cancelled, but ${step.describe} had already finished (Succeeded) when the abort (on-cancel: abort) reached it.`, undefined, false);
-                return this.compose(abort.kind === 'not-sent' ? 'failed' : 'aborted', abort.kind === 'not-sent'
-                    ? `The job was cancelled; the abort of ${step.describe} (operation ${id}, on-cancel: abort) failed (${abort.reason}): it may still be running.`
-                    : `The job was cancelled; this run aborted ${step.describe} (operation ${id}, on-cancel: abort).`, { code: 'Cancelled', message: 'The job was cancelled.' }, false);
-            };
-            throw new Stop('aborted', `The job was cancelled; this run is aborting ${step.describe} (operation ${id}, on-cancel: abort). If this report is not updated, the abort's outcome is unknown: check the operation on the cluster.`, { code: 'Cancelled', message: 'The job was cancelled.' });
-        }
-        throw new Stop('failed', `The job was cancelled; ${step.describe} is still running as operation ${w.operationId ?? '(unknown)'} (on-cancel: leave).`, {
-            code: 'Cancelled',
-            message: 'The job was cancelled.',
-        });
-    }
-    async latestError(w) {
-        const op = await this.client
-            .operation(w.operationId ?? 'latest', w.pool)
-            .catch(() => undefined);
-        return op && op !== 'unavailable' ? op.error : undefined;
-    }
-    /**
-     * Aborts the operation this run started, within `deadlineMs` (the request too: a cancelled job
-     * has seconds left). With waitForCanceled, waits for the operation to end, honouring the job's
-     * cancellation. An abort can lose the race to the operation's own end: then AKS answers 409, or
-     * the operation ends Succeeded or Failed instead of Canceled, and that is what is reported.
-     */
-    async abortOwn(why, o) {
-        const w = this.own;
-        if (!w)
-            return { kind: 'not-sent', reason: 'no operation of this run is running' };
-        const budget = AbortSignal.timeout(Math.max(1, o.deadlineMs - this.clock.now()));
-        let accepted;
-        try {
-            accepted = await this.client.abort(w.pool, { abortSignal: budget });
-            this.dirty = true;
-        }
-        catch (err) {
-            const ended = err instanceof AksError && err.statusCode === 409 ? await this.endOf(w) : undefined;
-            if (ended) {
-                this.own = undefined;
-                this.note('abort', `The abort of the operation this run started (${w.operationId ?? 'unknown id'}) came too late: it had already ended (${ended.status}).`, 'warning');
-                return { kind: 'finished-first', ...ended };
-            }
-            const reason = budget.aborted
-                ? `no answer within ${formatDuration(ABORT_GRACE_MS / 1000)}`
-                : String(err instanceof AksError ? err.message : err);
-            this.note('abort', `Could not abort the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)}: ${reason}. It may still be running.`, 'warning');
-            return { kind: 'not-sent', reason };
-        }
-        this.abortedOperationId = w.operationId ?? accepted.operationId;
-        this.note('abort', `Aborted the operation this run started (${w.operationId ?? 'unknown id'}) on ${where(w)} because ${why}: HTTP ${accepted.status}.`, 'warning');
-        this.own = undefined;
-        if (!o.waitForCanceled)
-            return { kind: 'sent', reason: 'its end was not waited for' };
-        const end = await waitForOperation({
-            observe: this.observer(w),
-            timeoutSeconds: Math.max(0, (o.deadlineMs - this.clock.now()) / 1000),
-            ...(this.signal ? { signal: this.signal } : {}),
-            log: (line) => this.r.info(line),
-            describe: `abort on ${where(w)}`,
-            clock: this.clock,
-        });
-        if (end.kind === 'cancelled')
-            return { kind: 'sent', reason: 'the job was cancelled before Canceled was confirmed' };
-        if (end.kind !== 'finished')
-            return { kind: 'sent', reason: 'Canceled was not confirmed in time' };
-        const status = parseStatus(end.last.status);
-        if (status === 'canceled')
-            return { kind: 'canceled' };
-        this.abortedOperationId = undefined;
-        return {
-            kind: 'finished-first',
-            status: status === 'succeeded' ? 'succeeded' : 'failed',
-            ...(end.last.op?.error ? { error: end.last.op.error } : {}),
-        };
-    }
-    /** How an operation ended, if it has (one read of its status). */
-    async endOf(w) {
-        const op = await this.client
-            .operation(w.operationId ?? 'latest', w.pool)
-            .catch(() => undefined);
-        if (!op || op === 'unavailable' || !isTerminalStatus(op.status))
-            return undefined;
-        const status = parseStatus(op.status);
-        if (status === 'canceled')
-            return undefined;
-        return {
-            status: status === 'succeeded' ? 'succeeded' : 'failed',
-            ...(op.error ? { error: op.error } : {}),
-        };
-    }
-    /** operation: abort — the latest operation on the cluster, or on node-pool. */
-    async abortOperation(cluster) {
-        const pool = this.s.nodePool;
-        const state = pool
-            ? cluster.pools.find((p) => p.name.toLowerCase() === pool.toLowerCase())?.provisioningState
-            : cluster.provisioningState;
-        if (state === undefined)
-            throw new ValidationError('NodePoolNotFound', `Node pool "${pool}" does not exist in cluster ${cluster.name}.`);
-        const b = { ...(pool ? { pool } : {}), state };
-        if (state.toLowerCase() === 'failed') {
-            throw new Stop('skipped', `${capitalise(where(b))} is Failed: no operation is running, and AKS refuses to abort there. Use operation "reconcile".`);
-        }
-        if (!isBusyState(state))
-            throw new Stop('skipped', `Nothing to abort: ${where(b)} is ${state}.`);
-        const [busy] = await this.enrich([b]);
-        this.pendingOperation = describeBusy(busy, this.clock.now());
-        if (this.s.dryRun) {
-            this.planned(`abort ${this.pendingOperation}`);
-            return 'Dry run: nothing was written.';
-        }
-        const ended = await this.abortPending(busy, this.clock.now() + this.s.waitTimeoutSeconds * 1000);
-        if (ended === 'ended-first')
-            throw new Stop('skipped', `Nothing was aborted: ${this.pendingOperation} ended by itself before the abort took effect.`);
-        throw new Stop('aborted', `Aborted ${this.pendingOperation}.`);
-    }
-    /** operation: report — versions on offer, busy pools' operations, and why anything is Failed. */
-    async clusterReport(cluster) {
-        const profile = await this.client.upgradeProfile().catch((err) => {
-            this.r.warning(`Could not read the upgrade profile: ${String(err)}`);
-            return undefined;
-        });
-        const failed = await this.enrich(failedFor(cluster, {}));
-        const busyPools = await this.enrich(cluster.pools
-            .filter((p) => isBusyState(p.provisioningState))
-            .map((p) => ({ pool: p.name, state: p.provisioningState })));
-        const upgrades = profile
-            ? [...profile.controlPlane.upgrades].sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }))
-            : undefined;
-        this.report = {
-            ...(upgrades ? { upgrades } : {}),
-            failed: failed.map((f) => ({
-                ...(f.pool ? { pool: f.pool } : {}),
-                ...(f.operation ? { operation: f.operation } : {}),
-            })),
-            poolOperations: busyPools.flatMap((b) => b.operation ? [{ pool: b.pool, operation: b.operation }] : []),
-        };
-        const offer = upgrades?.length
-            ? `upgrades available: ${upgrades.map((u) => u.version).join(', ')}`
-            : 'no upgrade available';
-        return `Cluster ${cluster.name}: ${cluster.provisioningState}, ${cluster.powerState}, Kubernetes ${cluster.currentKubernetesVersion} (${offer}); ${cluster.pools.length} node pool(s)${failed.length ? `; ${failed.length} resource(s) Failed` : ''}.`;
-    }
-    /** operation: run-command — runs a command in the cluster and returns its exit code and logs. */
-    async runCommand() {
-        const context = buildContext(this.s.files);
-        if (this.s.dryRun) {
-            this.planned(`run "${this.s.command}" in the cluster${this.s.files.length ? ` with ${this.s.files.length} file(s)` : ''}`);
-            return 'Dry run: nothing was run.';
-        }
-        const accepted = await this.client.runCommand(this.s.command, context);
-        const id = accepted.operationId;
-        this.note('write', `Started the command (command ${id ?? 'unknown'}).`);
-        if (!id)
-            throw new Stop('failed', 'AKS did not say where to find the command result.', {
-                code: 'NoCommandResult',
-                message: 'No command result location.',
-            });
-        let result;
-        const end = await waitForOperation({
-            observe: async () => {
-                result = await this.client.commandResult(id);
-                return {
-                    status: result
-                        ? result.provisioningState.toLowerCase() === 'succeeded'
-                            ? 'Succeeded'
-                            : 'Failed'
-                        : 'InProgress',
-                };
-            },
-            timeoutSeconds: this.s.operationTimeoutSeconds,
-            ...(this.signal ? { signal: this.signal } : {}),
-            describe: `command "${this.s.command}"`,
-            log: (line) => this.r.debug(line),
-            clock: this.clock,
-        });
-        if (end.kind !== 'finished' || !result) {
-            throw new Stop(end.kind === 'timed-out' ? 'timed-out' : 'failed', `The command did not finish (${end.kind}).`, { code: 'CommandTimeout', message: 'The command did not finish.' });
-        }
-        const r = result;
-        this.command = {
-            ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-            ...(r.logs !== undefined ? { logs: r.logs } : {}),
-            ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        };
-        if (r.logs)
-            this.r.info(r.logs.trimEnd());
-        if (r.provisioningState.toLowerCase() !== 'succeeded') {
-            throw new Stop('failed', `AKS could not run the command: ${r.reason ?? r.provisioningState}.`, { code: 'CommandFailed', message: r.reason ?? r.provisioningState });
-        }
-        if (r.exitCode !== 0) {
-            throw new Stop('failed', `The command exited with code ${r.exitCode ?? '?'}.`, {
-                code: 'CommandExitCode',
-                message: `exit code ${r.exitCode ?? '?'}`,
-            });
-        }
-        return 'The command succeeded (exit code 0).';
+    /** The run changed something: the next outcome reads the cluster again. */
+    wrote() {
+        this.dirty = true;
     }
 }
-/** What a poll learnt about an operation, Retry-After included. */
-function observationOf(op) {
+
+;// CONCATENATED MODULE: ./src/core/guard.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** How long a read outside a wait (pre-flight, checks) keeps retrying throttling and blips. */
+const PREFLIGHT_RETRY_MS = 120_000;
+async function runGuard(settings, deps) {
+    const ctx = contextOf(settings, deps);
+    const ending = await settle(ctx, () => main(ctx));
+    return compose(ctx, ending.result, ending.message, ending.error, true);
+}
+function contextOf(s, deps) {
+    const clock = deps.clock ?? realClockwork;
+    const r = deps.reporter;
+    const signal = deps.signal;
+    // A read outside a wait retries for at most PREFLIGHT_RETRY_MS, and never longer than the run
+    // is willing to wait for anything before writing (wait-timeout).
+    const readBudgetMs = Math.min(PREFLIGHT_RETRY_MS, s.waitTimeoutSeconds * 1000);
+    const api = withRetriedReads(deps.client, () => ({
+        clock,
+        deadlineMs: clock.now() + readBudgetMs,
+        ...(signal ? { signal } : {}),
+        onRetry: (err, delayMs) => r.info(`Reading from ARM failed (${err.statusCode ?? err.code}: ${err.armError.message}); reading again in ${formatDuration(Math.ceil(delayMs / 1000))}.`),
+    }));
     return {
-        status: op.status,
-        ...(op.percentComplete !== undefined ? { percentComplete: op.percentComplete } : {}),
-        ...(op.startTime ? { startTime: op.startTime } : {}),
-        ...(op.retryAfterSeconds !== undefined ? { retryAfterSeconds: op.retryAfterSeconds } : {}),
-        op,
+        s,
+        api,
+        raw: deps.client,
+        r,
+        clock,
+        signal,
+        journal: new Journal(r, clock, deps.spelling),
+        snap: new Snapshot(api, r),
+        abortsSent: 0,
+        retriedInternalError: false,
     };
 }
-function capitalise(s) {
-    return s.charAt(0).toUpperCase() + s.slice(1);
+/** The run; returns the closing message, or throws Stop. */
+async function main(ctx) {
+    let cluster = await preflight(ctx);
+    const s = ctx.s;
+    if (s.operation === 'abort')
+        return abortOperation(ctx, cluster);
+    if (s.operation === 'report')
+        return reportOperation(ctx, cluster);
+    if (s.operation === 'run-command')
+        return run_command_runCommand(ctx);
+    const target = targetOf(s);
+    for (let races = 0;; races++) {
+        cluster = await clearPending(ctx, cluster, target);
+        cluster = await clearFailed(ctx, cluster, target);
+        const plan = await planOperation(s, cluster, ctx.api);
+        if (plan.kind === 'read-only')
+            return `Cluster ${cluster.name} is ready: ${cluster.provisioningState}, ${cluster.powerState}, Kubernetes ${cluster.currentKubernetesVersion}; no operation in progress.`;
+        if (plan.kind === 'skip')
+            throw new Stop('skipped', plan.reason);
+        for (const n of plan.notes)
+            ctx.journal.note('plan', n, 'warning');
+        if (s.dryRun) {
+            for (const step of plan.steps)
+                ctx.journal.planned(stepPlan(ctx, step));
+            return `Dry run: nothing was written. ${ctx.journal.plan.length} step(s) planned.`;
+        }
+        if (!(await runSteps(ctx, plan.steps)))
+            return `${capitalise(s.operation)} of ${cluster.name} succeeded.`;
+        if (races + 1 >= MAX_WRITE_RACES) {
+            throw new Stop('failed', `Gave up after ${MAX_WRITE_RACES} writes met another operation that started between the check and the write.`, {
+                code: 'OperationNotAllowed',
+                message: 'Another operation kept starting between the check and the write.',
+            });
+        }
+        cluster = await ctx.snap.read();
+    }
 }
-/** Whether a status text is terminal (re-exported for front doors that poll). */
-
+/** The cluster and its latest operation, as the run finds them. */
+async function preflight(ctx) {
+    ctx.r.startGroup('Pre-flight');
+    try {
+        const cluster = await ctx.snap.read();
+        ctx.journal.before = cluster;
+        ctx.journal.note('pre-flight', describeCluster(cluster));
+        const latest = await ctx.snap.latestOf(undefined);
+        if (latest === 'unavailable') {
+            ctx.r.info('This ARM endpoint does not serve operations/latest (preview API); going on without it.');
+        }
+        else if (latest) {
+            ctx.journal.latest = latest;
+            ctx.journal.note('pre-flight', `Latest operation on the cluster: ${describeOperation(latest, ctx.clock.now())}.`);
+        }
+        return cluster;
+    }
+    finally {
+        ctx.r.endGroup();
+    }
+}
+/** A step in the words of a dry run's plan (and of what the real run records doing). */
+function stepPlan(ctx, step) {
+    return `${step.describe}, with If-Match set to the ETag just read, then wait for it (timeout ${formatDuration(ctx.s.operationTimeoutSeconds)}, on-timeout ${ctx.s.onTimeout})`;
+}
+/** Writes and waits for each step; true when a write met another operation (a race). */
+async function runSteps(ctx, steps) {
+    for (const step of steps) {
+        ctx.journal.did(stepPlan(ctx, step));
+        const accepted = await write(ctx, step);
+        if (accepted === 'race')
+            return true;
+        if ((await waitOwnRetryingInternal(ctx, step, accepted)) === 'race')
+            return true;
+    }
+    return false;
+}
+function describeCluster(c) {
+    const pools = c.pools
+        .map((p) => `${p.name} ${p.provisioningState}/${p.powerState} ${p.count} nodes ${p.currentOrchestratorVersion}`)
+        .join('; ');
+    return `Cluster ${c.name}: ${c.provisioningState}, ${c.powerState}, Kubernetes ${c.currentKubernetesVersion}. Pools: ${pools}.`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
 /** The outputs, all strings; empty when they do not apply. */
@@ -85261,6 +86660,7 @@ function outputsOf(s, o, d) {
 
 
 
+
 async function executeRun(settings, deps) {
     // The Azure SDKs log to stderr when AZURE_LOG_LEVEL is set, whole responses included (the OIDC
     // request's Authorization header among them): through the run's reporter, redacted, as debug.
@@ -85276,933 +86676,127 @@ async function executeRun(settings, deps) {
         clusterName: settings.clusterName,
         userAgent: deps.userAgent,
     });
+    const spelling = deps.spelling ?? SPELLINGS.action;
     const outcome = await runGuard(settings, {
         client,
         reporter: deps.reporter,
+        spelling,
         ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    let result = resultOf(settings, outcome, deps.secrets);
+    let result = resultOf(settings, outcome, deps.secrets, spelling);
     await deps.publish.record(result);
     if (outcome.followUp) {
         const next = await outcome.followUp((cancelledAt ?? Date.now()) + ABORT_GRACE_MS);
-        result = resultOf(settings, next, deps.secrets);
+        result = resultOf(settings, next, deps.secrets, spelling);
         await deps.publish.record(result);
     }
     await deps.publish.share(result);
     return result;
 }
-function resultOf(settings, raw, secrets) {
+function resultOf(settings, raw, secrets, spelling) {
     const { followUp: _work, ...rest } = raw;
-    const outcome = secrets.redactDeep(rest);
-    const diagnosis = diagnoseOutcome(settings, outcome);
+    const outcome = respellOutcome(secrets.redactDeep(rest), spelling);
+    const found = diagnoseOutcome(settings, outcome);
+    const diagnosis = found && respellDiagnosis(found, spelling);
     return {
         outcome,
         diagnosis,
         outputs: secrets.redactDeep(outputsOf(settings, outcome, diagnosis)),
     };
 }
-
-;// CONCATENATED MODULE: ./src/core/redact.ts
 /**
- * One redaction for everything a run lets out of the process: log lines, the summary, the PR
- * comment, outputs and annotations. It removes every secret the run has been told about (tokens,
- * assertions, client secrets, certificate keys, the job's access token) and anything shaped like a
- * credential even when nobody registered it: an SDK error that serialises its request carries an
- * `Authorization` header, a URL can carry `user:pass@`, a form body `client_secret=`.
- *
- * Hand-written on purpose: the runners' own masking (GitHub's add-mask, Azure DevOps' setsecret)
- * covers only the live log, not files such as the summary attachment or a PR thread, and no
- * library offers masking of known values plus credential shapes for these places.
+ * The run's own texts with inputs named as the front door names them: the message, the steps
+ * planned (dry run) and performed, and the timeline. The error stays as ARM (or the guard) returned it: it is data.
  */
-const REDACTED = '***';
-/** Shorter values would blank out ordinary words; the runners use similar floors. */
-const MIN_SECRET_LENGTH = 6;
-/** Credential shapes, whoever produced them; each replacement keeps the name, drops the value. */
-const SHAPES = [
-    // PEM private keys, whole.
-    [
-        /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-        `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`,
-    ],
-    // Authorization-like headers, in HTTP, JSON or key=value form (`"authorization":"Bearer …"`).
-    [
-        /\b((?:proxy-)?authorization|x-ms-authorization-auxiliary|x-tfs-session|cookie|set-cookie)(\\?["']?\s*[:=]\s*\\?["']?)(?:(?:bearer|basic|pop|negotiate|token)\s+)?[^\s"'\\,;}]+/gi,
-        `$1$2${REDACTED}`,
-    ],
-    [/\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1 ${REDACTED}`],
-    // JSON Web Tokens (access tokens, OIDC assertions) wherever they appear.
-    [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
-    // GitHub tokens.
-    [/\bgh[pousr]_[A-Za-z0-9_]{20,}\b/g, REDACTED],
-    // user:password@ in URLs.
-    [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi, `$1${REDACTED}@`],
-    // Secrets in form bodies and query strings.
-    [
-        /\b(client_secret|client_assertion|assertion|refresh_token|access_token|id_token|password|sig)=([^&\s"']+)/gi,
-        `$1=${REDACTED}`,
-    ],
-    // Secrets as JSON properties.
-    [
-        /(\\?")(client_?secret|access_?token|refresh_?token|id_?token|oidc_?token|password|secret|token|client_?assertion)(\\?"\s*:\s*\\?")(?:[^"\\]|\\.)*(\\?")/gi,
-        `$1$2$3${REDACTED}$4`,
-    ],
-];
-class Secrets {
-    values = new Set();
-    /** Longest first, so a secret that contains another is removed whole. */
-    sorted = [];
-    /** Registers a secret and the forms it takes inside JSON, URLs and multi-line values. */
-    add(secret) {
-        if (!secret)
-            return;
-        const forms = new Set([secret, secret.trim()]);
-        forms.add(JSON.stringify(secret).slice(1, -1));
-        forms.add(encodeURIComponent(secret));
-        // A PEM or other multi-line secret: every substantial line on its own too.
-        for (const line of secret.split(/\r?\n/).map((l) => l.trim()))
-            if (!line.startsWith('-----'))
-                forms.add(line);
-        let changed = false;
-        for (const f of forms) {
-            if (f.length < MIN_SECRET_LENGTH || this.values.has(f))
-                continue;
-            this.values.add(f);
-            changed = true;
-        }
-        if (changed)
-            this.sorted = [...this.values].sort((a, b) => b.length - a.length);
-    }
-    /** The known values (for a runner's own masking, e.g. add-mask). */
-    list() {
-        return [...this.sorted];
-    }
-    redact(text) {
-        let out = text;
-        for (const v of this.sorted)
-            if (out.includes(v))
-                out = out.split(v).join(REDACTED);
-        for (const [pattern, replacement] of SHAPES)
-            out = out.replace(pattern, replacement);
-        return out;
-    }
-    /** Redacts every string inside a plain value (an outcome, an error, outputs), keeping its shape. */
-    redactDeep(value) {
-        return walk(value, (s) => this.redact(s));
-    }
-}
-function walk(value, f) {
-    if (typeof value === 'string')
-        return f(value);
-    if (Array.isArray(value))
-        return value.map((v) => walk(v, f));
-    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, f)]));
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/core/reporter.ts
-/** A reporter that keeps lines in memory (tests, and the CLI's quiet mode). */
-class MemoryReporter {
-    lines = [];
-    masked = [];
-    info(text) {
-        this.lines.push({ level: 'info', text });
-    }
-    warning(text) {
-        this.lines.push({ level: 'warning', text });
-    }
-    error(text) {
-        this.lines.push({ level: 'error', text });
-    }
-    debug(text) {
-        this.lines.push({ level: 'debug', text });
-    }
-    startGroup(name) {
-        this.lines.push({ level: 'group', text: name });
-    }
-    endGroup() {
-        this.lines.push({ level: 'endgroup', text: '' });
-    }
-    mask(secret) {
-        this.masked.push(secret);
-    }
-    text() {
-        return this.lines.map((l) => l.text).join('\n');
-    }
-}
-/**
- * The reporter the core is given: every line passes through the run's redaction before the
- * platform prints it, and every mask is both registered with the platform (its own log masking)
- * and remembered for the places the platform does not mask (summary, comment, outputs).
- */
-function redactingReporter(inner, secrets) {
+function respellOutcome(o, spelling) {
+    if (spelling === SPELLINGS.action)
+        return o;
+    const say = (text) => respellInputs(text, spelling);
     return {
-        info: (line) => inner.info(secrets.redact(line)),
-        warning: (line) => inner.warning(secrets.redact(line)),
-        error: (line) => inner.error(secrets.redact(line)),
-        debug: (line) => inner.debug(secrets.redact(line)),
-        startGroup: (name) => inner.startGroup(secrets.redact(name)),
-        endGroup: () => inner.endGroup(),
-        mask: (secret) => {
-            secrets.add(secret);
-            inner.mask(secret);
-        },
+        ...o,
+        message: say(o.message),
+        plan: o.plan.map(say),
+        performed: o.performed.map(say),
+        timeline: o.timeline.map((e) => ({ ...e, event: say(e.event) })),
     };
 }
-
-;// CONCATENATED MODULE: ./src/core/report/markdown.ts
-/**
- * Making text from Azure safe in Markdown: names, messages and tags are data, never markup. No
- * formatting, links, HTML, table breaks, @mentions, autolinks or issue references can come out of
- * them, and no invisible bidirectional control can reorder what a reader sees.
- */
-// Inline markup: emphasis, code, links and images, tables, strikethrough, footnotes.
-const INLINE_SPECIAL = /[\\`*_[\]|~]/g;
-// Block markup only counts at the start of a line: headings, lists, quotes, setext underlines.
-const BLOCK_START = /^(\s*)(?:(\d{1,9})([.)])(?=\s|$)|([#+\-=]))/;
-/** A zero-width space: it breaks a token for the renderer, and the text reads the same. */
-const ZWSP = '\u200b';
-/**
- * Unicode's bidirectional controls (embeddings, overrides, isolates, the implicit marks, the
- * Arabic letter mark): invisible, and able to make text read differently from what it is
- * ("Trojan Source"). They are shown as `<U+202E>` instead.
- */
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-/** Replaces every bidi control with a visible notation, e.g. `<U+202E>` (not yet escaped). */
-function showBidiControls(text) {
-    return text.replace(BIDI_CONTROLS, (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
-}
-/**
- * Breaks what GitHub and Azure DevOps turn into links or references in plain text, with a
- * zero-width space, as for @mentions: `https://…` (any `scheme://`), `www.…`, `#123` issues (and
- * `owner/repo#123`), `GH-123`, and Azure DevOps' `!123` pull requests. E-mail addresses are broken
- * by the space after `@`.
- */
-function breakAutolinks(text) {
-    return text
-        .replace(/@/g, `@${ZWSP}`)
-        .replace(/:\/\//g, `:${ZWSP}//`)
-        .replace(/(www)\./gi, `$1${ZWSP}.`)
-        .replace(/([#!])(?=\d)/g, `$1${ZWSP}`)
-        .replace(/\b(gh-)(?=\d)/gi, `$1${ZWSP}`);
-}
-/** Escapes a string for Markdown text (and table cells): inert, single line, no mentions or links. */
-function md(text) {
-    if (text === undefined || text === null)
-        return '';
-    return breakAutolinks(showBidiControls(String(text))
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(INLINE_SPECIAL, (c) => `\\${c}`))
-        .split(/\r\n|\r|\n/)
-        .map((line) => line.replace(BLOCK_START, (_, space, digits, close, marker) => digits !== undefined ? `${space}${digits}\\${close}` : `${space}\\${marker}`))
-        .join('<br>');
-}
-/**
- * A fenced code block that its content cannot close, whatever backticks it holds. Nothing in a
- * code block is a link or a reference, but bidi controls still reorder it: they are shown as
- * `<U+202E>` (a code block needs no escaping of `<`).
- */
-function codeBlock(content, lang = '') {
-    const shown = showBidiControls(content);
-    const longest = Math.max(2, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    // Mentions are live even in code blocks of PR comments? They are not, but keep them inert anyway.
-    return `${fence}${lang}\n${shown.replace(/@/g, `@${ZWSP}`)}\n${fence}`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+/** The remediation steps name inputs as the front door does (their commands stay as they are). */
+function respellDiagnosis(d, spelling) {
+    if (spelling === SPELLINGS.action)
+        return d;
+    return { ...d, remediation: d.remediation.map((step) => respellInputs(step, spelling)) };
 }
 
-;// CONCATENATED MODULE: ./src/core/report/diagnosis.ts
-
-/** Catalog steps mark commands with backticks; render those as code spans, the rest as text. */
-function stepMarkdown(step) {
-    return step
-        .split(/(`[^`]+`)/)
-        .map((part) => part.startsWith('`') && part.endsWith('`') && part.length > 2
-        ? inlineCode(part.slice(1, -1))
-        : md(part))
-        .join('');
-}
-/** An inline code span its content cannot close. */
-function inlineCode(text) {
-    const clean = text.replace(/\r?\n/g, ' ').replace(/@/g, '@\u200b');
-    const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${clean}${pad}${fence}`;
-}
-function diagnosisMarkdown(d, o = {}) {
-    const h = '#'.repeat(o.level ?? 3);
-    const parts = [
-        `${h} Diagnosis: ${md(d.title)}`,
-        `**${md(d.category)}**${d.code ? ` (\`${d.code.replace(/`/g, '')}\`)` : ''}${d.retryable ? ' · transient: waiting or retrying can help' : ''}`,
-        md(d.summary),
-    ];
-    const facts = Object.entries(d.facts);
-    if (facts.length > 0)
-        parts.push(table(['fact', 'value'], facts.map(([k, v]) => [md(k), md(v)])));
-    if (d.remediation.length > 0)
-        parts.push(`**How to fix it**\n\n${d.remediation.map((s, i) => `${i + 1}. ${stepMarkdown(s)}`).join('\n')}`);
-    if (d.docs.length > 0)
-        parts.push(`**Docs:** ${d.docs.map((u) => `<${u.replace(/[<>\s]/g, '')}>`).join(' · ')}`);
-    if (o.raw)
-        parts.push(`<details><summary>The error as Azure returned it</summary>\n\n${codeBlock(o.raw.length > 30000 ? `${o.raw.slice(0, 30000)}\n… (cut)` : o.raw)}\n\n</details>`);
-    return parts.join('\n\n');
-}
-/** Plain text for terminals: the same content without Markdown. */
-function diagnosisText(d) {
-    const lines = [
-        `${d.title} [${d.category}${d.code ? `, ${d.code}` : ''}]${d.retryable ? ' (transient)' : ''}`,
-        d.summary,
-    ];
-    const facts = Object.entries(d.facts);
-    if (facts.length)
-        lines.push('', ...facts.map(([k, v]) => `  ${k}: ${v}`));
-    if (d.remediation.length)
-        lines.push('', 'How to fix it:', ...d.remediation.map((s, i) => `  ${i + 1}. ${s}`));
-    if (d.docs.length)
-        lines.push('', 'Docs:', ...d.docs.map((u) => `  ${u}`));
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/report/cluster-report.ts
+;// CONCATENATED MODULE: ./src/core/step.ts
 
 
 
 
-function poolsTable(c) {
-    return table(['pool', 'mode', 'nodes', 'Kubernetes', 'node image', 'state', 'power'], c.pools.map((p) => [
-        md(p.name),
-        md(p.mode),
-        p.enableAutoScaling
-            ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})`
-            : String(p.count),
-        md(p.currentOrchestratorVersion === p.orchestratorVersion
-            ? p.currentOrchestratorVersion
-            : `${p.currentOrchestratorVersion} → ${p.orchestratorVersion}`),
-        md(p.nodeImageVersion),
-        md(p.provisioningState),
-        md(p.powerState),
-    ]));
+
+
+const INVALID_INPUT = 'InvalidInput';
+const UNEXPECTED_ERROR = 'UnexpectedError';
+/** The annotation's title when there is no diagnosis (the run failed for a reason of its own). */
+function titleOf(outcome) {
+    return outcome.error?.code === 'Cancelled' ? 'the job was cancelled' : 'the run failed';
 }
-function renderClusterReport(s, o, level = 3) {
-    const c = o.before;
-    const r = o.report;
-    if (!c || !r)
-        return '';
-    const h = '#'.repeat(level);
-    const now = o.timeline[0]?.at.getTime() ?? Date.now();
-    const parts = [`${h} Cluster report: ${md(c.name)}`];
-    const offered = r.upgrades
-        ? r.upgrades.length
-            ? r.upgrades.map((u) => `${md(u.version)}${u.isPreview ? ' (preview)' : ''}`).join(', ')
-            : 'none (newest version in the region)'
-        : 'unknown (the upgrade profile could not be read)';
-    parts.push(table(['', ''], [
-        ['state', `${md(c.provisioningState)}, ${md(c.powerState)}`],
-        ['Kubernetes', md(c.currentKubernetesVersion)],
-        ['upgrades available', offered],
-        ['location', md(c.location)],
-        [
-            'latest operation',
-            o.latestOperation ? md(describeOperation(o.latestOperation, now)) : 'unknown',
-        ],
-        ...r.poolOperations.map((p) => [
-            `operation on ${md(p.pool)}`,
-            md(describeOperation(p.operation, now)),
-        ]),
-    ]));
-    parts.push(`${h}# Node pools\n\n${poolsTable(c)}`);
-    for (const f of r.failed) {
-        const error = f.operation?.error;
-        parts.push(`${h}# ${md(where(f))} is Failed\n\n${error
-            ? diagnosisMarkdown(diagnose(error, {
-                context: {
-                    subscriptionId: s.subscriptionId,
-                    resourceGroup: s.resourceGroup,
-                    clusterName: s.clusterName,
-                    ...(f.pool ? { nodePool: f.pool } : {}),
+async function runStep(platform) {
+    const spelling = SPELLINGS[platform.frontDoor];
+    const secrets = new Secrets();
+    const log = redactingReporter(platform.log, secrets);
+    const mask = (secret) => log.mask(secret);
+    try {
+        const raw = platform.readInputs(mask);
+        for (const name of SECRET_INPUTS) {
+            const secret = raw.get(name);
+            if (secret)
+                mask(secret);
+        }
+        const { settings, warnings } = parseSettings({ ...raw, workspace: platform.workspace });
+        for (const w of warnings)
+            log.warning(respellInputs(w, spelling));
+        const credentials = platform.credentials(settings, mask);
+        const summaryOf = ({ outcome, diagnosis }) => secrets.redact(renderSummary(settings, outcome, diagnosis, { mermaid: platform.mermaid, spelling }));
+        const result = await executeRun(settings, {
+            ...credentials,
+            reporter: log,
+            userAgent: platform.userAgent,
+            ...(platform.signal ? { signal: platform.signal } : {}),
+            secrets,
+            spelling,
+            publish: {
+                record: async (r) => {
+                    for (const [name, value] of Object.entries(r.outputs))
+                        platform.setOutput(name, secrets.redact(value));
+                    await platform.writeSummary(summaryOf(r), settings);
                 },
-            }), { level: level + 2, raw: JSON.stringify(error, null, 2) })
-            : 'The operation that failed it is not known (operations/latest is not available here).'}`);
-    }
-    return parts.join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/report/summary.ts
-
-
-
-
-
-const ICON = {
-    succeeded: '✅',
-    skipped: '⏭️',
-    'dry-run': '📝',
-    aborted: '🛑',
-    'timed-out': '⏱️',
-    failed: '❌',
-};
-function stateTable(c) {
-    const rows = [
-        [
-            `cluster ${md(c.name)}`,
-            md(c.provisioningState),
-            md(c.powerState),
-            md(c.currentKubernetesVersion === c.kubernetesVersion
-                ? c.currentKubernetesVersion
-                : `${c.currentKubernetesVersion} (wants ${c.kubernetesVersion})`),
-            '',
-            '',
-        ],
-        ...c.pools.map((p) => [
-            `pool ${md(p.name)} (${md(p.mode)})`,
-            md(p.provisioningState),
-            md(p.powerState),
-            md(p.currentOrchestratorVersion === p.orchestratorVersion
-                ? p.currentOrchestratorVersion
-                : `${p.currentOrchestratorVersion} (wants ${p.orchestratorVersion})`),
-            md(p.nodeImageVersion),
-            p.enableAutoScaling
-                ? `${p.count} (autoscaler ${p.minCount ?? '?'}–${p.maxCount ?? '?'})`
-                : String(p.count),
-        ]),
-    ];
-    return table(['', 'state', 'power', 'Kubernetes', 'node image', 'nodes'], rows);
-}
-function what(s) {
-    switch (s.operation) {
-        case 'upgrade':
-            return `upgrade to ${s.kubernetesVersion}${s.controlPlaneOnly ? ' (control plane only)' : s.nodePool ? ` (node pool ${s.nodePool})` : ''}`;
-        case 'scale':
-            return `scale ${s.nodePool} to ${s.nodeCount} nodes`;
-        case 'upgrade-node-image':
-            return `node image upgrade${s.nodePool ? ` (node pool ${s.nodePool})` : ''}`;
-        case 'run-command':
-            return `run-command`;
-        default:
-            return s.operation + (s.nodePool ? ` (node pool ${s.nodePool})` : '');
-    }
-}
-/** GitHub's limit for one step's summary is 1 MiB; stay clear of it. */
-const SUMMARY_LIMIT_BYTES = 1_000_000;
-/** A Mermaid gantt chart of the run's phases (GitHub renders it); phase names are aks-guard's own. */
-function timelineChart(timeline) {
-    if (timeline.length === 0)
-        return '';
-    const segments = [];
-    for (const e of timeline) {
-        const t = e.at.getTime();
-        const last = segments.at(-1);
-        if (last && last.phase === e.phase)
-            last.end = t;
-        else {
-            if (last)
-                last.end = Math.max(last.end, t);
-            segments.push({ phase: e.phase, start: t, end: t });
-        }
-    }
-    const label = {
-        'pre-flight': 'pre-flight',
-        pending: 'waiting for the operation in progress',
-        abort: 'abort',
-        failed: 'Failed resource',
-        plan: 'plan',
-        write: 'write',
-        wait: 'waiting for this run’s operation',
-        retry: 'retry',
-        done: 'done',
-    };
-    const lines = segments.map((g, i) => {
-        const name = (label[g.phase] ?? g.phase).replace(/[^\w\s’-]/g, ' ');
-        // At least a second, so short phases stay visible.
-        const end = Math.max(g.end, g.start + 1000);
-        return `    ${name} :${i === segments.length - 1 ? 'milestone, ' : ''}p${i}, ${g.start}, ${end}`;
-    });
-    return [
-        '```mermaid',
-        'gantt',
-        '    dateFormat x',
-        '    axisFormat %H:%M:%S',
-        '    section run',
-        ...lines,
-        '```',
-    ].join('\n');
-}
-function renderSummary(s, o, d, options = {}) {
-    const mermaid = options.mermaid ?? true;
-    const full = render(s, o, d, false, mermaid);
-    if (Buffer.byteLength(full) <= SUMMARY_LIMIT_BYTES)
-        return full;
-    const lean = render(s, o, d, true, mermaid);
-    if (Buffer.byteLength(lean) <= SUMMARY_LIMIT_BYTES)
-        return lean;
-    // Still too big: keep the start, which holds the result and the diagnosis.
-    let cut = lean.slice(0, SUMMARY_LIMIT_BYTES / 4);
-    while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 200)
-        cut = cut.slice(0, -1000);
-    const fences = (cut.match(/^```/gm) ?? []).length;
-    return `${cut}${fences % 2 ? '\n```' : ''}\n\n_(The summary was cut to fit GitHub’s 1 MiB limit; the log has everything.)_\n`;
-}
-/** The summary; `lean` keeps large parts short (command output, raw error, long timelines). */
-function render(s, o, d, lean, mermaid) {
-    const parts = [];
-    parts.push(`## ${ICON[o.result]} aks-guard: ${md(what(s))} on ${md(s.clusterName)}: ${o.result}`);
-    parts.push(md(o.message));
-    // On failure, what to do about it comes first.
-    if (o.error && d)
-        parts.push(diagnosisMarkdown(d, lean ? {} : { raw: JSON.stringify(o.error, null, 2) }));
-    const facts = [
-        [
-            'cluster',
-            `${md(s.resourceGroup)}/${md(s.clusterName)} (subscription ${md(s.subscriptionId)})`,
-        ],
-        [
-            'policy',
-            `on-pending ${md(s.onPending)}${s.abortAfterSeconds ? ` after ${formatDuration(s.abortAfterSeconds)}` : ''}, on-failed ${md(s.onFailed)}, on-timeout ${md(s.onTimeout)}${s.dryRun ? ', dry run' : ''}`,
-        ],
-    ];
-    if (o.latestOperation)
-        facts.push([
-            'latest operation',
-            md(describeOperation(o.latestOperation, o.timeline[0]?.at.getTime() ?? Date.now())),
-        ]);
-    if (o.pendingOperation)
-        facts.push(['found in progress', md(o.pendingOperation)]);
-    if (o.waitedSeconds > 0)
-        facts.push(['waited', formatDuration(o.waitedSeconds)]);
-    if (o.abortedOperationId)
-        facts.push(['aborted operation', md(o.abortedOperationId)]);
-    if (o.operationId)
-        facts.push(['operation', md(o.operationId)]);
-    if (o.command?.exitCode !== undefined)
-        facts.push(['command exit code', String(o.command.exitCode)]);
-    parts.push(table(['', ''], facts));
-    if (o.report)
-        parts.push(renderClusterReport(s, o));
-    else if (o.before)
-        parts.push(`### ${o.after ? 'Before' : 'State'}\n\n${stateTable(o.before)}`);
-    if (o.after)
-        parts.push(`### After\n\n${stateTable(o.after)}`);
-    if (o.plan.length)
-        parts.push(`### Plan (dry run: nothing was written)\n\n${o.plan.map((p, i) => `${i + 1}. ${md(p)}`).join('\n')}`);
-    if (o.timeline.length) {
-        const t0 = o.timeline[0].at.getTime();
-        const rows = lean ? o.timeline.slice(-100) : o.timeline;
-        parts.push(`### Timeline\n\n${mermaid ? `${timelineChart(rows)}\n\n` : ''}${table(['time (UTC)', '+', 'phase', 'event'], rows.map((e) => [
-            e.at.toISOString().slice(11, 19),
-            formatDuration((e.at.getTime() - t0) / 1000),
-            md(e.phase),
-            md(e.event),
-        ]))}`);
-    }
-    if (o.command?.logs)
-        parts.push(`### Command output\n\n${codeBlock(o.command.logs.slice(lean ? -2000 : -20000))}`);
-    if (o.error && !d) {
-        parts.push(`### Error\n\n**${md(o.error.code)}**: ${md(o.error.message)}\n\n<details><summary>The error as ARM returned it</summary>\n\n${codeBlock(JSON.stringify(o.error, null, 2), 'json')}\n\n</details>`);
-    }
-    return `${parts.join('\n\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/core/settings.ts
-/**
- * Every input, parsed and validated in one place before any network call. A bad input gets an
- * error that names it, shows the bad value and says what is allowed; all problems are reported
- * together so a workflow author fixes them in one go.
- */
-
-
-
-const OPERATIONS = [
-    'check',
-    'report',
-    'upgrade',
-    'upgrade-node-image',
-    'scale',
-    'start',
-    'stop',
-    'reconcile',
-    'abort',
-    'run-command',
-];
-const ON_PENDING = ['wait', 'abort', 'fail'];
-const ON_FAILED = ['fail', 'reconcile'];
-const ON_TIMEOUT = ['fail', 'abort'];
-const ON_CANCEL = ['leave', 'abort'];
-const AUTH_TYPES = [
-    'oidc',
-    'azure-cli',
-    'service-principal',
-    'managed-identity',
-    'default',
-];
-const ENVIRONMENTS = [
-    'AzureCloud',
-    'AzureUSGovernment',
-    'AzureChinaCloud',
-    'custom',
-];
-/** Every input, by its kebab-case name (action.yml, the CLI's flags). */
-const INPUT_NAMES = [
-    'operation',
-    'subscription-id',
-    'resource-group',
-    'cluster-name',
-    'kubernetes-version',
-    'control-plane-only',
-    'node-pool',
-    'node-count',
-    'command',
-    'files',
-    'on-pending',
-    'wait-timeout',
-    'abort-after',
-    'on-failed',
-    'operation-timeout',
-    'on-timeout',
-    'on-cancel',
-    'dry-run',
-    'comment-on-pr',
-    'github-token',
-    'auth-type',
-    'client-id',
-    'tenant-id',
-    'client-secret',
-    'environment',
-    'arm-endpoint',
-    'authority-host',
-];
-const CLOUDS = {
-    AzureCloud: {
-        name: 'AzureCloud',
-        armEndpoint: 'https://management.azure.com',
-        authorityHost: 'https://login.microsoftonline.com',
-        armScope: 'https://management.azure.com/.default',
-    },
-    AzureUSGovernment: {
-        name: 'AzureUSGovernment',
-        armEndpoint: 'https://management.usgovcloudapi.net',
-        authorityHost: 'https://login.microsoftonline.us',
-        armScope: 'https://management.usgovcloudapi.net/.default',
-    },
-    AzureChinaCloud: {
-        name: 'AzureChinaCloud',
-        armEndpoint: 'https://management.chinacloudapi.cn',
-        authorityHost: 'https://login.chinacloudapi.cn',
-        armScope: 'https://management.chinacloudapi.cn/.default',
-    },
-};
-/**
- * A message with the (hyphenated) inputs it mentions spelled as a front door names them, e.g.
- * `onPending` for the task, `--on-pending` for the CLI. Quoted values are left alone ("rg-dry-run",
- * a path), unless the value is exactly an input's name ("node-pool").
- */
-function respellInputs(text, spell) {
-    const names = INPUT_NAMES.filter((n) => n.includes('-'));
-    return text.replace(/"(?:[^"\\]|\\.)*"|[^"]+/g, (part) => {
-        if (part.startsWith('"'))
-            return names.includes(part.slice(1, -1)) ? `"${spell(part.slice(1, -1))}"` : part;
-        return names.reduce((out, n) => out.replace(new RegExp(`(?<![-\\w])${n}(?![-\\w])`, 'g'), spell(n)), part);
-    });
-}
-/** The text of input problems, each input spelled as the front door names it (`spell`). */
-function formatProblems(problems, spell = (input) => input) {
-    const label = (p) => `"${spell(p.input)}${p.from ? ` (from ${p.from})` : ''}": ${respellInputs(p.message, spell)}`;
-    return problems.length === 1
-        ? `Input ${label(problems[0])}`
-        : `${problems.length} inputs are invalid:\n${problems.map((p) => `- ${label(p)}`).join('\n')}`;
-}
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(formatProblems(problems));
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-const settings_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VERSION = /^\d+\.\d+(\.\d+)?$/;
-const POOL = /^[a-z][a-z0-9]{0,11}$/;
-const CLUSTER = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
-/** Azure's rule: 1-90 Unicode letters, digits, "_", "(", ")", "-" and ".", not ending with ".". */
-const RESOURCE_GROUP = /^[-\p{L}\p{Nd}_.()]{0,89}[-\p{L}\p{Nd}_()]$/u;
-const MAX_TIMEOUT_SECONDS = 5 * 24 * 3600;
-const show = (v) => JSON.stringify(v);
-/** The user name and password of a URL (`https://user:pass@host`), which must never be echoed. */
-const USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i;
-const redact = (url) => url.replace(USERINFO, '$1***@');
-/** Whether `file` is `root` or inside it (both absolute, symlinks resolved). */
-function isInside(root, file) {
-    const rel = external_node_path_default().relative(root, file);
-    return rel === '' || (!external_node_path_default().isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`));
-}
-const oneOf = (values) => values.map((v) => `"${v}"`).join(', ');
-function parseSettings(raw) {
-    const problems = [];
-    const warnings = [];
-    const bad = (input, message) => void problems.push({ input, message });
-    const text = (name) => raw.get(name).trim();
-    function choice(name, allowed, fallback) {
-        const v = text(name);
-        if (v === '')
-            return fallback;
-        const found = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
-        if (!found)
-            bad(name, `${show(v)} is not allowed; use one of ${oneOf(allowed)}.`);
-        return found ?? fallback;
-    }
-    function flag(name) {
-        const v = text(name);
-        if (v === '')
-            return false;
-        if (['true', 'True', 'TRUE'].includes(v))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(v))
-            return false;
-        bad(name, `${show(v)} is not a boolean; use "true" or "false".`);
-        return false;
-    }
-    function duration(name, fallback) {
-        const v = text(name) || fallback;
-        if (v === undefined)
-            return undefined;
-        const seconds = parseDuration(v);
-        if (seconds === undefined) {
-            bad(name, `${show(v)} is not a duration; write it as ${DURATION_FORMS}.`);
-            return undefined;
-        }
-        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-            bad(name, `${show(v)} is out of range: use a duration from 1s to 5 days (5d).`);
-            return undefined;
-        }
-        return seconds;
-    }
-    function guid(name, envName) {
-        const given = text(name);
-        const v = given || (envName ? (raw.env[envName] ?? '').trim() : '');
-        if (v === '')
-            return undefined;
-        if (!settings_GUID.test(v)) {
-            problems.push({
-                input: name,
-                message: `${show(v)} is not a GUID like 00000000-0000-0000-0000-000000000000.`,
-                ...(given === '' ? { from: `the environment variable ${envName}` } : {}),
-            });
-        }
-        return v;
-    }
-    const operation = choice('operation', OPERATIONS, 'check');
-    const subscriptionId = guid('subscription-id', 'AZURE_SUBSCRIPTION_ID');
-    if (!subscriptionId && !problems.some((p) => p.input === 'subscription-id')) {
-        bad('subscription-id', 'is required (or set AZURE_SUBSCRIPTION_ID): the subscription that holds the cluster.');
-    }
-    const resourceGroup = text('resource-group');
-    if (resourceGroup === '')
-        bad('resource-group', 'is required: the resource group of the cluster.');
-    // NFC: a letter typed as base letter + combining mark ("u" + U+0308) is still the letter "ü".
-    else if (!RESOURCE_GROUP.test(resourceGroup.normalize('NFC'))) {
-        bad('resource-group', `${show(resourceGroup)} is not a resource group name (1-90 letters, digits, "_", "(", ")", "-" and ".", not ending with "."; letters and digits may be any Unicode ones, like "ü").`);
-    }
-    const clusterName = text('cluster-name');
-    if (clusterName === '')
-        bad('cluster-name', 'is required: the name of the AKS cluster.');
-    else if (!CLUSTER.test(clusterName)) {
-        bad('cluster-name', `${show(clusterName)} is not an AKS cluster name (1-63 letters, digits, "-" and "_", starting and ending with a letter or digit).`);
-    }
-    const kubernetesVersion = text('kubernetes-version') || undefined;
-    if (kubernetesVersion !== undefined && !VERSION.test(kubernetesVersion)) {
-        bad('kubernetes-version', `${show(kubernetesVersion)} is not a Kubernetes version; write it like "1.35" (newest patch) or "1.35.3".`);
-    }
-    const controlPlaneOnly = flag('control-plane-only');
-    const nodePool = text('node-pool') || undefined;
-    if (nodePool !== undefined && !POOL.test(nodePool)) {
-        bad('node-pool', `${show(nodePool)} is not a node pool name (1-12 lowercase letters and digits, starting with a letter).`);
-    }
-    const countText = text('node-count');
-    let nodeCount;
-    if (countText !== '') {
-        nodeCount = Number(countText);
-        if (!/^\d+$/.test(countText) || nodeCount > 1000) {
-            bad('node-count', `${show(countText)} is not a node count; use a whole number from 0 to 1000.`);
-            nodeCount = undefined;
-        }
-    }
-    const command = raw.get('command').trim() || undefined;
-    // Only what is inside the workspace is sent to the cluster, symlinks resolved: never /etc/shadow.
-    const workspace = external_node_path_default().resolve(raw.workspace || process.cwd());
-    const listed = raw
-        .get('files')
-        .split(/[\n,]/)
-        .map((f) => f.trim())
-        .filter(Boolean);
-    const files = listed.map((f) => external_node_path_default().resolve(workspace, f));
-    if (operation === 'run-command' && listed.length > 0) {
-        const allowed = `only files and directories inside the workspace ${show(workspace)} can be sent (relative paths start there)`;
-        let root;
-        try {
-            root = (0,external_node_fs_.realpathSync)(workspace);
-        }
-        catch {
-            bad('files', `the workspace ${show(workspace)} does not exist; ${allowed}.`);
-        }
-        listed.forEach((f, i) => {
-            const file = files[i];
-            if (root === undefined)
-                return;
-            // Outside by its name alone (/etc/shadow, ../../etc/passwd): refused without looking at it.
-            if (!isInside(workspace, file) && !isInside(root, file))
-                return bad('files', `${show(f)} is outside the workspace; ${allowed}.`);
-            let real;
-            try {
-                real = (0,external_node_fs_.realpathSync)(file);
-            }
-            catch {
-                return bad('files', `${show(f)} does not exist in the workspace ${show(workspace)}.`);
-            }
-            if (!isInside(root, real)) {
-                bad('files', `${show(f)} leads through a symbolic link to ${show(real)}, outside the workspace; ${allowed}.`);
-            }
-        });
-    }
-    // What each operation needs, and what it would ignore.
-    const need = (name, value, why) => {
-        // An input already reported as malformed is not reported again as missing.
-        if (value === undefined && !problems.some((p) => p.input === name))
-            bad(name, `is required with operation "${operation}": ${why}`);
-    };
-    const unused = (name, value, usedBy) => {
-        if (value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0)) {
-            warnings.push(`Input "${name}" is ignored: it is used only by ${usedBy}, and the operation is "${operation}".`);
-        }
-    };
-    if (operation === 'upgrade')
-        need('kubernetes-version', kubernetesVersion, 'the version to upgrade to, e.g. "1.35".');
-    else
-        unused('kubernetes-version', kubernetesVersion, 'operation "upgrade"');
-    if (operation === 'upgrade' && controlPlaneOnly && nodePool) {
-        bad('control-plane-only', 'cannot be combined with "node-pool": upgrade either the control plane only, or one node pool.');
-    }
-    if (operation !== 'upgrade')
-        unused('control-plane-only', controlPlaneOnly, 'operation "upgrade"');
-    if (operation === 'scale') {
-        need('node-pool', nodePool, 'the node pool to scale.');
-        need('node-count', nodeCount, 'the number of nodes the pool should have.');
-    }
-    else
-        unused('node-count', nodeCount, 'operation "scale"');
-    if (!['upgrade', 'upgrade-node-image', 'scale', 'reconcile', 'abort'].includes(operation)) {
-        unused('node-pool', nodePool, 'operations "upgrade", "upgrade-node-image", "scale", "reconcile" and "abort"');
-    }
-    if (operation === 'run-command')
-        need('command', command, 'the command to run in the cluster, e.g. "kubectl get nodes".');
-    else {
-        unused('command', command, 'operation "run-command"');
-        unused('files', files, 'operation "run-command"');
-    }
-    const onPending = choice('on-pending', ON_PENDING, 'wait');
-    const waitTimeoutSeconds = duration('wait-timeout', '60m') ?? 3600;
-    const abortAfterSeconds = duration('abort-after', undefined);
-    if (abortAfterSeconds !== undefined &&
-        onPending !== 'abort' &&
-        !problems.some((p) => p.input === 'on-pending')) {
-        bad('abort-after', `applies only with on-pending "abort" (it is ${show(onPending)}).`);
-    }
-    const onFailed = choice('on-failed', ON_FAILED, 'fail');
-    const operationTimeoutSeconds = duration('operation-timeout', '90m') ?? 5400;
-    const onTimeout = choice('on-timeout', ON_TIMEOUT, 'fail');
-    const onCancel = choice('on-cancel', ON_CANCEL, 'leave');
-    const dryRun = flag('dry-run');
-    // No token is not an input error: the comment is skipped with a log line, the run goes on.
-    const commentOnPr = flag('comment-on-pr');
-    const githubToken = raw.get('github-token').trim() || undefined;
-    if (operation === 'check' || operation === 'report') {
-        if (onPending === 'abort')
-            bad('on-pending', `cannot be "abort" with operation "${operation}": ${operation} only reads; use "wait" or "fail".`);
-        if (onFailed === 'reconcile')
-            bad('on-failed', `cannot be "reconcile" with operation "${operation}": ${operation} only reads; use "fail".`);
-    }
-    const authType = choice('auth-type', AUTH_TYPES, raw.defaultAuthType);
-    const clientId = guid('client-id', 'AZURE_CLIENT_ID');
-    const tenantId = guid('tenant-id', 'AZURE_TENANT_ID');
-    const clientSecret = raw.get('client-secret').trim() || undefined;
-    if (authType === 'oidc' || authType === 'service-principal') {
-        if (!clientId && !problems.some((p) => p.input === 'client-id')) {
-            bad('client-id', `is required with auth-type "${authType}": the application (client) ID of the app registration or user-assigned identity.`);
-        }
-        if (!tenantId && !problems.some((p) => p.input === 'tenant-id')) {
-            bad('tenant-id', `is required with auth-type "${authType}": the Microsoft Entra tenant ID.`);
-        }
-    }
-    if (authType === 'service-principal' && !clientSecret && !raw.clientCertificate) {
-        bad('client-secret', 'is required with auth-type "service-principal": pass it from a secret, e.g. ${{ secrets.AZURE_CLIENT_SECRET }}.');
-    }
-    if (authType !== 'service-principal' && clientSecret) {
-        warnings.push(`Input "client-secret" is ignored: it is used only with auth-type "service-principal", and auth-type is "${authType}".`);
-    }
-    const environment = choice('environment', ENVIRONMENTS, 'AzureCloud');
-    const armEndpoint = text('arm-endpoint').replace(/\/+$/, '');
-    const authorityHost = text('authority-host').replace(/\/+$/, '');
-    let cloud;
-    if (environment === 'custom') {
-        for (const [name, value] of [
-            ['arm-endpoint', armEndpoint],
-            ['authority-host', authorityHost],
-        ]) {
-            if (value === '')
-                bad(name, 'is required with environment "custom" (Azure Stack Hub, or a local simulator).');
-            else if (USERINFO.test(value))
-                bad(name, `${show(redact(value))} has a user name or password in it; give the https:// URL of the endpoint alone, e.g. "https://management.local.azurestack.external".`);
-            else if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value))
-                bad(name, `${show(value)} is not an https:// URL.`);
-        }
-        cloud = { name: 'custom', armEndpoint, authorityHost, armScope: `${armEndpoint}/.default` };
-    }
-    else {
-        cloud = CLOUDS[environment];
-        if (armEndpoint)
-            warnings.push(`Input "arm-endpoint" is ignored: it is used only with environment "custom".`);
-        if (authorityHost)
-            warnings.push(`Input "authority-host" is ignored: it is used only with environment "custom".`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return {
-        warnings,
-        settings: {
-            operation,
-            subscriptionId: subscriptionId,
-            resourceGroup,
-            clusterName,
-            ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
-            controlPlaneOnly,
-            ...(nodePool !== undefined ? { nodePool } : {}),
-            ...(nodeCount !== undefined ? { nodeCount } : {}),
-            ...(command !== undefined ? { command } : {}),
-            files,
-            onPending,
-            waitTimeoutSeconds,
-            ...(abortAfterSeconds !== undefined ? { abortAfterSeconds } : {}),
-            onFailed,
-            operationTimeoutSeconds,
-            onTimeout,
-            onCancel,
-            dryRun,
-            comment: { onPr: commentOnPr, ...(githubToken ? { token: githubToken } : {}) },
-            auth: {
-                type: authType,
-                ...(clientId !== undefined ? { clientId } : {}),
-                ...(tenantId !== undefined ? { tenantId } : {}),
-                ...(clientSecret !== undefined ? { clientSecret } : {}),
-                ...(raw.clientCertificate ? { clientCertificate: raw.clientCertificate } : {}),
+                share: async (r) => {
+                    if (settings.comment.onPr && platform.shareComment)
+                        await platform.shareComment(summaryOf(r), settings, log);
+                },
             },
-            cloud,
-        },
-    };
+        });
+        const { outcome, diagnosis } = result;
+        if (!outcome.failed) {
+            platform.setSucceeded(outcome.message);
+            return { status: 'succeeded', result };
+        }
+        platform.setFailed(outcome.message, {
+            title: diagnosis ? secrets.redact(diagnosis.title) : titleOf(outcome),
+            ...(diagnosis ? { diagnosis } : {}),
+        });
+        return { status: 'failed', result };
+    }
+    catch (err) {
+        const errorCode = err instanceof InputError ? INVALID_INPUT : (platform.errorCodeOf?.(err) ?? UNEXPECTED_ERROR);
+        const message = secrets.redact(err instanceof InputError
+            ? formatProblems(err.problems, spelling)
+            : respellInputs(err instanceof Error ? err.message : String(err), spelling));
+        platform.setOutput('result', 'failed');
+        platform.setOutput('error-code', errorCode);
+        platform.setFailed(message);
+        return { status: 'refused', errorCode, message };
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -91237,77 +91831,26 @@ function markedBody(marker, body) {
 
 
 
+
 /** GitHub's limit for an issue or pull-request comment body, in characters. */
 const MAX_COMMENT_CHARS = 65536;
 const DEFAULT_API_URL = 'https://api.github.com';
 /** Each GitHub request gets this long; a hung API must not hold up the run. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
-const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
-/** What is left open at the end of some Markdown: a fenced code block, <details> elements. */
-function openBlocks(text) {
-    let fence;
-    let details = 0;
-    for (const line of text.split('\n')) {
-        const m = FENCE.exec(line.replace(/\r$/, ''));
-        if (fence !== undefined) {
-            // A closing fence: same character, at least as long, nothing after it but spaces.
-            if (m && m[1][0] === fence[0] && m[1].length >= fence.length && m[2].trim() === '')
-                fence = undefined;
-            continue;
-        }
-        // A backtick fence's info string cannot hold a backtick.
-        if (m && !(m[1][0] === '`' && m[2].includes('`'))) {
-            fence = m[1];
-            continue;
-        }
-        details += (line.match(/<details\b/gi) ?? []).length;
-        details -= (line.match(/<\/details\s*>/gi) ?? []).length;
-        if (details < 0)
-            details = 0;
-    }
-    return { ...(fence !== undefined ? { fence } : {}), details };
-}
-/** The first `max` characters of `text`, cut at a line end when one is not too far back. */
-function cutAt(text, max) {
-    if (max <= 0)
-        return '';
-    let kept = text.slice(0, max);
-    const nl = kept.lastIndexOf('\n');
-    if (nl > 0 && nl >= max / 2) {
-        kept = kept.slice(0, nl).replace(/\r$/, '');
-    }
-    else if (/[\uD800-\uDBFF]$/.test(kept)) {
-        // Never split a surrogate pair.
-        kept = kept.slice(0, -1);
-    }
-    return kept;
-}
 function cutNote(left) {
     return (`\n\n> [!NOTE]\n> This comment was cut to fit GitHub's limit of ` +
         `${MAX_COMMENT_CHARS.toLocaleString('en-US')} characters per comment ` +
         `(${left.toLocaleString('en-US')} characters left out). ` +
         `The workflow run's job summary and log have the full report.`);
 }
-/** Fits marker + body under MAX_COMMENT_CHARS: cuts the body (on a line boundary when possible, never inside a fenced code block left open — close it) and appends a note that it was cut. */
+/**
+ * Fits marker + newline + body under MAX_COMMENT_CHARS (fitMarkdown: cut on a line boundary when
+ * possible, open code fences and <details> closed) with a note that it was cut.
+ */
 function fitComment(marker, body) {
     // The comment is markedBody(marker, body): `${marker}\n${body}`.
-    const limit = MAX_COMMENT_CHARS - marker.length - 1;
-    if (body.length <= limit)
-        return { body, truncated: false };
-    let keep = limit - cutNote(body.length).length;
-    while (keep > 0) {
-        const kept = cutAt(body, keep);
-        const open = openBlocks(kept);
-        const closers = (open.fence !== undefined ? `\n${open.fence}` : '') + '\n\n</details>'.repeat(open.details);
-        const out = kept + closers + cutNote(body.length - kept.length);
-        if (out.length <= limit)
-            return { body: out, truncated: true };
-        keep -= out.length - limit;
-    }
-    const note = cutNote(body.length).trimStart();
-    return { body: note.length <= limit ? note : '', truncated: true };
+    return fitMarkdown(body, { max: MAX_COMMENT_CHARS - marker.length - 1, note: cutNote });
 }
 /** Who GITHUB_TOKEN (the Actions app's installation token) comments as. */
 const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
@@ -91543,12 +92086,10 @@ function terminalSafe(text) {
 ;// CONCATENATED MODULE: ./src/platform/github.ts
 /**
  * The GitHub Actions front door: inputs through @actions/core, the runner's OIDC token, outputs,
- * the job summary, log groups and annotations, and cancellation (SIGINT/SIGTERM).
+ * the job summary, log groups and annotations, the sticky pull-request comment, and cancellation
+ * (SIGINT/SIGTERM). The step itself is runStep's (core/step.ts); this is the Platform it runs on.
  * The only file of the Action that imports a runner SDK.
  */
-
-
-
 
 
 
@@ -91568,10 +92109,10 @@ const runnerLog = {
     mask: (secret) => setSecret(secret),
 };
 /** The sticky comment on the pull request this run belongs to; never fails the run. */
-async function commentOnPullRequest(settings, body, reporter) {
+async function commentOnPullRequest(body, settings, log) {
     const pr = pullRequestOf(process.env);
     if (!pr) {
-        reporter.info(`comment-on-pr: this run is for a ${process.env.GITHUB_EVENT_NAME ?? 'non-pull-request'} event, not a pull request; no comment.`);
+        log.info(`comment-on-pr: this run is for a ${process.env.GITHUB_EVENT_NAME ?? 'non-pull-request'} event, not a pull request; no comment.`);
         return;
     }
     const result = await upsertStickyComment({
@@ -91582,77 +92123,57 @@ async function commentOnPullRequest(settings, body, reporter) {
         body,
     });
     if (result.action === 'skipped')
-        reporter.warning(`No pull-request comment: ${result.reason}`);
+        log.warning(`No pull-request comment: ${result.reason}`);
     else
-        reporter.info(`Pull-request comment ${result.action}: ${result.url}${result.truncated ? ' (cut to fit GitHub’s limit)' : ''}${result.note ? `; ${result.note}` : ''}`);
+        log.info(`Pull-request comment ${result.action}: ${result.url}${result.truncated ? ' (cut to fit GitHub’s limit)' : ''}${result.note ? `; ${result.note}` : ''}`);
 }
-/** The annotation's title when there is no diagnosis (the run failed for a reason of its own). */
-function titleOf(outcome) {
-    return outcome.error?.code === 'Cancelled' ? 'the job was cancelled' : 'the run failed';
-}
-async function run() {
-    const cancel = cancelOnSignals((signal) => warning(`Received ${signal}: the job is being cancelled.`));
-    const secrets = new Secrets();
-    const reporter = redactingReporter(runnerLog, secrets);
-    try {
-        for (const name of ['client-secret', 'github-token']) {
-            const secret = getInput(name);
-            if (secret)
-                reporter.mask(secret);
-        }
-        const { settings, warnings } = parseSettings({
+/** The Action as a Platform: what runStep needs from the runner. */
+function githubPlatform(signal) {
+    return {
+        frontDoor: 'action',
+        userAgent: 'aks-guard-github-action',
+        log: runnerLog,
+        ...(signal ? { signal } : {}),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        mermaid: true,
+        readInputs: () => ({
             get: (name) => getInput(name),
             env: process.env,
             defaultAuthType: 'oidc',
-            workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        });
-        for (const w of warnings)
-            reporter.warning(w);
-        if (settings.auth.type === 'oidc' && !process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-            throw new InputError([
-                {
-                    input: 'auth-type',
-                    message: 'is "oidc", but this job cannot request an OIDC token: give the workflow or job `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL is not set), or choose another auth-type.',
-                },
-            ]);
-        }
-        const { outcome, diagnosis } = await executeRun(settings, {
-            reporter,
+        }),
+        credentials: (settings) => {
+            if (settings.auth.type === 'oidc' && !process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+                throw new InputError([
+                    {
+                        input: 'auth-type',
+                        message: 'is "oidc", but this job cannot request an OIDC token: give the workflow or job `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL is not set), or choose another auth-type.',
+                    },
+                ]);
+            }
             // getIDToken masks the token it returns; a fresh one is fetched for every Entra token request.
-            oidcAssertion: () => getIDToken(OIDC_AUDIENCE),
-            userAgent: 'aks-guard-github-action',
-            signal: cancel.signal,
-            secrets,
-            publish: {
-                record: async ({ outcome, diagnosis, outputs }) => {
-                    for (const [name, value] of Object.entries(outputs))
-                        setOutput(name, value);
-                    const summary = secrets.redact(renderSummary(settings, outcome, diagnosis));
-                    // A second record (after a cancellation's abort) replaces the first.
-                    await summary_summary.addRaw(summary).write({ overwrite: true });
-                },
-                share: async ({ outcome, diagnosis }) => {
-                    if (settings.comment.onPr)
-                        await commentOnPullRequest(settings, secrets.redact(renderSummary(settings, outcome, diagnosis)), reporter);
-                },
-            },
-        });
-        if (outcome.failed) {
+            return { oidcAssertion: () => getIDToken(OIDC_AUDIENCE) };
+        },
+        setOutput: (name, value) => setOutput(name, value),
+        writeSummary: async (markdown) => {
+            // A second record (after a cancellation's abort) replaces the first.
+            await summary.addRaw(markdown).write({ overwrite: true });
+        },
+        shareComment: commentOnPullRequest,
+        setSucceeded: () => undefined,
+        setFailed: (message, run) => {
+            if (!run)
+                return setFailed(message);
             // One annotation, titled with the diagnosis, pointing at the summary for the fix.
-            error(diagnosis ? `${outcome.message} See the job summary for how to fix it.` : outcome.message, { title: `aks-guard: ${diagnosis ? secrets.redact(diagnosis.title) : titleOf(outcome)}` });
+            error(run.diagnosis ? `${message} See the job summary for how to fix it.` : message, {
+                title: `aks-guard: ${run.title}`,
+            });
             process.exitCode = 1;
-        }
-    }
-    catch (err) {
-        setOutput('result', 'failed');
-        if (err instanceof InputError) {
-            setOutput('error-code', 'InvalidInput');
-            setFailed(secrets.redact(err.message));
-            return;
-        }
-        setOutput('error-code', 'UnexpectedError');
-        setFailed(secrets.redact(err instanceof Error ? err.message : String(err)));
-    }
+        },
+    };
+}
+async function run() {
+    const cancel = cancelOnSignals((signal) => warning(`Received ${signal}: the job is being cancelled.`));
+    await runStep(githubPlatform(cancel.signal));
 }
 
 

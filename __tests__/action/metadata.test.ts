@@ -84,6 +84,7 @@ describe('action.yml', () => {
           failed: false,
           waitedSeconds: 0,
           plan: [],
+          performed: [],
           timeline: [],
         },
       ),

@@ -7,13 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { diagnose, type DiagnosisContext } from '../core/diagnose/index.ts';
 import { cancelOnSignals } from '../core/cancellation.ts';
-import { executeRun } from '../core/run.ts';
 import { diagnosisMarkdown, diagnosisText } from '../core/report/diagnosis.ts';
-import { renderSummary } from '../core/report/summary.ts';
-import { Secrets } from '../core/redact.ts';
-import { redactingReporter, type Reporter } from '../core/reporter.ts';
+import { cliFlag, INPUTS, SPELLINGS } from '../core/inputs.ts';
+import type { Reporter } from '../core/reporter.ts';
+import { formatProblems, InputError } from '../core/settings.ts';
+import { INVALID_INPUT, runStep, type Platform, type StepEnd } from '../core/step.ts';
 import { terminalSafe } from '../platform/log-safety.ts';
-import { formatProblems, INPUT_NAMES, InputError, parseSettings } from '../core/settings.ts';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -170,12 +169,16 @@ function terminalJson(value: unknown): string {
   );
 }
 
+/** The parseArgs options of check and run: one `--flag VALUE` per input (inputs.ts). */
+export function inputFlags(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(INPUTS.map((i) => [cliFlag(i.name).slice(2), { type: 'string' }]));
+}
+
 async function guardCommand(command: 'check' | 'run', args: string[], io: Io): Promise<number> {
-  const inputOptions = Object.fromEntries(INPUT_NAMES.map((n) => [n, { type: 'string' as const }]));
   const { values } = parseArgs({
     args,
     options: {
-      ...inputOptions,
+      ...inputFlags(),
       output: { type: 'string', short: 'o', default: 'json' },
       'summary-file': { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -188,61 +191,60 @@ async function guardCommand(command: 'check' | 'run', args: string[], io: Io): P
     throw new UsageError('check runs operation "check"; use `aks-guard run --operation ...`.');
   if (command === 'run' && flags.operation === undefined)
     throw new UsageError('run needs --operation (upgrade, upgrade-node-image, scale, ...).');
-  const secrets = new Secrets();
-  const reporter = redactingReporter(terminalReporter(io, values.quiet), secrets);
-  for (const name of ['client-secret', 'github-token']) {
-    const v = flags[name];
-    if (typeof v === 'string' && v) reporter.mask(v);
-  }
-  const { settings, warnings } = parseSettings({
-    get: (name) => {
-      const v = flags[name];
-      return typeof v === 'string' ? v : name === 'operation' && command === 'check' ? 'check' : '';
-    },
-    env: io.env,
-    defaultAuthType: 'default',
+  const log = terminalReporter(io, values.quiet);
+  const summaryFile = values['summary-file'];
+  const cancel = cancelOnSignals(() => log.warning('Interrupted: stopping.'));
+  const platform: Platform = {
+    frontDoor: 'cli',
+    userAgent: 'aks-guard-cli',
+    log,
+    signal: cancel.signal,
     workspace: process.cwd(),
-  });
-  for (const w of warnings) reporter.warning(w);
-  const cancel = cancelOnSignals(() => reporter.warning('Interrupted: stopping.'));
-  try {
-    const { outcome, diagnosis, outputs } = await executeRun(settings, {
-      reporter,
-      userAgent: 'aks-guard-cli',
-      signal: cancel.signal,
-      secrets,
-      publish: {
-        record: async (r) => {
-          if (values['summary-file'])
-            writeFileSync(
-              values['summary-file'],
-              secrets.redact(renderSummary(settings, r.outcome, r.diagnosis)),
-            );
-        },
-        share: async () => undefined,
+    mermaid: true,
+    readInputs: () => ({
+      get: (name) => {
+        const v = flags[name];
+        return typeof v === 'string'
+          ? v
+          : name === 'operation' && command === 'check'
+            ? 'check'
+            : '';
       },
-    });
-    if (outcome.failed) {
-      reporter.error(outcome.message);
-      if (diagnosis) io.stderr.write(`\n${terminalSafe(diagnosisText(diagnosis))}\n\n`);
-    }
-    if (values.output === 'json') {
-      const shown = Object.fromEntries(
-        Object.entries(outputs)
-          .filter(([k, v]) => v !== '' && k !== 'diagnosis')
-          .map(([k, v]) => [k, v]),
-      );
-      io.stdout.write(`${terminalJson({ ...shown, ...(diagnosis ? { diagnosis } : {}) })}\n`);
-    } else if (values.output === 'table') {
-      const rows = Object.entries(outputs).filter(([k, v]) => v !== '' && k !== 'diagnosis');
-      const width = Math.max(...rows.map(([k]) => k.length));
-      for (const [k, v] of rows)
-        io.stdout.write(`${k.padEnd(width)}  ${terminalSafe(v.split('\n')[0]!)}\n`);
-    }
-    return outcome.failed ? 1 : 0;
+      env: io.env,
+      defaultAuthType: 'default',
+    }),
+    credentials: () => ({}),
+    // Printed once the step has ended, from its result.
+    setOutput: () => undefined,
+    writeSummary: async (markdown) => {
+      if (summaryFile) writeFileSync(summaryFile, markdown);
+    },
+    setSucceeded: () => undefined,
+    setFailed: (message, run) => {
+      log.error(message);
+      if (run?.diagnosis) io.stderr.write(`\n${terminalSafe(diagnosisText(run.diagnosis))}\n\n`);
+    },
+  };
+  let end: StepEnd;
+  try {
+    end = await runStep(platform);
   } finally {
     cancel.dispose();
   }
+  if (end.status === 'refused') return end.errorCode === INVALID_INPUT ? 2 : 1;
+  const { outputs, diagnosis } = end.result;
+  if (values.output === 'json') {
+    const shown = Object.fromEntries(
+      Object.entries(outputs).filter(([k, v]) => v !== '' && k !== 'diagnosis'),
+    );
+    io.stdout.write(`${terminalJson({ ...shown, ...(diagnosis ? { diagnosis } : {}) })}\n`);
+  } else if (values.output === 'table') {
+    const rows = Object.entries(outputs).filter(([k, v]) => v !== '' && k !== 'diagnosis');
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows)
+      io.stdout.write(`${k.padEnd(width)}  ${terminalSafe(v.split('\n')[0]!)}\n`);
+  }
+  return end.status === 'failed' ? 1 : 0;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -267,7 +269,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (err instanceof InputError || err instanceof UsageError) {
       // Inputs are flags here: named --on-pending, not on-pending.
       const text =
-        err instanceof InputError ? formatProblems(err.problems, (n) => `--${n}`) : err.message;
+        err instanceof InputError ? formatProblems(err.problems, SPELLINGS.cli) : err.message;
       io.stderr.write(`ERROR: ${text}\n`);
       return 2;
     }

@@ -8,6 +8,7 @@
  * A comment never fails the run: every problem comes back as a reason to log.
  */
 
+import { fitMarkdown } from '../core/report/markdown.ts';
 import { markedBody, opensWithMarker } from '../core/report/marker.ts';
 
 /** Azure DevOps refuses longer comments (400 "cannot be longer than 150000 characters"). */
@@ -67,15 +68,19 @@ interface ConnectionData {
   authenticatedUser?: { id?: string; providerDisplayName?: string };
 }
 
-/** Cuts a body to fit, closing an open code fence and saying so. */
-export function fitThreadComment(body: string): { body: string; truncated: boolean } {
-  if (body.length <= MAX_THREAD_COMMENT_CHARS) return { body, truncated: false };
-  const note = '\n\n_(Cut to fit Azure DevOps’ comment limit; the build summary has everything.)_';
-  let kept = body.slice(0, MAX_THREAD_COMMENT_CHARS - note.length - 10);
-  const newline = kept.lastIndexOf('\n');
-  if (newline > kept.length / 2) kept = kept.slice(0, newline);
-  const fences = (kept.match(/^```/gm) ?? []).length;
-  return { body: `${kept}${fences % 2 ? '\n```' : ''}${note}`, truncated: true };
+/**
+ * Fits marker + newline + body under MAX_THREAD_COMMENT_CHARS (fitMarkdown: cut on a line
+ * boundary when possible, open code fences and <details> closed) with a note that it was cut.
+ */
+export function fitThreadComment(
+  marker: string,
+  body: string,
+): { body: string; truncated: boolean } {
+  return fitMarkdown(body, {
+    max: MAX_THREAD_COMMENT_CHARS - marker.length - 1,
+    note: (left) =>
+      `\n\n_(Cut to fit Azure DevOps’ limit of ${MAX_THREAD_COMMENT_CHARS.toLocaleString('en-US')} characters per comment, ${left.toLocaleString('en-US')} characters left out; the build summary has everything.)_`,
+  });
 }
 
 /** Identity IDs are GUIDs: compared without regard to case. */
@@ -149,7 +154,9 @@ export async function upsertThreadComment(o: {
       reason:
         'the job has no access token (System.AccessToken), so it cannot write pull-request comments.',
     };
-  const { body, truncated } = fitThreadComment(markedBody(o.marker, o.body));
+  const fitted = fitThreadComment(o.marker, o.body);
+  const body = markedBody(o.marker, fitted.body);
+  const truncated = fitted.truncated;
   try {
     // The location service's connection data is a preview resource: it wants a -preview version.
     const me = (await call(

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { getOctokit } from '@actions/github';
+import { fitMarkdown } from '../core/report/markdown.ts';
 import { markedBody, opensWithMarker } from '../core/report/marker.ts';
 
 /** GitHub's limit for an issue or pull-request comment body, in characters. */
@@ -17,47 +18,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export { commentMarker } from '../core/report/marker.ts';
 
-/** A fence that opens a code block: up to some indentation, then ``` or ~~~ (3 or more). */
-const FENCE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
-
-/** What is left open at the end of some Markdown: a fenced code block, <details> elements. */
-function openBlocks(text: string): { fence?: string; details: number } {
-  let fence: string | undefined;
-  let details = 0;
-  for (const line of text.split('\n')) {
-    const m = FENCE.exec(line.replace(/\r$/, ''));
-    if (fence !== undefined) {
-      // A closing fence: same character, at least as long, nothing after it but spaces.
-      if (m && m[1]![0] === fence[0] && m[1]!.length >= fence.length && m[2]!.trim() === '')
-        fence = undefined;
-      continue;
-    }
-    // A backtick fence's info string cannot hold a backtick.
-    if (m && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
-      fence = m[1]!;
-      continue;
-    }
-    details += (line.match(/<details\b/gi) ?? []).length;
-    details -= (line.match(/<\/details\s*>/gi) ?? []).length;
-    if (details < 0) details = 0;
-  }
-  return { ...(fence !== undefined ? { fence } : {}), details };
-}
-
-/** The first `max` characters of `text`, cut at a line end when one is not too far back. */
-function cutAt(text: string, max: number): string {
-  if (max <= 0) return '';
-  let kept = text.slice(0, max);
-  const nl = kept.lastIndexOf('\n');
-  if (nl > 0 && nl >= max / 2) {
-    kept = kept.slice(0, nl).replace(/\r$/, '');
-  } else if (/[\uD800-\uDBFF]$/.test(kept)) {
-    // Never split a surrogate pair.
-    kept = kept.slice(0, -1);
-  }
-  return kept;
-}
-
 function cutNote(left: number): string {
   return (
     `\n\n> [!NOTE]\n> This comment was cut to fit GitHub's limit of ` +
@@ -67,23 +27,13 @@ function cutNote(left: number): string {
   );
 }
 
-/** Fits marker + body under MAX_COMMENT_CHARS: cuts the body (on a line boundary when possible, never inside a fenced code block left open — close it) and appends a note that it was cut. */
+/**
+ * Fits marker + newline + body under MAX_COMMENT_CHARS (fitMarkdown: cut on a line boundary when
+ * possible, open code fences and <details> closed) with a note that it was cut.
+ */
 export function fitComment(marker: string, body: string): { body: string; truncated: boolean } {
   // The comment is markedBody(marker, body): `${marker}\n${body}`.
-  const limit = MAX_COMMENT_CHARS - marker.length - 1;
-  if (body.length <= limit) return { body, truncated: false };
-  let keep = limit - cutNote(body.length).length;
-  while (keep > 0) {
-    const kept = cutAt(body, keep);
-    const open = openBlocks(kept);
-    const closers =
-      (open.fence !== undefined ? `\n${open.fence}` : '') + '\n\n</details>'.repeat(open.details);
-    const out = kept + closers + cutNote(body.length - kept.length);
-    if (out.length <= limit) return { body: out, truncated: true };
-    keep -= out.length - limit;
-  }
-  const note = cutNote(body.length).trimStart();
-  return { body: note.length <= limit ? note : '', truncated: true };
+  return fitMarkdown(body, { max: MAX_COMMENT_CHARS - marker.length - 1, note: cutNote });
 }
 
 export interface StickyCommentOptions {

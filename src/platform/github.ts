@@ -1,16 +1,14 @@
 /**
  * The GitHub Actions front door: inputs through @actions/core, the runner's OIDC token, outputs,
- * the job summary, log groups and annotations, and cancellation (SIGINT/SIGTERM).
+ * the job summary, log groups and annotations, the sticky pull-request comment, and cancellation
+ * (SIGINT/SIGTERM). The step itself is runStep's (core/step.ts); this is the Platform it runs on.
  * The only file of the Action that imports a runner SDK.
  */
 import * as core from '@actions/core';
 import { cancelOnSignals } from '../core/cancellation.ts';
-import { executeRun, type RunResult } from '../core/run.ts';
-import type { Outcome } from '../core/outcome.ts';
-import { Secrets } from '../core/redact.ts';
-import { redactingReporter, type Reporter } from '../core/reporter.ts';
-import { renderSummary } from '../core/report/summary.ts';
-import { InputError, parseSettings, type Settings } from '../core/settings.ts';
+import type { Reporter } from '../core/reporter.ts';
+import { InputError, type Settings } from '../core/settings.ts';
+import { runStep, type Platform } from '../core/step.ts';
 import { commentMarker, pullRequestOf, upsertStickyComment } from './github-comment.ts';
 import { githubSafe } from './log-safety.ts';
 
@@ -30,13 +28,13 @@ const runnerLog: Reporter = {
 
 /** The sticky comment on the pull request this run belongs to; never fails the run. */
 async function commentOnPullRequest(
-  settings: Settings,
   body: string,
-  reporter: Reporter,
+  settings: Settings,
+  log: Reporter,
 ): Promise<void> {
   const pr = pullRequestOf(process.env);
   if (!pr) {
-    reporter.info(
+    log.info(
       `comment-on-pr: this run is for a ${process.env.GITHUB_EVENT_NAME ?? 'non-pull-request'} event, not a pull request; no comment.`,
     );
     return;
@@ -48,85 +46,61 @@ async function commentOnPullRequest(
     marker: commentMarker(settings.subscriptionId, settings.resourceGroup, settings.clusterName),
     body,
   });
-  if (result.action === 'skipped') reporter.warning(`No pull-request comment: ${result.reason}`);
+  if (result.action === 'skipped') log.warning(`No pull-request comment: ${result.reason}`);
   else
-    reporter.info(
+    log.info(
       `Pull-request comment ${result.action}: ${result.url}${result.truncated ? ' (cut to fit GitHub’s limit)' : ''}${result.note ? `; ${result.note}` : ''}`,
     );
 }
 
-/** The annotation's title when there is no diagnosis (the run failed for a reason of its own). */
-function titleOf(outcome: Outcome): string {
-  return outcome.error?.code === 'Cancelled' ? 'the job was cancelled' : 'the run failed';
+/** The Action as a Platform: what runStep needs from the runner. */
+export function githubPlatform(signal?: AbortSignal): Platform {
+  return {
+    frontDoor: 'action',
+    userAgent: 'aks-guard-github-action',
+    log: runnerLog,
+    ...(signal ? { signal } : {}),
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    mermaid: true,
+    readInputs: () => ({
+      get: (name) => core.getInput(name),
+      env: process.env,
+      defaultAuthType: 'oidc',
+    }),
+    credentials: (settings) => {
+      if (settings.auth.type === 'oidc' && !process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+        throw new InputError([
+          {
+            input: 'auth-type',
+            message:
+              'is "oidc", but this job cannot request an OIDC token: give the workflow or job `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL is not set), or choose another auth-type.',
+          },
+        ]);
+      }
+      // getIDToken masks the token it returns; a fresh one is fetched for every Entra token request.
+      return { oidcAssertion: () => core.getIDToken(OIDC_AUDIENCE) };
+    },
+    setOutput: (name, value) => core.setOutput(name, value),
+    writeSummary: async (markdown) => {
+      // A second record (after a cancellation's abort) replaces the first.
+      await core.summary.addRaw(markdown).write({ overwrite: true });
+    },
+    shareComment: commentOnPullRequest,
+    setSucceeded: () => undefined,
+    setFailed: (message, run) => {
+      if (!run) return core.setFailed(message);
+      // One annotation, titled with the diagnosis, pointing at the summary for the fix.
+      core.error(run.diagnosis ? `${message} See the job summary for how to fix it.` : message, {
+        title: `aks-guard: ${run.title}`,
+      });
+      process.exitCode = 1;
+    },
+  };
 }
 
 export async function run(): Promise<void> {
   const cancel = cancelOnSignals((signal) =>
     core.warning(`Received ${signal}: the job is being cancelled.`),
   );
-  const secrets = new Secrets();
-  const reporter = redactingReporter(runnerLog, secrets);
-  try {
-    for (const name of ['client-secret', 'github-token']) {
-      const secret = core.getInput(name);
-      if (secret) reporter.mask(secret);
-    }
-    const { settings, warnings } = parseSettings({
-      get: (name) => core.getInput(name),
-      env: process.env,
-      defaultAuthType: 'oidc',
-      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-    });
-    for (const w of warnings) reporter.warning(w);
-    if (settings.auth.type === 'oidc' && !process.env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-      throw new InputError([
-        {
-          input: 'auth-type',
-          message:
-            'is "oidc", but this job cannot request an OIDC token: give the workflow or job `permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL is not set), or choose another auth-type.',
-        },
-      ]);
-    }
-    const { outcome, diagnosis } = await executeRun(settings, {
-      reporter,
-      // getIDToken masks the token it returns; a fresh one is fetched for every Entra token request.
-      oidcAssertion: () => core.getIDToken(OIDC_AUDIENCE),
-      userAgent: 'aks-guard-github-action',
-      signal: cancel.signal,
-      secrets,
-      publish: {
-        record: async ({ outcome, diagnosis, outputs }: RunResult) => {
-          for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-          const summary = secrets.redact(renderSummary(settings, outcome, diagnosis));
-          // A second record (after a cancellation's abort) replaces the first.
-          await core.summary.addRaw(summary).write({ overwrite: true });
-        },
-        share: async ({ outcome, diagnosis }: RunResult) => {
-          if (settings.comment.onPr)
-            await commentOnPullRequest(
-              settings,
-              secrets.redact(renderSummary(settings, outcome, diagnosis)),
-              reporter,
-            );
-        },
-      },
-    });
-    if (outcome.failed) {
-      // One annotation, titled with the diagnosis, pointing at the summary for the fix.
-      core.error(
-        diagnosis ? `${outcome.message} See the job summary for how to fix it.` : outcome.message,
-        { title: `aks-guard: ${diagnosis ? secrets.redact(diagnosis.title) : titleOf(outcome)}` },
-      );
-      process.exitCode = 1;
-    }
-  } catch (err) {
-    core.setOutput('result', 'failed');
-    if (err instanceof InputError) {
-      core.setOutput('error-code', 'InvalidInput');
-      core.setFailed(secrets.redact(err.message));
-      return;
-    }
-    core.setOutput('error-code', 'UnexpectedError');
-    core.setFailed(secrets.redact(err instanceof Error ? err.message : String(err)));
-  }
+  await runStep(githubPlatform(cancel.signal));
 }
