@@ -60,8 +60,8 @@ suite(title, () => {
       '--service-principal',
       '-u',
       env.AZURE_CLIENT_ID!,
-      '-p',
-      env.AZURE_CLIENT_SECRET!,
+      // One argument: a generated secret may start with "-", which az would read as an option.
+      `--password=${env.AZURE_CLIENT_SECRET!}`,
       '--tenant',
       env.AZURE_TENANT_ID!,
       '-o',

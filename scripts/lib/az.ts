@@ -51,8 +51,8 @@ export async function azLogin(
       '--service-principal',
       '-u',
       sp.appId,
-      '-p',
-      sp.secret,
+      // One argument: a generated secret may start with "-", which az would read as an option.
+      `--password=${sp.secret}`,
       '--tenant',
       sp.tenantId,
       '-o',
