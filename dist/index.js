@@ -43005,8 +43005,14 @@ const WRAPPER_CODES = new Set([
     'InvalidRequestContent',
     'MultipleErrorsOccurred',
 ].map((c) => c.toLowerCase()));
+/**
+ * AKS's subcodes that name the handler that refused, not the cause: "PutManagedClusterAndComponents_Fa…"
+ * beside EtagMismatch (Azure/terraform-azurerm-aks#604), "PutAgentPool_…". Causes such as
+ * UpgradeBlockedOnDeprecatedAPIUsage or OperationNotAllowed_TooManyRequests are not of this form.
+ */
+const HANDLER_SUBCODE = /^(?:Put|Get|Post|Patch|Delete)[A-Z][A-Za-z]*_/;
 function isWrapperCode(code) {
-    return WRAPPER_CODES.has(code.toLowerCase());
+    return WRAPPER_CODES.has(code.toLowerCase()) || HANDLER_SUBCODE.test(code);
 }
 /** Undoes layers of JSON string escaping (`\"`, `\\n`, `\\\"` …) until nothing changes. */
 function unescapeLayers(text) {
@@ -43063,10 +43069,12 @@ function asText(input) {
         return input;
     if (input instanceof Error) {
         const e = input;
+        // aks-guard's AksError carries the whole ARM error (nested details, subcode) in armError.
+        const body = e.armError ?? e.details;
         const parts = [
             typeof e.code === 'string' ? `Code: ${e.code}` : '',
             e.message,
-            e.details !== undefined ? JSON.stringify(e.details) : '',
+            body !== undefined ? JSON.stringify(body) : '',
         ];
         return parts.filter(Boolean).join('\n');
     }
@@ -59684,19 +59692,30 @@ class AksError extends Error {
         this.retryAfterSeconds = retryAfterSeconds;
         this.transient = transient;
     }
-    /** AKS's 409 for a write that meets another operation. */
+    /**
+     * AKS's 409 for a write that meets another operation, in any of its wordings and shapes:
+     * OperationNotAllowed "Another operation (Upgrading) is in progress", "Another operation
+     * (nodepool1 - Updating) …", "there's an in progress … operation (operation ID: …)", and
+     * EtagMismatch "Operation is not allowed: Another operation is in progress".
+     */
     get isOperationInProgress() {
-        return (this.statusCode === 409 &&
-            /another (agentpool )?operation|in progress/i.test(this.armError.message) &&
-            !/terminal state|nothing to abort|no operation in progress/i.test(this.armError.message));
+        if (this.statusCode !== 409)
+            return false;
+        const message = this.armError.message;
+        if (/terminal state|nothing to abort|no operation in progress/i.test(message))
+            return false;
+        return (/another (agentpool )?operation|in progress/i.test(message) ||
+            // A write that raced another writer's operation: re-read and decide again, as for the above.
+            /^EtagMismatch$/i.test(this.code));
     }
 }
 function asArmError(v) {
     if (!v || typeof v !== 'object')
         return undefined;
     const o = v;
-    if (typeof o.code !== 'string')
+    if (typeof o.code !== 'string' || o.code === '')
         return undefined;
+    // `details` is an array, or null in AKS's flat answers.
     const details = Array.isArray(o.details)
         ? o.details.map(asArmError).filter((d) => d !== undefined)
         : undefined;
@@ -59705,13 +59724,33 @@ function asArmError(v) {
         message: typeof o.message === 'string' ? o.message : '',
         ...(typeof o.target === 'string' ? { target: o.target } : {}),
         ...(details && details.length > 0 ? { details } : {}),
+        ...(typeof o.subcode === 'string' && o.subcode !== '' ? { subcode: o.subcode } : {}),
     };
 }
-/** Reads an `{ "error": {...} }` body (or a bare error object). */
+/**
+ * Reads an error body in either shape: wrapped, `{ "error": {...} }` (ARM's own errors, the `error`
+ * of an operation status), or flat, `{ "code", "details", "message", "subcode" }` (AKS's own).
+ * A body whose `error` holds no code (the SDK's `{ error: undefined }` for a flat answer) is read flat.
+ */
 function armErrorFromBody(body) {
-    if (body && typeof body === 'object' && 'error' in body)
-        return asArmError(body.error);
+    if (body && typeof body === 'object' && 'error' in body) {
+        const wrapped = asArmError(body.error);
+        if (wrapped)
+            return wrapped;
+    }
     return asArmError(body);
+}
+/** The JSON of a response's text, when it has any. */
+function parsedText(response) {
+    const text = response?.bodyAsText;
+    if (typeof text !== 'string' || text === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function header(response, name) {
     const headers = response?.headers;
@@ -59736,15 +59775,23 @@ function retryAfterSeconds(get, nowMs = Date.now()) {
     const at = Date.parse(v);
     return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
 }
-/** Normalises whatever the SDK threw into an AksError (network failures keep their message). */
-function toAksError(err) {
+/**
+ * Normalises whatever the SDK threw into an AksError (network failures keep their message).
+ * `responseBody` is the failed answer's parsed body where the caller saw it (the SDK's
+ * `onResponse`): the modular SDK keeps only the code and message of a flat AKS error, so its
+ * `details` and `subcode` come from there. Then the response's text (core-client keeps it), then
+ * the SDK's deserialised `details`, then the error's own code and message.
+ */
+function toAksError(err, responseBody) {
     if (err instanceof AksError)
         return err;
     const signIn = signInError(err);
     if (signIn)
         return signIn;
     const e = (err ?? {});
-    const fromBody = armErrorFromBody(e.details);
+    const fromBody = armErrorFromBody(responseBody) ??
+        armErrorFromBody(parsedText(e.response)) ??
+        armErrorFromBody(e.details);
     const lro = /^The long-running operation has failed\. ([^.\s]+)\. (.*)$/s.exec(e.message ?? '');
     const armError = fromBody ??
         (lro
@@ -59755,6 +59802,21 @@ function toAksError(err) {
             });
     const retry = retryAfterSeconds((name) => header(e.response, name));
     return new AksError(armError, e.statusCode, retry !== undefined && retry > 0 ? retry : undefined);
+}
+/**
+ * Keeps the parsed body of a failed answer, which the SDK does not keep whole for AKS's flat
+ * errors (only their code and message reach its RestError): `details` and `subcode` are read here.
+ */
+function errorBodyRecorder() {
+    let body;
+    return {
+        onResponse: (r) => {
+            body = Number(r.status) >= 400 ? r.parsedBody : undefined;
+        },
+        get body() {
+            return body;
+        },
+    };
 }
 /** The errors @azure/identity throws when a credential cannot get a token. */
 const SIGN_IN_ERRORS = [
@@ -59868,17 +59930,19 @@ class AksClient {
     get clusterId() {
         return `/subscriptions/${this.o.subscriptionId}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${this.o.clusterName}`;
     }
+    /** One SDK call; a failure becomes an AksError, with the whole error body AKS sent. */
     async call(fn) {
+        const failed = errorBodyRecorder();
         try {
-            return await fn();
+            return await fn({ onResponse: failed.onResponse });
         }
         catch (err) {
-            throw toAksError(err);
+            throw toAksError(err, failed.body);
         }
     }
     /** One GET: the cluster and the state of every pool. */
     async getCluster() {
-        const mc = await this.call(() => this.sdk.managedClusters.get(this.o.resourceGroup, this.o.clusterName));
+        const mc = await this.call((options) => this.sdk.managedClusters.get(this.o.resourceGroup, this.o.clusterName, options));
         return {
             id: mc.id ?? this.clusterId,
             name: mc.name ?? this.o.clusterName,
@@ -59893,11 +59957,11 @@ class AksClient {
         };
     }
     async getPool(name) {
-        const p = await this.call(() => this.sdk.agentPools.get(this.o.resourceGroup, this.o.clusterName, name));
+        const p = await this.call((options) => this.sdk.agentPools.get(this.o.resourceGroup, this.o.clusterName, name, options));
         return { ...poolView(p), ...(p.eTag ? { eTag: p.eTag } : {}), model: p };
     }
     async upgradeProfile() {
-        const p = await this.call(() => this.sdk.managedClusters.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName));
+        const p = await this.call((options) => this.sdk.managedClusters.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName, options));
         const list = (u) => (u ?? []).map((x) => ({
             version: x.kubernetesVersion ?? '',
             isPreview: x.isPreview === true,
@@ -59915,7 +59979,7 @@ class AksClient {
         };
     }
     async latestNodeImage(pool) {
-        const p = await this.call(() => this.sdk.agentPools.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName, pool));
+        const p = await this.call((options) => this.sdk.agentPools.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName, pool, options));
         return p.latestNodeImageVersion;
     }
     /** GETs a URL (an absolute status URL, or a path under the ARM endpoint) through the SDK pipeline. */
@@ -59976,10 +60040,17 @@ class AksClient {
     /** Sends a write through the SDK and returns its first answer; the guard does the waiting. */
     async submit(start) {
         let first;
+        const failed = errorBodyRecorder();
         const poller = start((r) => {
             first ??= { status: Number(r.status), headers: lowerHeaders(r.headers) };
+            failed.onResponse(r);
         });
-        await this.call(() => poller.submitted());
+        try {
+            await poller.submitted();
+        }
+        catch (err) {
+            throw toAksError(err, failed.body);
+        }
         const statusUrl = first?.headers['azure-asyncoperation'] ?? first?.headers.location;
         const operationId = operationIdOf(statusUrl);
         return {
@@ -60028,7 +60099,7 @@ class AksClient {
     }
     /** A run-command result: undefined while it runs. */
     async commandResult(commandId) {
-        const r = await this.call(() => this.sdk.managedClusters.getCommandResult(this.o.resourceGroup, this.o.clusterName, commandId));
+        const r = await this.call((options) => this.sdk.managedClusters.getCommandResult(this.o.resourceGroup, this.o.clusterName, commandId, options));
         if (!r || !r.provisioningState)
             return undefined;
         return {

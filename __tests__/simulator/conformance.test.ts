@@ -240,7 +240,7 @@ describe('managedClusters', () => {
     ['ManagedClustersStop.json', 'stop'],
     ['ManagedClustersStart.json', 'start'],
   ] as const)(
-    '%s: 202 with only a location header (operationresults), then 204 when there is nothing to do',
+    '%s: 202 with only a location header (operationresults); a second one is refused (400), as AKS does',
     async (file, verb) => {
       const ex = example(`stable/2026-03-01/examples/${file}`);
       const cap = capture();
@@ -252,9 +252,14 @@ describe('managedClusters', () => {
       expectHeadersLike(cap.first().headers, ex.responses['202']!.headers);
       expect(cap.first().headers['azure-asyncoperation']).toBeUndefined();
       expect(cap.first().body ?? '').toEqual('');
+      // Stopping a stopped cluster (starting a running one) is refused, never a 204: "managed
+      // cluster is in Provisioning State(Succeeded) and Power State(Stopped), stopping cannot be
+      // performed" (MicrosoftDocs/azure-docs#85161; 400 per Azure/AKS#1871).
       const again = capture();
-      await client('2026-03-01').managedClusters[verb](RG, MC, again.options);
-      expect(again.first().status).toBe(204);
+      await expect(
+        client('2026-03-01').managedClusters[verb](RG, MC, again.options),
+      ).rejects.toMatchObject({ statusCode: 400 });
+      expect(again.first().status).toBe(400);
     },
   );
 
@@ -554,4 +559,285 @@ describe('OperationStatusResult (preview), through the SDK client pipeline', () 
       error: { code: 'NoRegisteredProviderFound' },
     });
   });
+});
+
+describe('issue 11: maintenance configurations, pool versions and operations, tags, the provider', () => {
+  const RESOURCES_EXAMPLES = path.resolve(
+    import.meta.dirname,
+    '../fixtures/resources-rest-examples',
+  );
+  const SUB = '00000000-0000-0000-0000-000000000000';
+  const MC_PATH = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.ContainerService/managedClusters/${MC}`;
+
+  /** Example request JSON as an SDK model: plain dates (start, end, startDate) become Dates. */
+  function withPlainDates<T>(v: unknown): T {
+    return JSON.parse(JSON.stringify(v), (k, x: unknown) =>
+      ['start', 'end', 'startDate'].includes(k) && typeof x === 'string' ? new Date(x) : x,
+    ) as T;
+  }
+
+  async function get(url: string): Promise<{ status: number; headers: unknown; body: unknown }> {
+    const { createDefaultHttpClient } = await import('@azure/core-rest-pipeline');
+    const request = createPipelineRequest({
+      url: `${sim.origin}${url}`,
+      method: 'GET',
+      headers: createHttpHeaders({ accept: 'application/json' }),
+    });
+    const response = await client('2026-04-01').pipeline.sendRequest(
+      createDefaultHttpClient(),
+      request,
+    );
+    return {
+      status: response.status,
+      headers: response.headers.toJSON(),
+      body: JSON.parse(response.bodyAsText ?? 'null') as unknown,
+    };
+  }
+
+  type McParams = Parameters<
+    ContainerServiceClient['maintenanceConfigurations']['createOrUpdate']
+  >[3];
+
+  test('MaintenanceConfigurationsCreate_Update_MaintenanceWindow: 201 when new, 200 when replaced, the example shapes', async () => {
+    const ex = example(
+      'stable/2026-03-01/examples/MaintenanceConfigurationsCreate_Update_MaintenanceWindow.json',
+    );
+    const request = ex.parameters.parameters as {
+      properties: { maintenanceWindow: { schedule: unknown } };
+    };
+    const params = withPlainDates<McParams>(request.properties);
+    // The example's answers show a weekly schedule although it PUT a relativeMonthly one (a quirk
+    // of the example): the shape is compared with the schedule that was sent.
+    const expected = (status: string) => {
+      const body = structuredClone(ex.responses[status]!.body) as typeof request;
+      body.properties.maintenanceWindow.schedule = request.properties.maintenanceWindow.schedule;
+      return body;
+    };
+    const mcs = client('2026-03-01').maintenanceConfigurations;
+    const first = capture();
+    await mcs.createOrUpdate(RG, MC, 'aksManagedAutoUpgradeSchedule', params, first.options);
+    expect(first.first().status).toBe(201);
+    expect(first.first().body).toEqual(expected('201'));
+    const again = capture();
+    const done = await mcs.createOrUpdate(
+      RG,
+      MC,
+      'aksManagedAutoUpgradeSchedule',
+      params,
+      again.options,
+    );
+    expect(again.first().status).toBe(200);
+    expect(shapeProblems(expected('200'), again.first().body)).toEqual([]);
+    expect(done.maintenanceWindow?.startDate).toEqual(new Date('2023-01-01'));
+  });
+
+  test('MaintenanceConfigurationsGet_MaintenanceWindow: the stored configuration, as the example shows it', async () => {
+    const ex = example(
+      'stable/2026-01-01/examples/MaintenanceConfigurationsGet_MaintenanceWindow.json',
+    );
+    const body = ex.responses['200']!.body as { properties: Record<string, unknown> };
+    const mcs = client('2026-01-01').maintenanceConfigurations;
+    await mcs.createOrUpdate(
+      RG,
+      MC,
+      'aksManagedNodeOSUpgradeSchedule',
+      withPlainDates<McParams>(body.properties),
+    );
+    const cap = capture();
+    const got = await mcs.get(RG, MC, 'aksManagedNodeOSUpgradeSchedule', cap.options);
+    expect(cap.first().status).toBe(200);
+    expect(cap.first().body).toEqual(body);
+    expect(got.maintenanceWindow?.schedule.daily?.intervalDays).toBe(3);
+  });
+
+  test('MaintenanceConfigurationsList_MaintenanceWindow: { value: [...] } with no nextLink, as the example', async () => {
+    const ex = example(
+      'stable/2026-03-01/examples/MaintenanceConfigurationsList_MaintenanceWindow.json',
+    );
+    const value = (ex.responses['200']!.body as { value: { name: string; properties: unknown }[] })
+      .value;
+    const mcs = client('2026-03-01').maintenanceConfigurations;
+    for await (const m of mcs.listByManagedCluster(RG, MC)) await mcs.delete(RG, MC, m.name!);
+    for (const v of value)
+      await mcs.createOrUpdate(RG, MC, v.name, withPlainDates<McParams>(v.properties));
+    const cap = capture();
+    const names: string[] = [];
+    for await (const m of mcs.listByManagedCluster(RG, MC, cap.options)) names.push(m.name!);
+    expect(names).toEqual(['aksManagedNodeOSUpgradeSchedule', 'aksManagedAutoUpgradeSchedule']);
+    expect(cap.first().body).toEqual(ex.responses['200']!.body);
+  });
+
+  test('MaintenanceConfigurationsDelete_MaintenanceWindow: 200, then 204 once it is gone, no body', async () => {
+    const mcs = client('2026-02-01').maintenanceConfigurations;
+    const a = capture();
+    await mcs.delete(RG, MC, 'aksManagedNodeOSUpgradeSchedule', a.options);
+    const b = capture();
+    await mcs.delete(RG, MC, 'aksManagedNodeOSUpgradeSchedule', b.options);
+    expect([
+      a.first().status,
+      a.first().body ?? '',
+      b.first().status,
+      b.first().body ?? '',
+    ]).toEqual([200, '', 204, '']);
+  });
+
+  test('AgentPoolsGetAgentPoolAvailableVersions: the example shape, the region catalog', async () => {
+    const ex = example('stable/2026-03-01/examples/AgentPoolsGetAgentPoolAvailableVersions.json');
+    const cap = capture();
+    const v = await client('2026-03-01').agentPools.getAvailableAgentPoolVersions(
+      RG,
+      MC,
+      cap.options,
+    );
+    expect(shapeProblems(ex.responses['200']!.body, cap.first().body)).toEqual([]);
+    expect((cap.first().body as { id: string }).id).toBe(
+      (ex.responses['200']!.body as { id: string }).id,
+    );
+    expect(v.agentPoolVersions).toEqual([
+      { kubernetesVersion: '1.9.6' },
+      { default: true, kubernetesVersion: '1.9.9' },
+      { isPreview: true, kubernetesVersion: '1.10.3' },
+      { isPreview: true, kubernetesVersion: '1.10.5' },
+    ]);
+  });
+
+  test('OperationStatusResultListByAgentPool (and _Active): the pool operations, newest first', async () => {
+    const ex = example(
+      'preview/2026-06-02-preview/examples/OperationStatusResultListByAgentPool.json',
+    );
+    const active = example(
+      'preview/2026-08-02-preview/examples/OperationStatusResultListByAgentPool_Active.json',
+    );
+    await admin(sim, 'POST', `/clusters/${RG}/${MC}/complete`); // the upgrade started above
+    const started = await admin(sim, 'POST', `/clusters/${RG}/${MC}/operations`, {
+      type: 'scale',
+      pool: 'agentpool1',
+      count: 4,
+      durationSeconds: 600,
+    });
+    expect(started.status).toBe(201);
+    const all = await get(
+      `${MC_PATH}/agentPools/agentpool1/operations?api-version=2026-06-02-preview`,
+    );
+    expect(all.status).toBe(200);
+    expect(shapeProblems(ex.responses['200']!.body, all.body)).toEqual([]);
+    const value = (all.body as { value: { status: string; operationType: string }[] }).value;
+    expect(value[0]).toMatchObject({ status: 'InProgress', operationType: 'PutAgentPool' });
+    expect(value.some((o) => o.status === 'Failed')).toBe(true);
+    const running = await get(
+      `${MC_PATH}/agentPools/agentpool1/operations?activeOnly=true&api-version=2026-08-02-preview`,
+    );
+    expect(shapeProblems(active.responses['200']!.body, running.body)).toEqual([]);
+    expect(
+      (running.body as { value: { status: string }[] }).value.every(
+        (o) => o.status === 'InProgress',
+      ),
+    ).toBe(true);
+    await admin(sim, 'POST', `/clusters/${RG}/${MC}/complete?pool=agentpool1`);
+  });
+
+  test('ManagedClustersUpdateTags: 200 with the cluster and the new tags; GET and PUT send an ETag header', async () => {
+    const ex = example('stable/2026-02-01/examples/ManagedClustersUpdateTags.json');
+    const cap = capture();
+    const done = await client('2026-02-01').managedClusters.updateTags(
+      RG,
+      MC,
+      ex.parameters.parameters as { tags: Record<string, string> },
+      { ...cap.options, updateIntervalInMs: 100 },
+    );
+    expect(cap.first().status).toBe(200);
+    expect(shapeProblems(ex.responses['200']!.body, cap.first().body)).toEqual([]);
+    expect(done.tags).toEqual({ archv3: '', tier: 'testing' });
+    const eTag = (cap.first().body as { eTag: string }).eTag;
+    expect(cap.first().headers.etag).toBe(`"${eTag}"`);
+    const read = capture();
+    await client('2026-04-01').managedClusters.get(RG, MC, read.options);
+    expect(read.first().headers.etag).toBe(`"${eTag}"`);
+    const pool = capture();
+    const p = await client('2026-04-01').agentPools.get(RG, MC, 'agentpool1', pool.options);
+    expect(pool.first().headers.etag).toBe(`"${p.eTag}"`);
+  });
+
+  test('GetProvider (Microsoft.Resources): Microsoft.ContainerService in the example shape', async () => {
+    const ex = JSON.parse(
+      readFileSync(
+        path.join(RESOURCES_EXAMPLES, 'stable/2022-09-01/examples/GetProvider.json'),
+        'utf8',
+      ),
+    ) as Example;
+    // locationMappings (edge zones) belong to the example's test provider; AKS in the simulator has none.
+    const body = structuredClone(ex.responses['200']!.body) as {
+      resourceTypes: Record<string, unknown>[];
+    };
+    for (const t of body.resourceTypes) delete t.locationMappings;
+    const r = await get(
+      `/subscriptions/${SUB}/providers/Microsoft.ContainerService?api-version=2022-09-01`,
+    );
+    expect(r.status).toBe(200);
+    expect(shapeProblems(body, r.body)).toEqual([]);
+    expect(r.body).toMatchObject({
+      registrationState: 'Registered',
+      namespace: 'Microsoft.ContainerService',
+    });
+  });
+});
+
+describe('cluster credentials', () => {
+  const OPERATIONS = [
+    ['stable/2026-04-01', 'ManagedClustersListClusterUserCredentials', 'clusterUser'],
+    ['stable/2026-04-01', 'ManagedClustersListClusterAdminCredentials', 'clusterAdmin'],
+    [
+      'stable/2026-03-01',
+      'ManagedClustersListClusterMonitoringUserCredentials',
+      'clusterMonitoringUser',
+    ],
+  ] as const;
+  const call = (c: ContainerServiceClient, file: string, rg: string, name: string, options = {}) =>
+    file.endsWith('UserCredentials') && !file.includes('Monitoring')
+      ? c.managedClusters.listClusterUserCredentials(rg, name, options)
+      : file.includes('Admin')
+        ? c.managedClusters.listClusterAdminCredentials(rg, name, options)
+        : c.managedClusters.listClusterMonitoringUserCredentials(rg, name, options);
+
+  test.each(OPERATIONS)(
+    '%s/%s: 200 { kubeconfigs: [{ name, value }] }, value a base64 kubeconfig',
+    async (folder, file, name) => {
+      const ex = example(`${folder}/examples/${file}.json`);
+      const version = folder.split('/')[1]!;
+      const cap = capture();
+      const result = await call(client(version), file, RG, MC, cap.options);
+      expect(cap.first().status).toBe(200);
+      expect(shapeProblems(ex.responses['200']!.body, cap.first().body)).toEqual([]);
+      expect(result.kubeconfigs?.map((k) => k.name)).toEqual([name]);
+      const yaml = Buffer.from(result.kubeconfigs![0]!.value!).toString('utf8');
+      expect(yaml).toMatch(
+        /^apiVersion: v1\nclusters:\n- cluster:\n {4}certificate-authority-data: /,
+      );
+      expect(yaml).toContain(`\nkind: Config\n`);
+      expect(yaml).toContain(`\n- name: ${name}_${RG}_${MC}\n`);
+    },
+  );
+
+  test('every scenario: each cluster hands out all three credentials through the SDK', async () => {
+    const { listScenarios } = await import('../../src/simulator/index.ts');
+    const world = await simulator('idle', DEFAULT_WORLD);
+    try {
+      for (const { name } of listScenarios()) {
+        await world.reset(name);
+        const sub = world.state.subscriptions[0]!.id;
+        const c = aksClient(world);
+        for (const cluster of world.state.clusters.values()) {
+          if (cluster.subscriptionId !== sub) continue;
+          for (const [, file, kind] of OPERATIONS) {
+            const cap = capture();
+            const result = await call(c, file, cluster.resourceGroup, cluster.name, cap.options);
+            expect([name, cap.first().status]).toEqual([name, 200]);
+            expect(result.kubeconfigs?.[0]?.name).toBe(kind);
+          }
+        }
+      }
+    } finally {
+      await world.stop();
+    }
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { armToken, clusterPath, firstCluster, raw, simulator, FAST } from '../helpers/simulator.ts';
+import { shapeAndCode } from '../helpers/error-shapes.ts';
 
 let sim: Simulator;
 let token: string;
@@ -12,27 +13,26 @@ beforeAll(async () => {
 });
 afterAll(() => sim.stop());
 
-function code(body: unknown): string | undefined {
-  return (body as { error?: { code?: string } } | undefined)?.error?.code;
-}
+/** "wrapped CODE" for ARM's own errors, "flat CODE" for AKS's (see helpers/error-shapes.ts). */
+const code = shapeAndCode;
 
-describe('ARM answers bad requests with its error shape', () => {
+describe('ARM and AKS answer bad requests, each with its own error shape', () => {
   test.each([
-    ['invalid JSON', '{"properties": {', 'InvalidRequestContent'],
-    ['a JSON array', '[1,2]', 'InvalidRequestContent'],
-    ['JSON null', 'null', 'InvalidRequestContent'],
-    ['an empty body', '', 'InvalidRequestContent'],
+    ['invalid JSON', '{"properties": {', 'wrapped InvalidRequestContent'],
+    ['a JSON array', '[1,2]', 'wrapped InvalidRequestContent'],
+    ['JSON null', 'null', 'wrapped InvalidRequestContent'],
+    ['an empty body', '', 'wrapped InvalidRequestContent'],
     [
       'a count that is not a number',
       '{"properties":{"agentPoolProfiles":[{"name":"system","count":"three"},{"name":"user"}]}}',
-      'InvalidParameter',
+      'flat InvalidParameter',
     ],
     [
       'a version that is not a string',
       '{"properties":{"kubernetesVersion":134}}',
-      'InvalidParameter',
+      'flat InvalidParameter',
     ],
-    ['properties that are not an object', '{"properties":"x"}', 'InvalidParameter'],
+    ['properties that are not an object', '{"properties":"x"}', 'flat InvalidParameter'],
   ])('a cluster PUT with %s: 400 %s, nothing written', async (_what, body, expected) => {
     const c = firstCluster(sim);
     const before = sim.state.clusters.values().next().value!.eTag;
@@ -50,56 +50,56 @@ describe('ARM answers bad requests with its error shape', () => {
       'no api-version',
       (p: string) => p.replace(/\?api-version=.*$/, ''),
       400,
-      'MissingApiVersionParameter',
+      'wrapped MissingApiVersionParameter',
     ],
     [
       'a malformed api-version',
       (p: string) => p.replace(/api-version=.*$/, 'api-version=latest'),
       400,
-      'InvalidApiVersionParameter',
+      'wrapped InvalidApiVersionParameter',
     ],
     [
       'an api-version from the future',
       (p: string) => p.replace(/api-version=.*$/, 'api-version=2099-01-01'),
       400,
-      'NoRegisteredProviderFound',
+      'wrapped NoRegisteredProviderFound',
     ],
     [
       'an unknown cluster',
       (p: string) => p.replace('/managedClusters/aks-demo', '/managedClusters/nope'),
       404,
-      'ResourceNotFound',
+      'wrapped ResourceNotFound',
     ],
     [
       'a resource group outside the role assignment (even one that does not exist)',
       (p: string) => p.replace('/resourceGroups/rg-aks-guard-demo', '/resourceGroups/rg-nope'),
       403,
-      'AuthorizationFailed',
+      'wrapped AuthorizationFailed',
     ],
     [
       'an unknown subscription',
       (p: string) =>
         p.replace(/\/subscriptions\/[^/]+/, '/subscriptions/11111111-1111-1111-1111-111111111111'),
       404,
-      'SubscriptionNotFound',
+      'wrapped SubscriptionNotFound',
     ],
     [
       'an unknown resource type',
       (p: string) => p.replace('/managedClusters/aks-demo', '/managedClusterz/aks-demo'),
       404,
-      'InvalidResourceType',
+      'wrapped InvalidResourceType',
     ],
     [
       'an unknown agent pool',
       (p: string) => p.replace('?', '/agentPools/nope?'),
       404,
-      'ResourceNotFound',
+      'wrapped ResourceNotFound',
     ],
     [
       'a broken percent-encoding',
       (p: string) => p.replace('/aks-demo', '/aks%ZZdemo'),
       400,
-      'InvalidRequestUri',
+      'wrapped InvalidRequestUri',
     ],
   ])('a GET with %s: %s %s', async (_what, mutate, status, expected) => {
     const r = await raw(sim, 'GET', mutate(clusterPath(firstCluster(sim))), { token });
@@ -121,7 +121,7 @@ describe('ARM answers bad requests with its error shape', () => {
       ),
       { token: readerToken },
     );
-    expect([r.status, code(r.body)]).toEqual([404, 'ResourceGroupNotFound']);
+    expect([r.status, code(r.body)]).toEqual([404, 'wrapped ResourceGroupNotFound']);
   });
 
   test('a method the resource does not support gets 405, an unknown async operation 404', async () => {
@@ -135,7 +135,7 @@ describe('ARM answers bad requests with its error shape', () => {
       `/subscriptions/${c.subscriptionId}/providers/Microsoft.ContainerService/locations/eastus/operations/00000000-0000-0000-0000-000000000000?api-version=2026-04-01`,
       { token },
     );
-    expect([r.status, code(r.body)]).toEqual([404, 'NotFound']);
+    expect([r.status, code(r.body)]).toEqual([404, 'flat NotFound']);
   });
 
   test('a body over 4 MiB is refused with 413', async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { RunCommandResult } from '@azure/arm-containerservice';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { flatError } from '../helpers/error-shapes.ts';
 import {
   aksClient,
   armErrorOf,
@@ -109,17 +110,14 @@ describe('the four causes of "az aks command invoke" failures', () => {
     const empty = await raw(sim, 'POST', clusterPath(c, '/runCommand'), {
       body: { command: '  ' },
     });
-    expect([empty.status, (empty.body as { error: { code: string } }).error.code]).toEqual([
-      400,
-      'InvalidParameter',
-    ]);
+    expect([empty.status, flatError(empty.body).code]).toEqual([400, 'InvalidParameter']);
     await sim.reset('stopped-cluster', FAST);
     const stopped = await raw(sim, 'POST', clusterPath(c, '/runCommand'), {
       body: { command: 'kubectl get nodes' },
     });
-    expect([
-      stopped.status,
-      (stopped.body as { error: { message: string } }).error.message,
-    ]).toEqual([400, expect.stringContaining('is stopped')]);
+    expect([stopped.status, flatError(stopped.body).message]).toEqual([
+      400,
+      expect.stringContaining('is stopped'),
+    ]);
   });
 });

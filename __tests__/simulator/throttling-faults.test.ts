@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { flatError } from '../helpers/error-shapes.ts';
 import {
   admin,
   aksClient,
@@ -103,7 +104,7 @@ describe('AKS limits writes per cluster', () => {
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 201, 429]);
-    expect((last?.body as { error: { code: string } }).error.code).toBe('Throttled');
+    expect(flatError(last?.body).code).toBe('Throttled');
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });

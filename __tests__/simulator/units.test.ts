@@ -93,6 +93,7 @@ describe('operation engine', () => {
     start: 10,
     stop: 10,
     reconcile: 10,
+    delete: 10,
   };
   const ms = (o: Record<string, number>) =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v * 1000])) as typeof durations;

@@ -10,6 +10,7 @@ import { armWrites } from '../helpers/action.ts';
 import { releaseWhenWaiting } from '../helpers/hold.ts';
 import { runTask, taskJson, type ServiceConnection } from '../../scripts/lib/task-runner.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { createCertificateCredential } from '../../src/simulator/identity/certificates.ts';
 
 // Generous: a loaded CI machine runs these slowly, and nothing here races the clock.
 jest.setTimeout(150_000);
@@ -319,8 +320,8 @@ describe('a service principal certificate connection', () => {
 
   test('a certificate Entra does not know is refused with its error', async () => {
     await sim.reset('idle', FAST);
-    const pem = await sim.addCertificate();
-    await sim.reset('idle', FAST); // forget it
+    // A certificate of its own that was never registered (a reset keeps registered ones).
+    const { pem } = await createCertificateCredential('aks-guard-ci');
     const sp = sim.servicePrincipal;
     const run = await runTask(inputs({ operation: 'check' }), {
       connection: spConnection({

@@ -14,7 +14,14 @@ import {
   type AgentPool,
   type ManagedCluster,
 } from '@azure/arm-containerservice';
-import { AksError, armErrorFromBody, retryAfterSeconds, toAksError } from './arm-error.ts';
+import {
+  AksError,
+  armErrorFromBody,
+  errorBodyRecorder,
+  retryAfterSeconds,
+  toAksError,
+  type OnResponse,
+} from './arm-error.ts';
 import type { Cloud } from './settings.ts';
 import type {
   AksApi,
@@ -138,18 +145,20 @@ export class AksClient implements AksApi {
     return `/subscriptions/${this.o.subscriptionId}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${this.o.clusterName}`;
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /** One SDK call; a failure becomes an AksError, with the whole error body AKS sent. */
+  private async call<T>(fn: (options: { onResponse: OnResponse }) => Promise<T>): Promise<T> {
+    const failed = errorBodyRecorder();
     try {
-      return await fn();
+      return await fn({ onResponse: failed.onResponse });
     } catch (err) {
-      throw toAksError(err);
+      throw toAksError(err, failed.body);
     }
   }
 
   /** One GET: the cluster and the state of every pool. */
   async getCluster(): Promise<ClusterView> {
-    const mc = await this.call(() =>
-      this.sdk.managedClusters.get(this.o.resourceGroup, this.o.clusterName),
+    const mc = await this.call((options) =>
+      this.sdk.managedClusters.get(this.o.resourceGroup, this.o.clusterName, options),
     );
     return {
       id: mc.id ?? this.clusterId,
@@ -166,15 +175,15 @@ export class AksClient implements AksApi {
   }
 
   async getPool(name: string): Promise<PoolView & { eTag?: string; model: AgentPool }> {
-    const p = await this.call(() =>
-      this.sdk.agentPools.get(this.o.resourceGroup, this.o.clusterName, name),
+    const p = await this.call((options) =>
+      this.sdk.agentPools.get(this.o.resourceGroup, this.o.clusterName, name, options),
     );
     return { ...poolView(p), ...(p.eTag ? { eTag: p.eTag } : {}), model: p };
   }
 
   async upgradeProfile(): Promise<UpgradeProfile> {
-    const p = await this.call(() =>
-      this.sdk.managedClusters.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName),
+    const p = await this.call((options) =>
+      this.sdk.managedClusters.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName, options),
     );
     const list = (u: { kubernetesVersion?: string; isPreview?: boolean }[] | undefined) =>
       (u ?? []).map((x) => ({
@@ -195,8 +204,13 @@ export class AksClient implements AksApi {
   }
 
   async latestNodeImage(pool: string): Promise<string | undefined> {
-    const p = await this.call(() =>
-      this.sdk.agentPools.getUpgradeProfile(this.o.resourceGroup, this.o.clusterName, pool),
+    const p = await this.call((options) =>
+      this.sdk.agentPools.getUpgradeProfile(
+        this.o.resourceGroup,
+        this.o.clusterName,
+        pool,
+        options,
+      ),
     );
     return p.latestNodeImageVersion;
   }
@@ -269,15 +283,21 @@ export class AksClient implements AksApi {
 
   /** Sends a write through the SDK and returns its first answer; the guard does the waiting. */
   private async submit(
-    start: (onResponse: (r: { status: string | number; headers: unknown }) => void) => {
+    start: (onResponse: OnResponse) => {
       submitted(): Promise<void>;
     },
   ): Promise<WriteAccepted> {
     let first: { status: number; headers: Record<string, string> } | undefined;
+    const failed = errorBodyRecorder();
     const poller = start((r) => {
       first ??= { status: Number(r.status), headers: lowerHeaders(r.headers) };
+      failed.onResponse(r);
     });
-    await this.call(() => poller.submitted());
+    try {
+      await poller.submitted();
+    } catch (err) {
+      throw toAksError(err, failed.body);
+    }
     const statusUrl = first?.headers['azure-asyncoperation'] ?? first?.headers.location;
     const operationId = operationIdOf(statusUrl);
     return {
@@ -353,11 +373,12 @@ export class AksClient implements AksApi {
 
   /** A run-command result: undefined while it runs. */
   async commandResult(commandId: string): Promise<CommandResult | undefined> {
-    const r = await this.call(() =>
+    const r = await this.call((options) =>
       this.sdk.managedClusters.getCommandResult(
         this.o.resourceGroup,
         this.o.clusterName,
         commandId,
+        options,
       ),
     );
     if (!r || !r.provisioningState) return undefined;

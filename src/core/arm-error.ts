@@ -1,9 +1,15 @@
-/** ARM errors as aks-guard carries them, whatever shape the SDK or a poll produced them in. */
+/**
+ * ARM errors as aks-guard carries them, whatever shape the SDK or a poll produced them in: ARM's own
+ * come wrapped (`{ "error": { "code", "message", ... } }`), AKS's resource provider sends most of
+ * its own flat (`{ "code", "details": [...] | null, "message", "subcode" }`).
+ */
 export interface ArmError {
   code: string;
   message: string;
   target?: string;
   details?: ArmError[];
+  /** AKS's subcode, when it sent a non-empty one (e.g. UpgradeBlockedOnDeprecatedAPIUsage). */
+  subcode?: string;
 }
 
 /** A failed request to ARM: HTTP status, the ARM error, and how long the service asked to wait. */
@@ -30,12 +36,20 @@ export class AksError extends Error {
     this.transient = transient;
   }
 
-  /** AKS's 409 for a write that meets another operation. */
+  /**
+   * AKS's 409 for a write that meets another operation, in any of its wordings and shapes:
+   * OperationNotAllowed "Another operation (Upgrading) is in progress", "Another operation
+   * (nodepool1 - Updating) …", "there's an in progress … operation (operation ID: …)", and
+   * EtagMismatch "Operation is not allowed: Another operation is in progress".
+   */
   get isOperationInProgress(): boolean {
+    if (this.statusCode !== 409) return false;
+    const message = this.armError.message;
+    if (/terminal state|nothing to abort|no operation in progress/i.test(message)) return false;
     return (
-      this.statusCode === 409 &&
-      /another (agentpool )?operation|in progress/i.test(this.armError.message) &&
-      !/terminal state|nothing to abort|no operation in progress/i.test(this.armError.message)
+      /another (agentpool )?operation|in progress/i.test(message) ||
+      // A write that raced another writer's operation: re-read and decide again, as for the above.
+      /^EtagMismatch$/i.test(this.code)
     );
   }
 }
@@ -43,7 +57,8 @@ export class AksError extends Error {
 function asArmError(v: unknown): ArmError | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
-  if (typeof o.code !== 'string') return undefined;
+  if (typeof o.code !== 'string' || o.code === '') return undefined;
+  // `details` is an array, or null in AKS's flat answers.
   const details = Array.isArray(o.details)
     ? o.details.map(asArmError).filter((d): d is ArmError => d !== undefined)
     : undefined;
@@ -52,13 +67,32 @@ function asArmError(v: unknown): ArmError | undefined {
     message: typeof o.message === 'string' ? o.message : '',
     ...(typeof o.target === 'string' ? { target: o.target } : {}),
     ...(details && details.length > 0 ? { details } : {}),
+    ...(typeof o.subcode === 'string' && o.subcode !== '' ? { subcode: o.subcode } : {}),
   };
 }
 
-/** Reads an `{ "error": {...} }` body (or a bare error object). */
+/**
+ * Reads an error body in either shape: wrapped, `{ "error": {...} }` (ARM's own errors, the `error`
+ * of an operation status), or flat, `{ "code", "details", "message", "subcode" }` (AKS's own).
+ * A body whose `error` holds no code (the SDK's `{ error: undefined }` for a flat answer) is read flat.
+ */
 export function armErrorFromBody(body: unknown): ArmError | undefined {
-  if (body && typeof body === 'object' && 'error' in body) return asArmError(body.error);
+  if (body && typeof body === 'object' && 'error' in body) {
+    const wrapped = asArmError(body.error);
+    if (wrapped) return wrapped;
+  }
   return asArmError(body);
+}
+
+/** The JSON of a response's text, when it has any. */
+function parsedText(response: unknown): unknown {
+  const text = (response as { bodyAsText?: unknown } | undefined)?.bodyAsText;
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function header(response: unknown, name: string): string | undefined {
@@ -88,8 +122,14 @@ export function retryAfterSeconds(
   return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
 }
 
-/** Normalises whatever the SDK threw into an AksError (network failures keep their message). */
-export function toAksError(err: unknown): AksError {
+/**
+ * Normalises whatever the SDK threw into an AksError (network failures keep their message).
+ * `responseBody` is the failed answer's parsed body where the caller saw it (the SDK's
+ * `onResponse`): the modular SDK keeps only the code and message of a flat AKS error, so its
+ * `details` and `subcode` come from there. Then the response's text (core-client keeps it), then
+ * the SDK's deserialised `details`, then the error's own code and message.
+ */
+export function toAksError(err: unknown, responseBody?: unknown): AksError {
   if (err instanceof AksError) return err;
   const signIn = signInError(err);
   if (signIn) return signIn;
@@ -100,7 +140,10 @@ export function toAksError(err: unknown): AksError {
     details?: unknown;
     response?: unknown;
   };
-  const fromBody = armErrorFromBody(e.details);
+  const fromBody =
+    armErrorFromBody(responseBody) ??
+    armErrorFromBody(parsedText(e.response)) ??
+    armErrorFromBody(e.details);
   const lro = /^The long-running operation has failed\. ([^.\s]+)\. (.*)$/s.exec(e.message ?? '');
   const armError: ArmError =
     fromBody ??
@@ -112,6 +155,26 @@ export function toAksError(err: unknown): AksError {
         });
   const retry = retryAfterSeconds((name) => header(e.response, name));
   return new AksError(armError, e.statusCode, retry !== undefined && retry > 0 ? retry : undefined);
+}
+
+/** What the SDK's `onResponse` hands over: the status, headers and parsed body of each answer. */
+export type SdkResponse = { status: string | number; headers: unknown; parsedBody?: unknown };
+export type OnResponse = (r: SdkResponse) => void;
+
+/**
+ * Keeps the parsed body of a failed answer, which the SDK does not keep whole for AKS's flat
+ * errors (only their code and message reach its RestError): `details` and `subcode` are read here.
+ */
+export function errorBodyRecorder(): { onResponse: OnResponse; readonly body: unknown } {
+  let body: unknown;
+  return {
+    onResponse: (r) => {
+      body = Number(r.status) >= 400 ? r.parsedBody : undefined;
+    },
+    get body() {
+      return body;
+    },
+  };
 }
 
 /** The errors @azure/identity throws when a credential cannot get a token. */

@@ -7,7 +7,12 @@ import { z } from 'zod';
 import { json, type RequestContext, type SimRequest, type SimResponse } from './net/http-kit.ts';
 import type { ClusterState } from './aks/model.ts';
 import { clusterKey, findPool } from './aks/model.ts';
-import { operationInProgress } from './arm/errors.ts';
+import {
+  AKS_ERROR_SHAPES,
+  CONFLICT_WORDINGS,
+  errorResponse,
+  operationInProgress,
+} from './arm/errors.ts';
 import { startOperationAs } from './scenario/build.ts';
 import { armErrorSchema, operationKindSchema, retryAfterHeaderSchema } from './scenario/schema.ts';
 import type { SimState } from './state.ts';
@@ -120,6 +125,8 @@ export class AdminService {
 
     if (req.method === 'GET' && path === '/_sim') return json(200, this.d.info());
     if (req.method === 'GET' && path === '/_sim/state') {
+      // Up to now first, so a cluster whose delete has finished is not listed.
+      for (const c of [...state.clusters.values()]) state.engine.advance(c);
       return json(200, {
         time: state.clock.iso(),
         clusters: [...state.clusters.values()].map((c) => clusterSnapshot(state, c)),
@@ -176,7 +183,8 @@ export class AdminService {
     if (req.method === 'PATCH' && path === '/_sim/settings') {
       const p = z
         .object({
-          conflictWording: z.enum(['classic', 'operation-id']).optional(),
+          conflictWording: z.enum(CONFLICT_WORDINGS).optional(),
+          aksErrorShape: z.enum(AKS_ERROR_SHAPES).optional(),
           abortResponse: z.union([z.literal(202), z.literal(204)]).optional(),
           retryAfterSeconds: z.number().int().min(0).optional(),
           // null: back to the default (retryAfterSeconds, and nothing on operations/*).
@@ -301,12 +309,15 @@ export class AdminService {
       p.data.pool ? { pool: p.data.pool } : {},
     );
     if (blocking) {
-      return operationInProgress(
-        state.settings.conflictWording,
-        blocking,
-        p.data.pool ? { pool: p.data.pool } : {},
-        (ms) => state.clock.iso(ms),
-      ).response;
+      return errorResponse(
+        operationInProgress(
+          state.settings.conflictWording,
+          blocking,
+          p.data.pool ? { pool: p.data.pool } : {},
+          (ms) => state.clock.iso(ms),
+        ),
+        state.settings.aksErrorShape,
+      );
     }
     try {
       const op = startOperationAs(

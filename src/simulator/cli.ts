@@ -77,6 +77,7 @@ async function main(): Promise<number> {
       `  direct endpoints  ${sim.origin}  (ARM, Entra authority host, GitHub API at /api/v3, Azure DevOps at /ado/${sim.azureDevOps.organization}/)\n` +
       `  proxy             ${sim.proxyUrl}  (answers for management.azure.com, login.microsoftonline.com, api.github.com, dev.azure.com)\n` +
       `  admin API         ${sim.origin}/_sim  (state, requests, clock, faults)\n` +
+      `  Kubernetes        ${sim.origin}/_sim/kubernetes  (each cluster's API server: its FQDN through the proxy, or directly; az aks get-credentials)\n` +
       `Export the lines above (e.g. --env-out sim.env, then: set -a; . ./sim.env; set +a). Ctrl-C stops.\n`,
   );
   await interrupted;

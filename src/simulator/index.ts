@@ -39,6 +39,8 @@ import {
   type PullRequestThread,
 } from './azure-devops/model.ts';
 import { AdminService } from './admin.ts';
+import { AKS_SERVER_APP_ID } from './kube/apiserver.ts';
+import { KubernetesService, type ApiServerInfo } from './kube/service.ts';
 import { IMDS_PATH, MSI_PATH, ManagedIdentityService } from './identity/managed-identity.ts';
 import { loadScenario } from './scenario/load.ts';
 import { buildState } from './scenario/build.ts';
@@ -152,6 +154,16 @@ export interface Simulator {
     rest: GitHubRestService;
   };
   readonly azureDevOps: SimAzureDevOps;
+  /**
+   * The clusters' Kubernetes API servers (one per cluster, started on first use): reached at the
+   * cluster's FQDN through the proxy, or directly at `direct`.
+   */
+  readonly kubernetes: {
+    /** A cluster's API server (default: the first cluster), started if it is not running. */
+    apiServer(resourceGroup?: string, name?: string): Promise<ApiServerInfo>;
+    list(): Promise<ApiServerInfo[]>;
+    service: KubernetesService;
+  };
   /** Environment to export: default endpoints through the proxy, plus the direct endpoints. */
   env(): Record<string, string>;
   /** Moves simulated time forward. */
@@ -182,11 +194,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     'localhost',
     '127.0.0.1',
   ]);
+  // Built before anything is written to disk: a scenario that does not build leaves nothing behind.
+  let built = buildState(scenario, clock);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'aks-guard-sim-'));
   const caFile = path.join(tmp, 'ca.pem');
   writeFileSync(caFile, ca.certPem);
-
-  let built = buildState(scenario, clock);
   const requestToken = randomBytes(24).toString('base64url');
   const writeToken = `ghs_${randomBytes(18).toString('base64url')}`;
   const readToken = `ghs_${randomBytes(18).toString('base64url')}`;
@@ -255,6 +267,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ...armAudiences(directOrigin),
       'https://graph.microsoft.com/',
       '00000003-0000-0000-c000-000000000000',
+      // The AKS server application: what kubelogin asks tokens for (Entra ID clusters).
+      AKS_SERVER_APP_ID,
     ],
     federation,
     tokenLifetimeSeconds: () => built.state.settings.tokenLifetimeSeconds,
@@ -269,6 +283,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       DIRECT_HOSTS.includes(req.host) ? req.origin : `https://${loginHostFor(req.host)}`,
   });
   const githubOidc = new GitHubOidcService(clock, githubKey, () => run);
+  const kubernetes = new KubernetesService({
+    state: () => built.state,
+    scenario: () => scenario,
+    entraKey,
+    clock,
+    log,
+  });
+  built.state.kubernetes = kubernetes;
   const managedIdentity = new ManagedIdentityService(
     () => built.state.directory,
     entra,
@@ -414,6 +436,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get github() {
       return { run, writeToken, readToken, rest: githubRest };
     },
+    kubernetes: {
+      async apiServer(resourceGroup, name) {
+        const c = [...built.state.clusters.values()].find(
+          (x) =>
+            (resourceGroup === undefined ||
+              x.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()) &&
+            (name === undefined || x.name.toLowerCase() === name.toLowerCase()),
+        );
+        if (!c)
+          throw new Error(`No cluster ${resourceGroup ?? ''}/${name ?? ''} in ${scenarioName}.`);
+        return kubernetes.info(c);
+      },
+      list: () => kubernetes.list(),
+      service: kubernetes,
+    },
     get azureDevOps() {
       return {
         ...ado,
@@ -496,11 +533,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async reset(name, overrides) {
       const next = name ?? scenarioName;
       const loaded = loadScenario(next, overrides);
-      const nextBuilt = buildState(loaded, clock);
+      // The credentials stay what they were (generated secrets, added certificates), so a client
+      // that read them before the reset is still signed in after it.
+      const nextBuilt = buildState(loaded, clock, { secrets: built.secrets });
+      for (const p of nextBuilt.state.directory.principals) {
+        const before = built.state.directory.principals.find((x) => x.appId === p.appId);
+        if (before?.certificates) p.certificates = [...before.certificates];
+      }
       ado = resolveAzureDevOps(loaded, nextBuilt.state.directory, nextBuilt.secrets, adoTokens);
       federation[1] = { issuer: azureDevOpsIssuer(ado.organizationId), key: adoKey };
       azureDevOps.load(loaded.azureDevOps?.threads ?? []);
       built = nextBuilt;
+      built.state.kubernetes = kubernetes;
       scenario = loaded;
       scenarioName = next;
       run = runOf(loaded);
@@ -509,8 +553,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       githubRest.comments.length = 0;
     },
     async stop() {
-      await Promise.all([net.proxy?.close(), net.server?.close(), net.identity?.close()]);
-      rmSync(tmp, { recursive: true, force: true });
+      try {
+        await Promise.all([
+          net.proxy?.close(),
+          net.server?.close(),
+          net.identity?.close(),
+          kubernetes.close(),
+        ]);
+      } finally {
+        // The CA file's folder goes whatever a listener did on the way down.
+        rmSync(tmp, { recursive: true, force: true });
+      }
     },
   };
 
@@ -567,6 +620,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const p = req.url.pathname;
     const first = p.split('/')[1]?.toLowerCase() ?? '';
+    if (first === '_sim' && /^\/_sim\/kubernetes\/?$/i.test(p))
+      return kubernetes.handleAdmin(req, ctx);
     if (first === '_sim') return admin.handle(req, ctx);
     if (first === '_apis') return githubOidc.handle(req, ctx);
     if (first === AZURE_DEVOPS_PREFIX.slice(1)) return azureDevOps.handle(req, ctx);
@@ -626,6 +681,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           GITHUB_OIDC_HOSTS.includes(host))) ||
       (DIRECT_HOSTS.includes(host) && port === server.port),
     isSimulatedPlain: (host) => host === IMDS_HOST,
+    // A cluster's FQDN on 443 reaches its own Kubernetes API server (while it runs).
+    resolveTarget: async (host, port) => {
+      const api = await kubernetes.serverForHost(host, port);
+      return api?.reachable() ? api.server : undefined;
+    },
     log,
     clock,
     port: options.proxyPort ?? 0,

@@ -4,9 +4,10 @@ import type { Clock } from './clock.ts';
 import type { AksEngine } from './aks/engine.ts';
 import type { ArmErrorBody, ClusterState, OperationKind } from './aks/model.ts';
 import type { VersionCatalog } from './aks/versions.ts';
-import type { ConflictWording } from './arm/errors.ts';
+import type { AksErrorShape, ConflictWording } from './arm/errors.ts';
 import type { Throttler } from './arm/throttle.ts';
 import type { Directory } from './identity/directory.ts';
+import type { KubernetesService } from './kube/service.ts';
 import type { retryAfterHeaderSchema } from './scenario/schema.ts';
 
 export interface Subscription {
@@ -45,6 +46,8 @@ export interface AsyncOperationRef {
   /** An abort's own status: done once the aborted operation is Canceled. */
   isAbort: boolean;
   startMs: number;
+  /** The cluster the operation belongs to, still there to report on after a delete removed it. */
+  cluster?: ClusterState;
 }
 
 /** The headers that can carry a poll interval: seconds, milliseconds, or an HTTP-date. */
@@ -52,6 +55,8 @@ export type RetryAfterHeader = z.infer<typeof retryAfterHeaderSchema>;
 
 export interface SimSettings {
   conflictWording: ConflictWording;
+  /** How AKS's resource provider sends its own errors: flat (AKS's way) or wrapped like ARM's. */
+  aksErrorShape: AksErrorShape;
   abortResponse: 202 | 204;
   /** Retry-After on the answers that start an operation (and, unless set below, on its polls). */
   retryAfterSeconds: number;
@@ -86,6 +91,8 @@ export interface SimState {
   races: RaceRule[];
   /** Operations that end by themselves just before the next abort reaches them (admin API). */
   abortRaces: AbortRaceRule[];
+  /** The clusters' Kubernetes API servers (kube/service.ts); set by startSimulator. */
+  kubernetes?: KubernetesService;
 }
 
 /**

@@ -33,8 +33,15 @@ export const WRAPPER_CODES = new Set(
   ].map((c) => c.toLowerCase()),
 );
 
+/**
+ * AKS's subcodes that name the handler that refused, not the cause: "PutManagedClusterAndComponents_Fa…"
+ * beside EtagMismatch (Azure/terraform-azurerm-aks#604), "PutAgentPool_…". Causes such as
+ * UpgradeBlockedOnDeprecatedAPIUsage or OperationNotAllowed_TooManyRequests are not of this form.
+ */
+const HANDLER_SUBCODE = /^(?:Put|Get|Post|Patch|Delete)[A-Z][A-Za-z]*_/;
+
 export function isWrapperCode(code: string): boolean {
-  return WRAPPER_CODES.has(code.toLowerCase());
+  return WRAPPER_CODES.has(code.toLowerCase()) || HANDLER_SUBCODE.test(code);
 }
 
 /** Undoes layers of JSON string escaping (`\"`, `\\n`, `\\\"` …) until nothing changes. */
@@ -105,11 +112,18 @@ export type DiagnoseInput = unknown;
 function asText(input: unknown): string {
   if (typeof input === 'string') return input;
   if (input instanceof Error) {
-    const e = input as Error & { code?: unknown; statusCode?: unknown; details?: unknown };
+    const e = input as Error & {
+      code?: unknown;
+      statusCode?: unknown;
+      details?: unknown;
+      armError?: unknown;
+    };
+    // aks-guard's AksError carries the whole ARM error (nested details, subcode) in armError.
+    const body = e.armError ?? e.details;
     const parts = [
       typeof e.code === 'string' ? `Code: ${e.code}` : '',
       e.message,
-      e.details !== undefined ? JSON.stringify(e.details) : '',
+      body !== undefined ? JSON.stringify(body) : '',
     ];
     return parts.filter(Boolean).join('\n');
   }

@@ -23,6 +23,17 @@ export const VERB: Record<OperationKind, string> = {
   start: 'Starting',
   stop: 'Stopping',
   reconcile: 'Updating',
+  delete: 'Deleting',
+};
+
+/**
+ * The error a Canceled operation carries: ARM requires one on every Canceled status, and AKS's own
+ * code and wording for it are not in the public record (README, "Where the simulator had to choose").
+ */
+export const CANCELED_ERROR: ArmErrorBody = {
+  code: 'OperationCanceled',
+  message:
+    'The operation was canceled by an abort request (operation-abort). Nothing was rolled back.',
 };
 
 export interface FailureRule {
@@ -86,6 +97,8 @@ function fillPlaceholders(error: ArmErrorBody, vars: Record<string, string>): Ar
 export class AksEngine {
   private readonly clock: Clock;
   readonly config: EngineConfig;
+  /** Called when a managed cluster's delete has finished: the cluster is gone (buildState sets it). */
+  onClusterDeleted: (cluster: ClusterState) => void = () => {};
 
   constructor(clock: Clock, config: EngineConfig) {
     this.clock = clock;
@@ -225,12 +238,17 @@ export class AksEngine {
       if (stage.done || stage.untilPercent > percent) continue;
       stage.done = true;
       if (stage.target === 'cluster') {
+        // The cluster itself goes when its delete finishes (finish → onClusterDeleted).
         if (stage.controlPlaneVersion) cluster.currentKubernetesVersion = stage.controlPlaneVersion;
         if (stage.powerState) cluster.powerState = stage.powerState;
         continue;
       }
       const pool = findPool(cluster, stage.target);
       if (!pool) continue;
+      if (stage.remove) {
+        cluster.pools.splice(cluster.pools.indexOf(pool), 1);
+        continue;
+      }
       if (stage.orchestratorVersion) pool.currentOrchestratorVersion = stage.orchestratorVersion;
       if (stage.nodeImageVersion) pool.nodeImageVersion = stage.nodeImageVersion;
       if (stage.count !== undefined) {
@@ -255,6 +273,7 @@ export class AksEngine {
     if (status === 'Succeeded') this.applyStages(cluster, op, 100);
     op.status = status;
     op.endMs = Math.round(endMs);
+    if (status === 'Canceled') op.error ??= CANCELED_ERROR;
     if (op.touchesCluster) {
       cluster.provisioningState = status;
       cluster.eTag = newETag();
@@ -266,6 +285,9 @@ export class AksEngine {
       pool.provisioningState =
         status === 'Succeeded' || this.poolFinished(op, name) ? 'Succeeded' : status;
       pool.eTag = newETag();
+    }
+    if (status === 'Succeeded' && op.kind === 'delete' && op.pool === undefined) {
+      this.onClusterDeleted(cluster);
     }
   }
 

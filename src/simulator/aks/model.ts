@@ -45,6 +45,8 @@ export interface PoolState {
   powerState: PowerState;
   eTag: string;
   extra: Record<string, unknown>;
+  /** ARM's record of who created and last changed the pool (arm/system-data.ts). */
+  systemData?: SystemData;
 }
 
 /**
@@ -56,7 +58,7 @@ export function isScaling(pool: PoolState, count: number): boolean {
 }
 
 export type OperationKind =
-  'create' | 'upgrade' | 'scale' | 'upgrade-node-image' | 'start' | 'stop' | 'reconcile';
+  'create' | 'upgrade' | 'scale' | 'upgrade-node-image' | 'start' | 'stop' | 'reconcile' | 'delete';
 
 export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceling' | 'Canceled';
 
@@ -70,6 +72,8 @@ export interface Stage {
   nodeImageVersion?: string;
   count?: number;
   powerState?: PowerState;
+  /** A delete: the pool (or, for 'cluster', the managed cluster) is gone once the stage is done. */
+  remove?: boolean;
   done?: boolean;
 }
 
@@ -135,6 +139,26 @@ export interface ClusterState {
   /** Oldest first; AKS keeps the latest 50. */
   operations: Operation[];
   commands: Map<string, RunCommandState>;
+  /** ARM's record of who created and last changed the cluster (arm/system-data.ts). */
+  systemData?: SystemData;
+  /** Planned maintenance: default, aksManagedAutoUpgradeSchedule, aksManagedNodeOSUpgradeSchedule. */
+  maintenanceConfigurations?: MaintenanceConfigState[];
+}
+
+/** ARM's systemData: who created and last modified a resource, and when (ISO 8601). */
+export interface SystemData {
+  createdBy: string;
+  createdByType: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
+  createdAt: string;
+  lastModifiedBy: string;
+  lastModifiedByType: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
+  lastModifiedAt: string;
+}
+
+/** A maintenance configuration of a cluster: its properties as AKS stores them (validated, defaults filled). */
+export interface MaintenanceConfigState {
+  name: string;
+  properties: Record<string, unknown>;
 }
 
 export function newETag(): string {

@@ -141,3 +141,28 @@ export function nodeImagePlan(
     startedBy,
   };
 }
+
+/** DELETE of the managed cluster: it and every pool show Deleting until it is gone. */
+export function clusterDeletePlan(cluster: ClusterState, startedBy: string): OperationRequest {
+  return {
+    kind: 'delete',
+    operationType: 'DeleteManagedCluster',
+    touchesCluster: true,
+    pools: cluster.pools.map((p) => p.name),
+    stages: spread([{ target: 'cluster', remove: true }]),
+    startedBy,
+  };
+}
+
+/** DELETE of one agent pool: it shows Deleting until it is gone; the cluster stays Succeeded. */
+export function poolDeletePlan(pool: PoolState, startedBy: string): OperationRequest {
+  return {
+    kind: 'delete',
+    operationType: 'DeleteAgentPool',
+    pool: pool.name,
+    touchesCluster: false,
+    pools: [pool.name],
+    stages: spread([{ target: pool.name, remove: true }]),
+    startedBy,
+  };
+}

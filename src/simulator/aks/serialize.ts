@@ -36,6 +36,7 @@ export function agentPoolResource(c: ClusterState, p: PoolState): Record<string,
     id: `${clusterId(c)}/agentPools/${p.name}`,
     name: p.name,
     type: 'Microsoft.ContainerService/managedClusters/agentPools',
+    ...(p.systemData ? { systemData: p.systemData } : {}),
     properties: poolProperties(p),
   };
 }
@@ -65,5 +66,6 @@ export function managedClusterResource(c: ClusterState): Record<string, unknown>
     },
   };
   if (c.identity) resource.identity = c.identity;
+  if (c.systemData) resource.systemData = c.systemData;
   return resource;
 }

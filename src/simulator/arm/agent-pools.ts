@@ -23,7 +23,7 @@ import {
   retryAfter,
   type ArmCall,
 } from './call.ts';
-import { armError, invalidParameter } from './errors.ts';
+import { aksError, invalidParameter } from './errors.ts';
 import { assertNotBusy, assertRunning } from './managed-clusters.ts';
 import { versionChecks } from './version-rules.ts';
 import { intField, isObject, stringField } from './fields.ts';
@@ -50,7 +50,7 @@ function assertCompatibleWithControlPlane(
   const pv = parseVersion(version);
   if (!cp || !pv) return;
   if (compareVersions(version, cluster.currentKubernetesVersion) > 0 || cp.minor - pv.minor > 3) {
-    throw armError(
+    throw aksError(
       400,
       'NodePoolMcVersionIncompatible',
       `Node pool version ${version} and control plane version ${cluster.currentKubernetesVersion} are incompatible. Minor version of node pool version ${minorOf(version)} is ${pv.minor > cp.minor ? 'bigger than' : 'more than 3 minor versions behind'} control plane version ${minorOf(cluster.currentKubernetesVersion)}. For more information, please check https://aka.ms/aks/UpgradeVersionRules`,
@@ -109,6 +109,14 @@ export function putAgentPool(call: ArmCall): SimResponse {
     }
   }
   const mode = stringField(props.mode, 'properties.mode') ?? pool.mode;
+  if (
+    pool.mode === 'System' &&
+    mode !== 'System' &&
+    !cluster.pools.some((p) => p !== pool && p.mode === 'System')
+  ) {
+    // The last System pool may not become a User pool (Azure/AKS#1568).
+    throw aksError(400, 'MustDefineAtLeastOneSystemPool', 'Must define at least one system pool.');
+  }
   const count = intField(props.count, 'properties.count', mode === 'System' ? 1 : 0, 1000);
   const enable =
     typeof props.enableAutoScaling === 'boolean' ? props.enableAutoScaling : pool.enableAutoScaling;
@@ -116,7 +124,7 @@ export function putAgentPool(call: ArmCall): SimResponse {
   const max = intField(props.maxCount, 'properties.maxCount', 0, 1000) ?? pool.maxCount;
   const scaling = count !== undefined && isScaling(pool, count);
   if (scaling && enable && !pool.enableAutoScaling) {
-    throw armError(
+    throw aksError(
       400,
       'BadRequest',
       `Cannot manually scale and enable cluster autoscaler in the same update operation on VMSS Agentpool '${pool.name}'.`,

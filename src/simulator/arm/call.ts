@@ -10,7 +10,7 @@ import {
   type PoolState,
 } from '../aks/model.ts';
 import type { AsyncOperationRef, SimState } from '../state.ts';
-import { armError, invalidRequestContent, resourceNotFound } from './errors.ts';
+import { aksError, invalidRequestContent, resourceNotFound } from './errors.ts';
 
 export interface ArmCall {
   req: SimRequest;
@@ -75,7 +75,7 @@ export function checkPreconditions(call: ArmCall, currentETag: string | undefine
     const wanted = ifMatch.split(',').map(stripQuotes);
     const ok = currentETag !== undefined && (wanted.includes('*') || wanted.includes(currentETag));
     if (!ok) {
-      throw armError(
+      throw aksError(
         412,
         'PreconditionFailed',
         currentETag === undefined
@@ -87,7 +87,7 @@ export function checkPreconditions(call: ArmCall, currentETag: string | undefine
   if (ifNoneMatch !== undefined && ifNoneMatch !== '' && currentETag !== undefined) {
     const unwanted = ifNoneMatch.split(',').map(stripQuotes);
     if (unwanted.includes('*') || unwanted.includes(currentETag)) {
-      throw armError(
+      throw aksError(
         412,
         'PreconditionFailed',
         `Operation is not allowed: the resource already exists, and the If-None-Match header is ${ifNoneMatch}.`,
@@ -115,6 +115,7 @@ export function registerAsync(
     operationId: op.id,
     isAbort,
     startMs: call.state.clock.now(),
+    cluster,
   };
   call.state.asyncOperations.set(ref.id, ref);
   return ref;

@@ -31,7 +31,7 @@ import {
   retryAfter,
   type ArmCall,
 } from './call.ts';
-import { armError, invalidParameter, operationInProgress } from './errors.ts';
+import { aksError, armError, invalidParameter, operationInProgress } from './errors.ts';
 import { versionChecks } from './version-rules.ts';
 import { intField, isObject, stringField } from './fields.ts';
 import { assertPoolName, newPool, poolExtra } from './pool-spec.ts';
@@ -112,7 +112,7 @@ export function assertNotBusy(
 
 export function assertRunning(cluster: ClusterState, what: string): void {
   if (cluster.powerState === 'Stopped') {
-    throw armError(
+    throw aksError(
       400,
       'OperationNotAllowed',
       `${what} is not allowed because the managed cluster ${cluster.name} is stopped. Start the cluster with 'az aks start' and retry.`,
@@ -152,7 +152,7 @@ function updateCluster(
     typeof body.location === 'string' &&
     locationSegment(body.location) !== locationSegment(cluster.location)
   ) {
-    throw armError(
+    throw aksError(
       400,
       'InvalidParameter',
       `Changing property 'location' is not allowed: the managed cluster is in ${cluster.location}, the request asks for ${body.location}.`,
@@ -187,7 +187,7 @@ function updateCluster(
       const pname = stringField(raw.name, `properties.agentPoolProfiles[${i}].name`) ?? '';
       const pool = findPool(cluster, pname);
       if (!pool) {
-        throw armError(
+        throw aksError(
           400,
           'BadRequest',
           'A new agent pool was introduced. Adding agent pools to an existing cluster is not allowed through managed cluster API. Please use agent pool API: https://aka.ms/agent-pool-rest-api',
@@ -199,7 +199,7 @@ function updateCluster(
         const resolved = versionChecks(catalog).supported(v, 'AgentPoolK8sVersionNotSupported');
         if (resolved !== pool.currentOrchestratorVersion) {
           if (resolved !== targetCp && v !== pool.orchestratorVersion) {
-            throw armError(
+            throw aksError(
               400,
               'NotAllAgentPoolOrchestratorVersionSpecifiedAndUnchanged',
               "Using managed cluster api, all Agent pools' OrchestratorVersion must be all specified or all unspecified. If all specified, they must be stay unchanged or the same with control plane. For agent pool specific change, please use per agent pool operations: https://aka.ms/agent-pool-rest-api",
@@ -223,7 +223,7 @@ function updateCluster(
       const max = intField(raw.maxCount, `agentPoolProfiles[${i}].maxCount`, 0, 1000);
       if (count !== undefined && isScaling(pool, count)) {
         if (enable && !pool.enableAutoScaling) {
-          throw armError(
+          throw aksError(
             400,
             'BadRequest',
             `Cannot manually scale and enable cluster autoscaler in the same update operation on VMSS Agentpool '${pool.name}'.`,
@@ -243,7 +243,7 @@ function updateCluster(
     }
     const missing = cluster.pools.find((p) => !names.has(p.name.toLowerCase()));
     if (missing) {
-      throw armError(
+      throw aksError(
         400,
         'BadRequest',
         `Agent pool ${missing.name} is missing from the request. Deleting agent pools from an existing cluster is not allowed through managed cluster API. Please use agent pool API: https://aka.ms/agent-pool-rest-api`,
@@ -390,8 +390,14 @@ function powerChange(call: ArmCall, to: 'Running' | 'Stopped'): SimResponse {
   const cluster = getCluster(call);
   assertNotBusy(call, cluster, {});
   if (cluster.powerState === to) {
-    // Nothing to do: AKS answers the POST with 204 and starts no operation.
-    return { status: 204, headers: {} };
+    // AKS refuses a stop of a stopped cluster (and a start of a running one) with 400
+    // (MicrosoftDocs/azure-docs#85161, Azure/AKS#1871); it never answers 204 here.
+    const verb = to === 'Stopped' ? 'stopping' : 'starting';
+    throw aksError(
+      400,
+      'OperationNotAllowed',
+      `managed cluster is in Provisioning State(${cluster.provisioningState}) and Power State(${cluster.powerState}), ${verb} cannot be performed`,
+    );
   }
   call.state.throttler.chargeClusterWrite(
     clusterKey(cluster.subscriptionId, cluster.resourceGroup, cluster.name),
@@ -413,7 +419,7 @@ export function abortLatestOperation(call: ArmCall): SimResponse {
   const poolName = call.params.pool;
   const pool = poolName ? findPool(cluster, poolName) : undefined;
   if (poolName && !pool) {
-    throw armError(
+    throw aksError(
       404,
       'NotFound',
       `Agent pool ${poolName} was not found in managed cluster ${cluster.name}.`,
@@ -422,7 +428,7 @@ export function abortLatestOperation(call: ArmCall): SimResponse {
   const state = pool ? pool.provisioningState : cluster.provisioningState;
   const where = pool ? `agent pool ${pool.name}` : `managed cluster ${cluster.name}`;
   if (state.toLowerCase() === 'failed') {
-    throw armError(
+    throw aksError(
       409,
       'OperationNotAllowed',
       `Operation is not allowed: the ${where} is in Failed provisioning state and there is no running operation to abort. Reconcile it with 'az aks update' (cluster) or 'az aks nodepool update' (agent pool) instead.`,
@@ -438,7 +444,7 @@ export function abortLatestOperation(call: ArmCall): SimResponse {
     .at(-1);
   if (!op) {
     const latest = latestOperation(cluster, pool?.name);
-    throw armError(
+    throw aksError(
       409,
       'OperationNotAllowed',
       latest

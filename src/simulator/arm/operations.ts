@@ -7,7 +7,8 @@ import { json, type SimResponse } from '../net/http-kit.ts';
 import { clusterId, type ArmErrorBody, type ClusterState, type Operation } from '../aks/model.ts';
 import type { AsyncOperationRef } from '../state.ts';
 import { asyncUrl, getCluster, getPool, statusRetryAfter, type ArmCall } from './call.ts';
-import { armError } from './errors.ts';
+import { aksError } from './errors.ts';
+import { CANCELED_ERROR } from '../aks/engine.ts';
 
 function findAsync(call: ArmCall): {
   ref: AsyncOperationRef;
@@ -17,7 +18,7 @@ function findAsync(call: ArmCall): {
   const id = call.params.opId!;
   const ref = call.state.asyncOperations.get(id);
   const sub = call.params.sub;
-  const cluster = ref ? call.state.clusters.get(ref.clusterKey) : undefined;
+  const cluster = ref ? (ref.cluster ?? call.state.clusters.get(ref.clusterKey)) : undefined;
   const op = cluster?.operations.find((o) => o.id === ref!.operationId);
   if (
     !ref ||
@@ -26,17 +27,11 @@ function findAsync(call: ArmCall): {
     (sub !== undefined && sub.toLowerCase() !== ref.subscriptionId.toLowerCase()) ||
     call.params.loc!.toLowerCase() !== ref.location
   ) {
-    throw armError(404, 'NotFound', `The operation '${id}' could not be found.`);
+    throw aksError(404, 'NotFound', `The operation '${id}' could not be found.`);
   }
   call.state.engine.advance(cluster);
   return { ref, cluster, op };
 }
-
-const CANCELED_ERROR: ArmErrorBody = {
-  code: 'OperationCanceled',
-  message:
-    'The operation was canceled by an abort request (operation-abort). Nothing was rolled back.',
-};
 
 /** The status an async-operation URL reports: an abort is done once its target is Canceled. */
 function asyncStatus(
@@ -52,7 +47,7 @@ function asyncStatus(
     case 'Canceling':
       return { status: 'InProgress' };
     case 'Canceled':
-      return { status: 'Canceled', error: CANCELED_ERROR, endMs: op.endMs! };
+      return { status: 'Canceled', error: op.error ?? CANCELED_ERROR, endMs: op.endMs! };
     case 'Failed':
       return { status: 'Failed', error: op.error!, endMs: op.endMs! };
     default:
@@ -133,7 +128,7 @@ function pick(call: ArmCall, ops: Operation[], where: string): Operation {
       ? ops.at(-1)
       : ops.find((o) => o.id.toLowerCase() === id.toLowerCase());
   if (!op) {
-    throw armError(
+    throw aksError(
       404,
       'NotFound',
       id.toLowerCase() === 'latest'

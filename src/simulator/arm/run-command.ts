@@ -8,7 +8,7 @@ import { json, type SimResponse } from '../net/http-kit.ts';
 import type { ClusterState, RunCommandState } from '../aks/model.ts';
 import type { RunCommandRule } from '../state.ts';
 import { getCluster, jsonBody, retryAfter, statusRetryAfter, type ArmCall } from './call.ts';
-import { armError, invalidParameter } from './errors.ts';
+import { aksError, invalidParameter } from './errors.ts';
 import { assertRunning } from './managed-clusters.ts';
 import { clusterId } from '../aks/model.ts';
 
@@ -141,7 +141,7 @@ export function getCommandResult(call: ArmCall): SimResponse {
   const cluster = getCluster(call);
   const id = call.params.cmd!;
   const cmd = cluster.commands.get(id);
-  if (!cmd) throw armError(404, 'NotFound', `Command result ${id} was not found.`);
+  if (!cmd) throw aksError(404, 'NotFound', `Command result ${id} was not found.`);
   const now = call.state.clock.now();
   const done = now >= cmd.startMs + cmd.durationMs;
   if (!done) {

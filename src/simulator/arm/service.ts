@@ -15,12 +15,19 @@ import type { SimState } from '../state.ts';
 import { checkApiVersion, type ApiFamily } from './api-version.ts';
 import { authenticate } from './auth.ts';
 import { type ArmCall } from './call.ts';
-import { armError } from './errors.ts';
+import { armError, errorResponse } from './errors.ts';
 import * as mc from './managed-clusters.ts';
 import * as ap from './agent-pools.ts';
+import * as del from './deletes.ts';
+import { listOrchestrators } from './orchestrators.ts';
 import * as ops from './operations.ts';
 import * as rc from './run-command.ts';
+import * as cred from './credentials.ts';
 import * as subs from './subscriptions.ts';
+import * as res from './resources.ts';
+import * as mt from './maintenance.ts';
+import * as pr from './pool-reads.ts';
+import { finishArmAnswer } from './system-data.ts';
 import { clusterKey } from '../aks/model.ts';
 import { startOperationAs } from '../scenario/build.ts';
 
@@ -42,7 +49,9 @@ interface Route {
   action?: string;
   /** Whether ARM counts it against the write bucket. */
   write: boolean;
-  handler: (call: ArmCall) => SimResponse;
+  /** A POST that changes nothing (listClusterUserCredential, …): admin-API races do not fire on it. */
+  noRace?: true;
+  handler: (call: ArmCall) => SimResponse | Promise<SimResponse>;
 }
 
 function route(
@@ -50,8 +59,8 @@ function route(
   path: string,
   names: string[],
   operation: string,
-  handler: (call: ArmCall) => SimResponse,
-  opts: { family?: ApiFamily; action?: string; resourceType?: string } = {},
+  handler: (call: ArmCall) => SimResponse | Promise<SimResponse>,
+  opts: { family?: ApiFamily; action?: string; resourceType?: string; noRace?: true } = {},
 ): Route {
   return {
     method,
@@ -62,6 +71,7 @@ function route(
     resourceType: opts.resourceType ?? 'managedClusters',
     ...(opts.action !== undefined ? { action: opts.action } : {}),
     write: method !== 'GET',
+    ...(opts.noRace ? { noRace: true as const } : {}),
     handler,
   };
 }
@@ -70,12 +80,105 @@ const A = 'Microsoft.ContainerService/managedClusters';
 const M = ['sub', 'rg', 'name'];
 const P = ['sub', 'rg', 'name', 'pool'];
 
+/** managedClusters/{name}/maintenanceConfigurations[/{config}] (arm/maintenance.ts). */
+function maintenanceRoutes(): Route[] {
+  const path = `${MC}/maintenanceConfigurations`;
+  // Their writes never meet an operation's 409, so admin-API races do not fire on them.
+  const opts = (verb: string) => ({
+    resourceType: 'managedClusters/maintenanceConfigurations',
+    action: `${A}/maintenanceConfigurations/${verb}`,
+    noRace: true as const,
+  });
+  const C = [...M, 'config'];
+  return [
+    route(
+      'GET',
+      path,
+      M,
+      'MaintenanceConfigurations_ListByManagedCluster',
+      mt.listMaintenanceConfigurations,
+      opts('read'),
+    ),
+    route(
+      'GET',
+      `${path}/${SEG}`,
+      C,
+      'MaintenanceConfigurations_Get',
+      mt.getMaintenanceConfiguration,
+      opts('read'),
+    ),
+    route(
+      'PUT',
+      `${path}/${SEG}`,
+      C,
+      'MaintenanceConfigurations_CreateOrUpdate',
+      mt.putMaintenanceConfiguration,
+      opts('write'),
+    ),
+    route(
+      'DELETE',
+      `${path}/${SEG}`,
+      C,
+      'MaintenanceConfigurations_Delete',
+      mt.deleteMaintenanceConfiguration,
+      opts('delete'),
+    ),
+  ];
+}
+
+/** The list*Credential actions (arm/credentials.ts): kubeconfigs for the simulated API servers. */
+function credentialRoutes(): Route[] {
+  return (
+    [
+      [
+        'listClusterUserCredential',
+        'ManagedClusters_ListClusterUserCredentials',
+        cred.listClusterUserCredential,
+      ],
+      [
+        'listClusterAdminCredential',
+        'ManagedClusters_ListClusterAdminCredentials',
+        cred.listClusterAdminCredential,
+      ],
+      [
+        'listClusterMonitoringUserCredential',
+        'ManagedClusters_ListClusterMonitoringUserCredentials',
+        cred.listClusterMonitoringUserCredential,
+      ],
+    ] as const
+  ).map(([action, operation, handler]) =>
+    route('POST', `${MC}/${action}`, M, operation, handler, {
+      action: `${A}/${action}/action`,
+      noRace: true,
+    }),
+  );
+}
+
 export const ROUTES: Route[] = [
   route('GET', '/subscriptions', [], 'Subscriptions_List', subs.listSubscriptions, {
     family: 'resources',
   }),
   route('GET', '/tenants', [], 'Tenants_List', subs.listTenants, { family: 'resources' }),
   route('GET', SUB, ['sub'], 'Subscriptions_Get', subs.getSubscription, { family: 'resources' }),
+  route('GET', `${SUB}/providers`, ['sub'], 'Providers_List', res.listProviders, {
+    family: 'resources',
+  }),
+  route('GET', `${SUB}/providers/${SEG}`, ['sub', 'namespace'], 'Providers_Get', res.getProvider, {
+    family: 'resources',
+  }),
+  route('GET', `${SUB}/resources`, ['sub'], 'Resources_List', res.listResources, {
+    family: 'resources',
+  }),
+  route(
+    'GET',
+    `${RG}/resources`,
+    ['sub', 'rg'],
+    'Resources_ListByResourceGroup',
+    res.listResources,
+    {
+      family: 'resources',
+    },
+  ),
   route('GET', RG, ['sub', 'rg'], 'ResourceGroups_Get', subs.getResourceGroup, {
     family: 'resources',
     action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
@@ -98,6 +201,36 @@ export const ROUTES: Route[] = [
   route('PUT', MC, M, 'ManagedClusters_CreateOrUpdate', mc.putManagedCluster, {
     action: `${A}/write`,
   }),
+  route('PATCH', MC, M, 'ManagedClusters_UpdateTags', res.updateClusterTags, {
+    action: `${A}/write`,
+  }),
+  ...maintenanceRoutes(),
+  route(
+    'GET',
+    `${MC}/availableAgentPoolVersions`,
+    M,
+    'AgentPools_GetAvailableAgentPoolVersions',
+    pr.getAvailableAgentPoolVersions,
+    {
+      resourceType: 'managedClusters/availableAgentpoolVersions',
+      action: `${A}/availableAgentpoolVersions/read`,
+    },
+  ),
+  route(
+    'GET',
+    `${AP}/operations`,
+    P,
+    'OperationStatusResult_ListByAgentPool',
+    pr.listPoolOperations,
+    {
+      family: 'aks-preview-only',
+      resourceType: 'managedClusters/agentPools/operations',
+      action: `${A}/agentPools/operations/read`,
+    },
+  ),
+  route('DELETE', MC, M, 'ManagedClusters_Delete', del.deleteManagedCluster, {
+    action: `${A}/delete`,
+  }),
   route('POST', `${MC}/start`, M, 'ManagedClusters_Start', mc.startManagedCluster, {
     action: `${A}/start/action`,
   }),
@@ -107,6 +240,7 @@ export const ROUTES: Route[] = [
   route('POST', `${MC}/abort`, M, 'ManagedClusters_AbortLatestOperation', mc.abortLatestOperation, {
     action: `${A}/abort/action`,
   }),
+  ...credentialRoutes(),
   route('POST', `${MC}/runCommand`, M, 'ManagedClusters_RunCommand', rc.runCommand, {
     action: `${A}/runCommand/action`,
   }),
@@ -154,6 +288,9 @@ export const ROUTES: Route[] = [
   route('PUT', AP, P, 'AgentPools_CreateOrUpdate', ap.putAgentPool, {
     action: `${A}/agentPools/write`,
   }),
+  route('DELETE', AP, P, 'AgentPools_Delete', del.deleteAgentPool, {
+    action: `${A}/agentPools/delete`,
+  }),
   route('POST', `${AP}/abort`, P, 'AgentPools_AbortLatestOperation', mc.abortLatestOperation, {
     action: `${A}/agentPools/abort/action`,
   }),
@@ -198,6 +335,18 @@ export const ROUTES: Route[] = [
     {
       resourceType: 'locations/kubernetesVersions',
       action: 'Microsoft.ContainerService/locations/kubernetesversions/read',
+    },
+  ),
+  route(
+    'GET',
+    `${SUB}${LOC}/orchestrators`,
+    ['sub', 'loc'],
+    'ContainerServices_ListOrchestrators',
+    listOrchestrators,
+    {
+      family: 'orchestrators',
+      resourceType: 'locations/orchestrators',
+      action: 'Microsoft.ContainerService/locations/orchestrators/read',
     },
   ),
   route(
@@ -301,7 +450,7 @@ export class ArmService {
       return { ...response, headers: { ...standard, ...extra, ...(response.headers ?? {}) } };
     } catch (err) {
       if (err instanceof HttpError) {
-        const r = err.response;
+        const r = errorResponse(err, this.o.state.settings.aksErrorShape);
         return { ...r, headers: { ...standard, ...extra, ...(r.headers ?? {}) } };
       }
       throw err;
@@ -339,11 +488,18 @@ export class ArmService {
     const { route: r, params } = found;
     ctx.operation = r.operation;
     const { state } = this.o;
+    // Bring every cluster up to now, so a delete that has finished is gone from lists too.
+    for (const c of [...state.clusters.values()]) state.engine.advance(c);
+    const named =
+      params.sub && params.rg && params.name
+        ? state.clusters.get(clusterKey(params.sub, params.rg, params.name))
+        : undefined;
     const apiVersion = checkApiVersion(
       r.family,
       req.url.searchParams.get('api-version'),
       r.resourceType,
       new Date(state.clock.now()).toISOString().slice(0, 10),
+      params.loc ?? named?.location,
     );
     const principal = await authenticate(req, {
       clock: state.clock,
@@ -396,11 +552,11 @@ export class ArmService {
     } else {
       addHeaders(state.throttler.charge(r.write ? 'write' : 'read', principal.objectId, undefined));
     }
-    if (r.write && params.name !== undefined) {
+    if (r.write && params.name !== undefined && !r.noRace) {
       if (r.operation?.endsWith('_AbortLatestOperation')) this.endBeforeAbort(params);
       else this.startRace(params);
     }
-    return r.handler(call);
+    return finishArmAnswer(call, r.operation, await r.handler(call));
   }
 
   /** An abort-race rule for this cluster: the operation the abort aims at ends just before it. */

@@ -4,7 +4,7 @@
  * headers; an empty bucket answers 429 with Retry-After.
  */
 import type { Clock } from '../clock.ts';
-import { armError } from './errors.ts';
+import { aksError, armError } from './errors.ts';
 import type { HttpError } from '../net/http-kit.ts';
 
 export interface BucketConfig {
@@ -139,7 +139,7 @@ export class Throttler {
     const bucket = this.bucket(`cluster/${clusterKey}`, this.config.clusterWrites);
     const wait = bucket.wait(this.clock.now());
     if (wait > 0) {
-      throw armError(
+      throw aksError(
         429,
         'Throttled',
         `Too many requests on managed cluster. Please retry after ${wait} seconds.`,

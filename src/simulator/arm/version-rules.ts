@@ -1,6 +1,6 @@
 /** The Kubernetes version errors AKS returns for unsupported versions and refused upgrade paths. */
 import type { VersionCatalog } from '../aks/versions.ts';
-import { armError } from './errors.ts';
+import { aksError } from './errors.ts';
 
 export function versionChecks(catalog: VersionCatalog) {
   return {
@@ -11,7 +11,7 @@ export function versionChecks(catalog: VersionCatalog) {
     ): string {
       const resolved = catalog.resolve(requested);
       if (!resolved) {
-        throw armError(
+        throw aksError(
           400,
           code,
           `Version ${requested} is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region. For more information, please check https://aka.ms/supported-version-list`,
@@ -26,7 +26,7 @@ export function versionChecks(catalog: VersionCatalog) {
       if (!refusal) return;
       const available = `[${catalog.upgradesFrom(from).reverse().join(' ')}]`;
       const what = refusal === 'downgrade' ? 'Downgrading' : 'Upgrading';
-      throw armError(
+      throw aksError(
         400,
         'OperationNotAllowed',
         `${what} Kubernetes version ${from} to ${to} is not allowed. Available upgrades: ${available}. Please see https://aka.ms/aks-supported-k8s-ver for version details.`,

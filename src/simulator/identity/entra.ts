@@ -320,7 +320,10 @@ export class EntraService {
       );
     }
     // "https://management.core.windows.net//.default" (the az CLI's scope) names the resource
-    // "https://management.core.windows.net/": Entra puts that identifier URI in `aud`.
+    // "https://management.core.windows.net/": Entra puts that identifier URI in `aud`. An
+    // application named by its ID ("6dae42f8-…/.default", the AKS server app) gets the bare ID.
+    const bare = resource.replace(/\/+$/, '');
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bare)) return bare;
     return resource.replace(/\/+$/, '/');
   }
 

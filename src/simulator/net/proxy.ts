@@ -20,6 +20,11 @@ export async function startProxy(opts: {
   isSimulatedPlain: (host: string) => boolean;
   /** Whether the proxy may tunnel to host:port (only the simulator's own hosts). */
   isSimulated: (host: string, port: number) => boolean;
+  /**
+   * A server of its own for host:port (a simulated cluster's Kubernetes API server at its FQDN),
+   * or undefined for the main target / a refusal.
+   */
+  resolveTarget?: (host: string, port: number) => Promise<http.Server | undefined>;
   log: RequestLog;
   clock: Clock;
   port?: number;
@@ -61,6 +66,10 @@ export async function startProxy(opts: {
   }
 
   server.on('connect', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    void tunnel(req, socket, head);
+  });
+
+  async function tunnel(req: http.IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -68,7 +77,13 @@ export async function startProxy(opts: {
     const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(authority);
     const host = (m?.[1] ?? '').toLowerCase();
     const port = Number(m?.[2] ?? '443');
-    if (!m || !opts.isSimulated(host, port)) {
+    let own: http.Server | undefined;
+    try {
+      own = m && opts.resolveTarget ? await opts.resolveTarget(host, port) : undefined;
+    } catch {
+      own = undefined;
+    }
+    if (!m || (!own && !opts.isSimulated(host, port))) {
       refuse(`${authority} is not a simulated host`, 'CONNECT', authority);
       socket.end(
         'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n' +
@@ -78,8 +93,8 @@ export async function startProxy(opts: {
     }
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) socket.unshift(head);
-    opts.target.emit('connection', socket);
-  });
+    (own ?? opts.target).emit('connection', socket);
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

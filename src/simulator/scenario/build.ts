@@ -1,7 +1,7 @@
 /** Turns a validated scenario into live simulator state. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { AksEngine, type EngineConfig } from '../aks/engine.ts';
+import { AksEngine, VERB, type EngineConfig } from '../aks/engine.ts';
 import {
   clusterKey,
   newETag,
@@ -19,6 +19,8 @@ import {
   poolPlan,
   powerPlan,
   clusterCreatePlan,
+  clusterDeletePlan,
+  poolDeletePlan,
 } from '../aks/plans.ts';
 import { DEFAULT_VERSION_CATALOG, VersionCatalog } from '../aks/versions.ts';
 import { DEFAULT_THROTTLING, Throttler } from '../arm/throttle.ts';
@@ -26,6 +28,7 @@ import { Directory, type Principal } from '../identity/directory.ts';
 import type { ResourceGroup, SimState } from '../state.ts';
 import type { Scenario } from './schema.ts';
 import { ScenarioError } from './load.ts';
+import { seedClusterExtras } from './extras.ts';
 
 const DEFAULT_DURATIONS: Record<OperationKind, number> = {
   create: 6,
@@ -35,6 +38,7 @@ const DEFAULT_DURATIONS: Record<OperationKind, number> = {
   start: 4,
   stop: 4,
   reconcile: 3,
+  delete: 5,
 };
 
 /** A fresh secret in the shape Entra issues (…8Q~…), so masking and logs are tested realistically. */
@@ -82,10 +86,16 @@ export interface BuiltScenario {
   secrets: Map<string, string>;
 }
 
-export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
+export function buildState(
+  scenario: Scenario,
+  clock: Clock,
+  keep: { secrets?: ReadonlyMap<string, string> } = {},
+): BuiltScenario {
   const secrets = new Map<string, string>();
   const principals: Principal[] = scenario.principals.map((p) => {
-    const secret = p.secret === 'generate' ? generateSecret() : p.secret;
+    // A generated secret survives a reset (keep): clients that read it stay signed in.
+    const secret =
+      p.secret === 'generate' ? (keep.secrets?.get(p.appId) ?? generateSecret()) : p.secret;
     if (secret) secrets.set(p.appId, secret);
     return {
       displayName: p.displayName,
@@ -136,6 +146,7 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
     abortRaces: [],
     settings: {
       conflictWording: scenario.conflictWording,
+      aksErrorShape: scenario.aksErrorShape,
       abortResponse: scenario.abortResponse,
       retryAfterSeconds: scenario.retryAfterSeconds,
       ...(scenario.statusRetryAfterSeconds !== undefined
@@ -146,6 +157,11 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
       nodeImageRelease: scenario.nodeImageRelease,
       runCommandSeconds: scenario.runCommandSeconds,
     },
+  };
+  // A finished delete removes the cluster: GET answers 404 from then on.
+  engine.onClusterDeleted = (c) => {
+    const key = clusterKey(c.subscriptionId, c.resourceGroup, c.name);
+    if (state.clusters.get(key) === c) state.clusters.delete(key);
   };
 
   for (const spec of scenario.clusters) {
@@ -199,10 +215,48 @@ export function buildState(scenario: Scenario, clock: Clock): BuiltScenario {
       resourceGroups.push({ subscriptionId, name: spec.resourceGroup, location });
     }
     state.clusters.set(clusterKey(subscriptionId, spec.resourceGroup, spec.name), cluster);
+    if (!(spec.history ?? []).some((h) => h.type === 'create' && h.pool === undefined))
+      addCreateRecord(state, cluster, spec);
     for (const past of spec.history ?? []) addPastOperation(state, cluster, past);
     if (spec.operation) startInitialOperation(state, cluster, spec.operation);
+    seedClusterExtras(state, cluster, spec);
   }
   return { state, secrets };
+}
+
+/**
+ * The cluster's own create, finished long ago: AKS keeps a cluster's past operations (the latest
+ * 50), and every cluster has at least its create, so operations/latest always has an answer.
+ */
+function addCreateRecord(
+  state: SimState,
+  cluster: ClusterState,
+  spec: Scenario['clusters'][number],
+): void {
+  const oldest = Math.max(
+    0,
+    ...(spec.history ?? []).map((h) => h.startedSecondsAgo),
+    spec.operation?.startedSecondsAgo ?? 0,
+  );
+  const durationMs = 6 * 60 * 1000;
+  const startMs = state.clock.now() - Math.max(30 * 86400, oldest + 86400) * 1000;
+  const plan = clusterCreatePlan(cluster, 'history');
+  const op: Operation = {
+    id: randomUUID(),
+    kind: 'create',
+    operationType: plan.operationType,
+    subOperationType: VERB.create,
+    touchesCluster: true,
+    pools: plan.pools,
+    stages: plan.stages.map((s) => ({ ...s, done: true })),
+    startMs,
+    durationMs,
+    status: 'Succeeded',
+    endMs: startMs + durationMs,
+    cancelDurationMs: state.engine.config.cancelDurationMs,
+    startedBy: 'history',
+  };
+  cluster.operations.push(op);
 }
 
 /** What another actor asks for: the kind of operation and, as it needs, a pool, version or count. */
@@ -258,6 +312,8 @@ export function planOperation(
       return pool
         ? poolPlan(pool, { kind: 'create' }, release, who)
         : clusterCreatePlan(cluster, who);
+    case 'delete':
+      return pool ? poolDeletePlan(pool, who) : clusterDeletePlan(cluster, who);
     default:
       return pool
         ? poolPlan(pool, { kind: 'reconcile' }, release, who)

@@ -1,6 +1,8 @@
 /** The scenario file format: a simulated tenant, its clusters, and how they behave. */
 import { z } from 'zod';
 import type { ArmErrorBody } from '../aks/model.ts';
+import { kubernetesSchema } from '../kube/schema.ts';
+import { AKS_ERROR_SHAPES, CONFLICT_WORDINGS } from '../arm/errors.ts';
 
 export const armErrorSchema: z.ZodType<ArmErrorBody> = z.lazy(() =>
   z
@@ -30,6 +32,7 @@ export const operationKindSchema = z.enum([
   'start',
   'stop',
   'reconcile',
+  'delete',
 ]);
 const percent = z.number().min(0).max(99);
 
@@ -88,6 +91,19 @@ const pastOperation = z
   })
   .strict();
 
+/**
+ * A maintenance configuration as a PUT's properties: `default` (maintenanceWindow, or the legacy
+ * timeInWeek/notAllowedTime), `aksManagedAutoUpgradeSchedule` or `aksManagedNodeOSUpgradeSchedule`.
+ */
+const maintenanceConfiguration = z
+  .object({
+    name: z.string(),
+    maintenanceWindow: z.record(z.string(), z.unknown()).optional(),
+    timeInWeek: z.array(z.unknown()).optional(),
+    notAllowedTime: z.array(z.unknown()).optional(),
+  })
+  .strict();
+
 const cluster = z
   .object({
     subscription: z.string().optional(),
@@ -106,6 +122,10 @@ const cluster = z
     pools: z.array(pool).min(1),
     history: z.array(pastOperation).optional(),
     operation: runningOperation.optional(),
+    /** What the cluster's Kubernetes API server shows besides its nodes (kube/schema.ts). */
+    kubernetes: kubernetesSchema.optional(),
+    /** Planned maintenance, checked as AKS checks a PUT of it (arm/maintenance.ts). */
+    maintenanceConfigurations: z.array(maintenanceConfiguration).optional(),
   })
   .strict();
 
@@ -319,7 +339,8 @@ export const scenarioSchema = z
           .strict(),
       )
       .default([]),
-    conflictWording: z.enum(['classic', 'operation-id']).default('classic'),
+    conflictWording: z.enum(CONFLICT_WORDINGS).default('classic'),
+    aksErrorShape: z.enum(AKS_ERROR_SHAPES).default('flat'),
     abortResponse: z.union([z.literal(202), z.literal(204)]).default(202),
     retryAfterSeconds: z.number().int().min(0).default(1),
     statusRetryAfterSeconds: z.number().min(0).optional(),
