@@ -15,9 +15,11 @@ import {
   admin,
   aksClient,
   armErrorOf,
+  clusterPath,
   credential,
   firstCluster,
   frozenClock,
+  raw,
   simulator,
   FAST,
 } from '../helpers/simulator.ts';
@@ -503,6 +505,15 @@ describe('an Entra ID cluster with local accounts disabled', () => {
           'Getting static credential is not allowed because this cluster is set to disable local accounts.',
       });
     }
+    // On the wire, in the flat shape of AKS's own errors (not wrapped in "error").
+    const answer = await raw(
+      sim,
+      'POST',
+      clusterPath(firstCluster(sim), '/listClusterAdminCredential'),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'BadRequest' });
+    expect(answer.body).not.toHaveProperty('error');
   });
 
   test('an Entra token for the AKS server app authenticates; Kubernetes RBAC decides per principal', async () => {

@@ -3,13 +3,13 @@
  * `{ kubeconfigs: [{ name, value }] }` with a base64 kubeconfig for the cluster's simulated API
  * server, as in the official examples. On a cluster with local accounts disabled every static
  * credential (admin, monitoring user, and the user credential of a cluster without Entra ID) is
- * refused with AKS's 400.
+ * refused with AKS's 400, in the flat shape of AKS's own errors.
  */
 import { json, type SimResponse } from '../net/http-kit.ts';
 import { aadProfile, localAccountsDisabled } from '../kube/apiserver.ts';
 import type { CredentialKind } from '../kube/service.ts';
 import { getCluster, type ArmCall } from './call.ts';
-import { armError } from './errors.ts';
+import { aksError } from './errors.ts';
 
 /** kubelogin's --environment for the cloud the request came in through. */
 function environmentOf(host: string): string {
@@ -26,7 +26,7 @@ async function credential(call: ArmCall, kind: CredentialKind): Promise<SimRespo
   const formatRaw = query.get('format');
   const format = formatRaw?.toLowerCase();
   if (format !== undefined && format !== 'azure' && format !== 'exec') {
-    throw armError(
+    throw aksError(
       400,
       'InvalidParameter',
       `The value of parameter format is invalid. Error details: format must be one of 'azure' or 'exec', got '${formatRaw}'.`,
@@ -35,7 +35,7 @@ async function credential(call: ArmCall, kind: CredentialKind): Promise<SimRespo
   }
   const fqdnType = query.get('server-fqdn');
   if (fqdnType !== null && !['public', 'private'].includes(fqdnType.toLowerCase())) {
-    throw armError(
+    throw aksError(
       400,
       'InvalidParameter',
       `The value of parameter server-fqdn is invalid. Error details: server-fqdn must be one of 'public' or 'private', got '${fqdnType}'.`,
@@ -44,7 +44,7 @@ async function credential(call: ArmCall, kind: CredentialKind): Promise<SimRespo
   }
   const staticCredential = kind !== 'clusterUser' || !aadProfile(cluster);
   if (staticCredential && localAccountsDisabled(cluster)) {
-    throw armError(
+    throw aksError(
       400,
       'BadRequest',
       'Getting static credential is not allowed because this cluster is set to disable local accounts.',
