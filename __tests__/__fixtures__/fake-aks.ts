@@ -16,6 +16,7 @@ import type {
   UpgradeProfile,
   WriteAccepted,
 } from '../../src/core/aks/api.ts';
+import { isTerminal } from '../../src/core/aks/status.ts';
 import type { Clockwork } from '../../src/core/lro/wait.ts';
 import { parseSettings, type Settings } from '../../src/core/settings.ts';
 
@@ -150,7 +151,7 @@ export class FakeAks implements AksApi {
   }
 
   private active(now = this.clock.now()): FakeOperation[] {
-    return this.operations.filter((o) => !isEnded(this.statusOf(o, now)));
+    return this.operations.filter((o) => !isTerminal(this.statusOf(o, now)));
   }
 
   /** Applies what ended operations did, and their end states. */
@@ -158,7 +159,7 @@ export class FakeAks implements AksApi {
     const now = this.clock.now();
     for (const op of this.operations) {
       const status = this.statusOf(op, now);
-      if (!isEnded(status) || (op as { settled?: boolean }).settled) continue;
+      if (!isTerminal(status) || (op as { settled?: boolean }).settled) continue;
       (op as { settled?: boolean }).settled = true;
       if (status === 'Succeeded') op.apply?.();
       if (op.pool) this.poolNamed(op.pool).lastState = status;
@@ -313,7 +314,7 @@ export class FakeAks implements AksApi {
     return {
       id: op.id,
       status,
-      ...(isEnded(status)
+      ...(isTerminal(status)
         ? {}
         : { percentComplete: Math.min(99, Math.floor(((now - op.startMs) / span) * 100)) }),
       startTime: new Date(op.startMs),
@@ -457,10 +458,6 @@ function pool(name: string, mode: 'System' | 'User', count: number): FakePool {
     nodeImageVersion: 'AKSUbuntu-2204gen2containerd-202610.01.0',
     lastState: 'Succeeded',
   };
-}
-
-function isEnded(status: string): boolean {
-  return status === 'Succeeded' || status === 'Failed' || status === 'Canceled';
 }
 
 /** Settings as the Action would parse them from these inputs (cluster aks-fake in rg). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { ClusterView, OperationStatus, PoolView } from '../../src/core/aks-client.ts';
+import type { ClusterView, OperationStatus, PoolView } from '../../src/core/aks/api.ts';
 import { blockers, describeBusy, describeOperation, failedFor } from '../../src/core/pending.ts';
 import { isBusy as isBusyState } from '../../src/core/aks/status.ts';
 

@@ -33,16 +33,6 @@ import type {
   WriteAccepted,
 } from './aks/api.ts';
 
-export type {
-  AksApi,
-  ClusterView,
-  CommandResult,
-  OperationStatus,
-  PoolView,
-  UpgradeProfile,
-  WriteAccepted,
-} from './aks/api.ts';
-
 /** The preview api-version that serves operations/latest and operations/{id}. */
 export const OPERATION_STATUS_API_VERSION = '2026-08-02-preview';
 

@@ -38,6 +38,13 @@ export function failedFor(cluster: ClusterView, target: Target): Busy[] {
   return out;
 }
 
+/** The provisioningState of the cluster, or of one pool (undefined when there is no such pool). */
+export function stateOf(cluster: ClusterView, pool: string | undefined): string | undefined {
+  return pool
+    ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
+    : cluster.provisioningState;
+}
+
 export function where(b: { pool?: string | undefined }): string {
   return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
 }

@@ -1,16 +1,14 @@
 /** operation: abort — the operation in progress on the cluster, or on node-pool. */
 import type { ClusterView } from '../aks/api.ts';
-import { isBusy, isFailed, sameName } from '../aks/status.ts';
+import { isBusy, isFailed } from '../aks/status.ts';
 import { ValidationError } from '../operations/index.ts';
-import { describeBusy, where, type Busy } from '../pending.ts';
+import { describeBusy, stateOf, where, type Busy } from '../pending.ts';
 import { capitalise, enrich, Stop, type RunContext } from './context.ts';
 import { abortPending } from './pending.ts';
 
 export async function abortOperation(ctx: RunContext, cluster: ClusterView): Promise<string> {
   const pool = ctx.s.nodePool;
-  const state = pool
-    ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
-    : cluster.provisioningState;
+  const state = stateOf(cluster, pool);
   if (state === undefined)
     throw new ValidationError(
       'NodePoolNotFound',

@@ -7,9 +7,9 @@
  */
 import { AksError } from '../arm-error.ts';
 import type { ClusterView, OperationStatus, WriteAccepted } from '../aks/api.ts';
-import { isBusy, isTerminal, sameName } from '../aks/status.ts';
+import { isBusy, isTerminal } from '../aks/status.ts';
 import type { Shows, Step } from '../operations/index.ts';
-import { where } from '../pending.ts';
+import { stateOf, where } from '../pending.ts';
 import type { RunContext } from './context.ts';
 
 /** How many times a write may meet a race (409 "another operation", 412 ETag) before giving up. */
@@ -82,12 +82,6 @@ async function latestOp(
 ): Promise<OperationStatus | undefined> {
   const op = await ctx.snap.latestOf(pool);
   return op && op !== 'unavailable' ? op : undefined;
-}
-
-function stateOf(cluster: ClusterView, pool: string | undefined): string | undefined {
-  return pool
-    ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
-    : cluster.provisioningState;
 }
 
 /**

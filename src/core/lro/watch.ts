@@ -6,7 +6,8 @@
  * poll, honoured by waitForOperation).
  */
 import type { AksApi, OperationStatus } from '../aks/api.ts';
-import { isBusy, sameName } from '../aks/status.ts';
+import { isBusy } from '../aks/status.ts';
+import { stateOf } from '../pending.ts';
 import type { Observation } from './wait.ts';
 
 /** What is known about an operation to watch. */
@@ -40,9 +41,7 @@ export function watch(api: AksApi, w: Watched): () => Promise<Obs> {
     }
     if (w.statusUrl) return observationOf(await api.asyncStatus(w.statusUrl));
     const c = await api.getCluster();
-    const state = w.pool
-      ? (c.pools.find((p) => sameName(p.name, w.pool!))?.provisioningState ?? 'Unknown')
-      : c.provisioningState;
+    const state = stateOf(c, w.pool) ?? 'Unknown';
     return { status: isBusy(state) ? 'InProgress' : state };
   };
 }

@@ -3,7 +3,7 @@
  * autoscaler range, version, node image, states), the latest operation with its progress, and a
  * diagnosis for anything in the Failed state.
  */
-import type { ClusterView } from '../aks-client.ts';
+import type { ClusterView } from '../aks/api.ts';
 import { diagnose } from '../diagnose/index.ts';
 import type { Outcome } from '../outcome.ts';
 import { describeOperation, where } from '../pending.ts';

@@ -1,5 +1,5 @@
 /** The job summary: what the guard found, what it did and when, and how it ended. */
-import type { ClusterView } from '../aks-client.ts';
+import type { ClusterView } from '../aks/api.ts';
 import { formatDuration } from '../duration.ts';
 import { describeOperation } from '../pending.ts';
 import type { Outcome } from '../outcome.ts';

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pem } from '../tls/encoding.ts';
 
 x509.cryptoProvider.set(crypto);
 
@@ -22,14 +23,6 @@ const RSA = {
   publicExponent: new Uint8Array([1, 0, 1]),
   hash: 'SHA-256',
 } as const;
-
-function pem(der: ArrayBuffer, label: string): string {
-  const lines =
-    Buffer.from(der)
-      .toString('base64')
-      .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
 
 /** A new certificate credential: what Entra keeps, and the PEM (certificate + key) the client holds. */
 export async function createCertificateCredential(

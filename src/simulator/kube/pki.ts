@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pem, serial } from '../tls/encoding.ts';
 
 x509.cryptoProvider.set(crypto);
 
@@ -14,20 +15,6 @@ x509.cryptoProvider.set(crypto);
 // Node (@kubernetes/client-node) and OpenSSL. AKS itself uses RSA keys.
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
-function pem(der: ArrayBuffer, label: string): string {
-  const lines =
-    Buffer.from(der)
-      .toString('base64')
-      .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-function serial(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return Buffer.from(bytes).toString('hex');
-}
 
 export interface KeyPairPem {
   certPem: string;

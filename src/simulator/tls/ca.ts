@@ -1,6 +1,7 @@
 // @peculiar/x509 resolves its algorithm providers through tsyringe, which needs this polyfill.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { pem, serial } from './encoding.ts';
 
 x509.cryptoProvider.set(crypto);
 
@@ -16,19 +17,6 @@ export interface CertificateAuthority {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
-function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64');
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-function serial(): string {
-  // Positive, non-zero 16-byte serial as RFC 5280 asks.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return Buffer.from(bytes).toString('hex');
-}
 
 /** Generates a fresh CA for this simulator run; its private key never leaves memory. */
 export async function createCertificateAuthority(
@@ -84,7 +72,7 @@ export async function createCertificateAuthority(
         ],
       });
       const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-      return { certPem: cert.toString('pem') + '\n', keyPem: toPem(pkcs8, 'PRIVATE KEY') };
+      return { certPem: cert.toString('pem') + '\n', keyPem: pem(pkcs8, 'PRIVATE KEY') };
     },
   };
 }

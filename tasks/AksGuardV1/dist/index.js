@@ -20834,6 +20834,12 @@ function failedFor(cluster, target) {
     }
     return out;
 }
+/** The provisioningState of the cluster, or of one pool (undefined when there is no such pool). */
+function stateOf(cluster, pool) {
+    return pool
+        ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
+        : cluster.provisioningState;
+}
 function where(b) {
     return b.pool ? `node pool ${b.pool}` : 'the managed cluster';
 }
@@ -62121,6 +62127,7 @@ async function enrich(ctx, busy) {
 
 ;// CONCATENATED MODULE: ./src/core/lro/watch.ts
 
+
 /** What a poll learnt about an operation, Retry-After included. */
 function observationOf(op) {
     return {
@@ -62142,9 +62149,7 @@ function watch(api, w) {
         if (w.statusUrl)
             return observationOf(await api.asyncStatus(w.statusUrl));
         const c = await api.getCluster();
-        const state = w.pool
-            ? (c.pools.find((p) => sameName(p.name, w.pool))?.provisioningState ?? 'Unknown')
-            : c.provisioningState;
+        const state = stateOf(c, w.pool) ?? 'Unknown';
         return { status: isBusy(state) ? 'InProgress' : state };
     };
 }
@@ -62354,9 +62359,7 @@ async function sendAbort(ctx, b) {
 
 async function abortOperation(ctx, cluster) {
     const pool = ctx.s.nodePool;
-    const state = pool
-        ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
-        : cluster.provisioningState;
+    const state = stateOf(cluster, pool);
     if (state === undefined)
         throw new ValidationError('NodePoolNotFound', `Node pool "${pool}" does not exist in cluster ${cluster.name}.`);
     const b = { ...(pool ? { pool } : {}), state };
@@ -62647,11 +62650,6 @@ async function latestId(ctx, pool) {
 async function latestOp(ctx, pool) {
     const op = await ctx.snap.latestOf(pool);
     return op && op !== 'unavailable' ? op : undefined;
-}
-function stateOf(cluster, pool) {
-    return pool
-        ? cluster.pools.find((p) => sameName(p.name, pool))?.provisioningState
-        : cluster.provisioningState;
 }
 /**
  * After a failed write: whether it landed after all. Reads the cluster and asks the step's intent;
